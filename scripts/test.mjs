@@ -1,0 +1,31 @@
+// The test command: typecheck, then the whole suite on SQLite, then again on PostgreSQL when
+// TEST_POSTGRES_URL names a server (each test file creates and drops its own database there).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+function files(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return name === 'bench' || name.startsWith('.') ? [] : files(full);
+    return name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+const only = process.argv.slice(2);
+const suite = only.length ? only : files('test').sort();
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'], { stdio: 'inherit' });
+execFileSync(process.execPath, ['--import', 'tsx', 'scripts/derive-postgres-schema.ts', '--check'], { stdio: 'inherit' });
+
+const runs = [['sqlite', {}]];
+if (process.env.TEST_POSTGRES_URL) runs.push(['postgresql', { TEST_DATABASE: 'postgresql' }]);
+let failed = false;
+for (const [name, extra] of runs) {
+  console.log(`\n# suite on ${name}`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...suite], {
+    stdio: 'inherit',
+    env: { ...process.env, ...extra },
+  });
+  if (r.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);

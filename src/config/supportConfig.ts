@@ -1,0 +1,218 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import type { BusinessCalendar } from '../domain/calendar.js';
+import { DEFAULT_SLA, PRIORITIES, type Priority } from '../domain/priority.js';
+import type { SlaPolicy } from '../domain/sla.js';
+import { ConfigError } from './env.js';
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const slackChannel = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123456789');
+const slackUser = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U0123456789');
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time "HH:mm"');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"');
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Europe/London');
+const handoff = z
+  .string()
+  .regex(/^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):[0-5]\d$/, 'must be a weekly handoff such as "mon 09:00"');
+const id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, "-" or "_"');
+
+const rotationSchema = z.object({
+  members: z
+    .array(z.union([slackUser, z.object({ user: slackUser, from: isoDate.optional(), until: isoDate.optional() })]))
+    .default([]),
+  start: z.string().regex(/^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d$/, 'must be "YYYY-MM-DD HH:mm" (local time)'),
+  handoffs: z.array(handoff).min(1).default(['mon 09:00']),
+  usergroup: z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id such as S0123456789').optional(),
+  timezone: timeZone.optional(),
+});
+
+const slaPolicySchema = z.object({
+  minutes: z.number().int().positive(),
+  businessHours: z.boolean(),
+});
+
+const fileSchema = z.object({
+  timezone: timeZone,
+  channels: z.object({
+    support: slackChannel,
+    deploys: slackChannel.optional(),
+    managers: slackChannel.optional(),
+  }),
+  businessHours: z
+    .object({
+      days: z.array(z.enum(WEEKDAYS)).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+      start: hhmm.default('09:00'),
+      end: hhmm.default('18:00'),
+      holidays: z.array(isoDate).default([]),
+    })
+    .refine((b) => b.end > b.start, { message: 'end must be after start', path: ['end'] })
+    .prefault({}),
+  sla: z
+    .object({
+      P1: slaPolicySchema.optional(),
+      P2: slaPolicySchema.optional(),
+      P3: slaPolicySchema.optional(),
+      reminderAt: z.number().gt(0).lt(1).default(0.75),
+    })
+    .prefault({}),
+  escalation: z
+    .object({
+      pageTimeoutMinutes: z.number().int().positive().default(10),
+      chainLength: z.number().int().min(1).max(10).default(3),
+    })
+    .prefault({}),
+  deploys: z
+    .object({
+      lookbackMinutes: z.number().int().positive().default(60),
+      gitLogins: z.record(z.string(), slackUser).default({}),
+    })
+    .prefault({}),
+  admins: z.array(slackUser).default([]),
+  squads: z.record(id, z.object({ name: z.string().min(1), gardener: rotationSchema.optional() })).default({}),
+  services: z
+    .record(id, z.object({ name: z.string().min(1).max(60), squad: id.optional(), repositories: z.array(z.string()).default([]) }))
+    .refine((s) => Object.keys(s).length > 0, 'must list at least one service')
+    .refine((s) => Object.keys(s).length <= 99, 'at most 99 services fit in the form'),
+  oncall: rotationSchema.optional(),
+  pay: z
+    .object({
+      currency: z.string().min(1).default('EUR'),
+      hourlyRate: z.number().nonnegative().optional(),
+      shiftRate: z.number().nonnegative().optional(),
+      calloutFee: z.number().nonnegative().default(0),
+      weekendMultiplier: z.number().positive().default(1),
+      holidayMultiplier: z.number().positive().default(1),
+    })
+    .prefault({}),
+  digest: z.object({ cron: z.string().default('0 9 * * 1') }).prefault({}),
+});
+
+type FileConfig = z.infer<typeof fileSchema>;
+
+export interface RotationConfig {
+  id: string;
+  timeZone: string;
+  members: Array<{ user: string; from?: string; until?: string }>;
+  start: string;
+  handoffs: string[];
+  usergroupId?: string;
+}
+
+export interface Service {
+  id: string;
+  name: string;
+  squad?: string;
+  repositories: string[];
+}
+
+export interface SupportConfig {
+  timeZone: string;
+  channels: { support: string; deploys: string; managers: string };
+  calendar: BusinessCalendar;
+  sla: Record<Priority, SlaPolicy>;
+  reminderFraction: number;
+  escalation: { pageTimeoutMinutes: number; chainLength: number };
+  deploys: { lookbackMinutes: number; gitLogins: Record<string, string> };
+  admins: string[];
+  squads: Record<string, { id: string; name: string; gardener?: RotationConfig }>;
+  services: Record<string, Service>;
+  oncall?: RotationConfig;
+  pay: FileConfig['pay'];
+  digestCron: string;
+}
+
+function rotation(id: string, raw: z.infer<typeof rotationSchema>, zone: string): RotationConfig {
+  return {
+    id,
+    timeZone: raw.timezone ?? zone,
+    members: raw.members.map((m) => (typeof m === 'string' ? { user: m } : m)),
+    start: raw.start,
+    handoffs: raw.handoffs,
+    ...(raw.usergroup ? { usergroupId: raw.usergroup } : {}),
+  };
+}
+
+function toConfig(raw: FileConfig): SupportConfig {
+  const services = Object.fromEntries(Object.entries(raw.services).map(([sid, s]) => [sid, { id: sid, ...s }]));
+  return {
+    timeZone: raw.timezone,
+    channels: {
+      support: raw.channels.support,
+      deploys: raw.channels.deploys ?? raw.channels.support,
+      managers: raw.channels.managers ?? raw.channels.support,
+    },
+    calendar: {
+      timeZone: raw.timezone,
+      workingDays: raw.businessHours.days.map((d) => WEEKDAYS.indexOf(d) + 1),
+      start: raw.businessHours.start,
+      end: raw.businessHours.end,
+      holidays: raw.businessHours.holidays,
+    },
+    sla: Object.fromEntries(
+      PRIORITIES.map((p) => {
+        const custom = raw.sla[p];
+        return [p, custom ? { targetMinutes: custom.minutes, businessHoursOnly: custom.businessHours } : DEFAULT_SLA[p]];
+      }),
+    ) as Record<Priority, SlaPolicy>,
+    reminderFraction: raw.sla.reminderAt,
+    escalation: raw.escalation,
+    deploys: raw.deploys,
+    admins: raw.admins,
+    squads: Object.fromEntries(
+      Object.entries(raw.squads).map(([sid, s]) => [
+        sid,
+        { id: sid, name: s.name, ...(s.gardener ? { gardener: rotation(`gardener:${sid}`, s.gardener, raw.timezone) } : {}) },
+      ]),
+    ),
+    services,
+    ...(raw.oncall ? { oncall: rotation('oncall', raw.oncall, raw.timezone) } : {}),
+    pay: raw.pay,
+    digestCron: raw.digest.cron,
+  };
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.map((p) => String(p)).join('.') || '(top level)';
+}
+
+/** Validates a parsed YAML document; every error names its YAML path. */
+export function parseSupportConfig(doc: unknown, source = 'SUPPORT_CONFIG'): SupportConfig {
+  const parsed = fileSchema.safeParse(doc ?? {});
+  if (!parsed.success) {
+    throw new ConfigError(
+      `Invalid config in ${source}:\n` + parsed.error.issues.map((i) => `  ${formatPath(i.path)}: ${i.message}`).join('\n'),
+    );
+  }
+  const raw = parsed.data;
+  const problems: string[] = [];
+  for (const [sid, s] of Object.entries(raw.services)) {
+    if (s.squad && !raw.squads[s.squad]) problems.push(`  services.${sid}.squad: unknown squad "${s.squad}" (known: ${Object.keys(raw.squads).join(', ') || 'none'})`);
+  }
+  if (problems.length) throw new ConfigError(`Invalid config in ${source}:\n${problems.join('\n')}`);
+  return toConfig(raw);
+}
+
+export function loadSupportConfig(path: string): SupportConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`SUPPORT_CONFIG: cannot read "${path}". Copy supportbot.example.yml to supportbot.yml (or point SUPPORT_CONFIG at your file).`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    const where = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line}` : '';
+    throw new ConfigError(`SUPPORT_CONFIG: "${path}" is not valid YAML${where}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return parseSupportConfig(doc, path);
+}

@@ -1,0 +1,143 @@
+// Applies and writes migrations with Prisma's schema engine compiled to WebAssembly, so they run on
+// start without the native engine download the prisma CLI needs. These are internal Prisma APIs
+// (pinned versions); this module is the only place that touches them.
+//
+// Each migration folder keeps a snapshot of the schema it leads to (schema.prisma). The next
+// migration is the diff between that snapshot and the schema: two datamodels, no database, no
+// shadow database (which the engine cannot fill through the adapters here).
+import { readFile, readdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import { adapterFactory } from './client.js';
+import { providerOf, type Provider } from './provider.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const noFilters = { externalTables: [], externalEnums: [] };
+export const snapshotFile = 'schema.prisma';
+
+export function schemaPath(provider: Provider): string {
+  return path.join(root, 'prisma', provider === 'sqlite' ? 'schema.prisma' : 'postgres/schema.prisma');
+}
+
+export function migrationsDir(provider: Provider): string {
+  return path.join(root, 'prisma', 'migrations', provider);
+}
+
+let runtime: Promise<typeof import('@prisma/schema-engine-wasm/schema_engine_bg')> | undefined;
+
+function loadRuntime() {
+  runtime ??= (async () => {
+    const bg = await import('@prisma/schema-engine-wasm/schema_engine_bg');
+    const wasmFile = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg')
+      .replace(/schema_engine_bg\.js$/, 'schema_engine_bg.wasm');
+    const module = new WebAssembly.Module(await readFile(wasmFile));
+    const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports });
+    bg.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as () => void)();
+    return bg;
+  })();
+  return runtime;
+}
+
+// The engine may connect more than once per command and does not close what it opened; every
+// connect() shares one connection, closed when the command ends, so no handle keeps a lock.
+async function withEngine<T>(url: string, run: (engine: SchemaEngine, provider: Provider) => Promise<T>): Promise<T> {
+  const provider = providerOf(url);
+  const bg = await loadRuntime();
+  const schema = await readFile(schemaPath(provider), 'utf8');
+  const base = adapterFactory(url) as SqlMigrationAwareDriverAdapterFactory;
+  let shared: ReturnType<SqlMigrationAwareDriverAdapterFactory['connect']> | undefined;
+  const factory = bindMigrationAwareSqlAdapterFactory({
+    provider: base.provider,
+    adapterName: base.adapterName,
+    connect: () => (shared ??= base.connect()),
+    connectToShadowDb: () => base.connectToShadowDb(),
+  });
+  const engine = await bg.SchemaEngine.new({ datamodels: [[schemaPath(provider), schema]] }, () => {}, factory);
+  try {
+    return await run(engine, provider);
+  } finally {
+    engine.free();
+    if (shared) await (await shared).dispose();
+  }
+}
+
+export async function listMigrations(provider: Provider): Promise<MigrationList> {
+  const baseDir = migrationsDir(provider);
+  const names = (await readdir(baseDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const migrationDirectories = await Promise.all(
+    names.map(async (name) => ({
+      path: name,
+      migrationFile: {
+        path: 'migration.sql',
+        content: { tag: 'ok' as const, value: await readFile(path.join(baseDir, name, 'migration.sql'), 'utf8') },
+      },
+    })),
+  );
+  const lock = await readFile(path.join(baseDir, 'migration_lock.toml'), 'utf8').catch(() => null);
+  return { baseDir, lockfile: { path: 'migration_lock.toml', content: lock }, shadowDbInitScript: '', migrationDirectories };
+}
+
+/** Applies the migrations not yet recorded in `_prisma_migrations`; returns their names. */
+export async function applyMigrations(url: string): Promise<string[]> {
+  return withEngine(url, async (engine, provider) => {
+    const out = await engine.applyMigrations({ migrationsList: await listMigrations(provider), filters: noFilters });
+    return out.appliedMigrationNames;
+  });
+}
+
+/** The schema the newest committed migration leads to, or null when there is none. */
+export async function latestSnapshot(provider: Provider): Promise<string | null> {
+  const { baseDir, migrationDirectories } = await listMigrations(provider);
+  const last = migrationDirectories.at(-1);
+  return last ? readFile(path.join(baseDir, last.path, snapshotFile), 'utf8') : null;
+}
+
+function isEmptyScript(sql: string | null): boolean {
+  return /^\s*(--[^\n]*\n?\s*)*$/.test(sql ?? '');
+}
+
+/**
+ * SQL from the newest migration's snapshot (or nothing) to the current schema; '' when in sync.
+ * The diff never touches the database, but the engine connects on start: `url` must answer.
+ */
+export async function nextMigrationSql(url: string): Promise<string> {
+  const provider = providerOf(url);
+  const bg = await loadRuntime();
+  const target = { path: schemaPath(provider), content: await readFile(schemaPath(provider), 'utf8') };
+  const previous = await latestSnapshot(provider);
+  const engine = await bg.SchemaEngine.new({ datamodels: [[target.path, target.content]] }, () => {},
+    bindMigrationAwareSqlAdapterFactory(adapterFactory(url) as SqlMigrationAwareDriverAdapterFactory));
+  try {
+    const result = await engine.diff({
+      from: previous === null ? { tag: 'empty' } : { tag: 'schemaDatamodel', files: [{ path: target.path, content: previous }] },
+      to: { tag: 'schemaDatamodel', files: [target] },
+      script: true,
+      exitCode: null,
+      filters: noFilters,
+    });
+    return isEmptyScript(result.stdout) ? '' : (result.stdout ?? '');
+  } finally {
+    engine.free();
+  }
+}
+
+/** SQL that would bring the live database at `url` to the schema; '' when it matches (SQLite only:
+ * the engine cannot describe a PostgreSQL database through the pg adapter). */
+export async function liveSchemaDrift(url: string): Promise<string> {
+  return withEngine(url, async (engine, provider) => {
+    const file = { path: schemaPath(provider), content: await readFile(schemaPath(provider), 'utf8') };
+    const result = await engine.diff({
+      from: { tag: 'schemaDatasource', files: [file], configDir: path.dirname(file.path) },
+      to: { tag: 'schemaDatamodel', files: [file] },
+      script: true,
+      exitCode: null,
+      filters: noFilters,
+    });
+    return isEmptyScript(result.stdout) ? '' : (result.stdout ?? '');
+  });
+}

@@ -1,0 +1,22 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per bot instance (tests run several in one process). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    ticketsCreated: new Counter({ name: 'supportbot_tickets_created_total', help: 'Tickets filed', labelNames: ['priority'], registers: [registry] }),
+    outboxSent: new Counter({ name: 'supportbot_outbox_sent_total', help: 'Slack messages delivered', labelNames: ['kind'], registers: [registry] }),
+    outboxFailed: new Counter({ name: 'supportbot_outbox_failures_total', help: 'Slack deliveries that failed (permanent=true: given up)', labelNames: ['kind', 'permanent'], registers: [registry] }),
+    outboxPending: new Gauge({ name: 'supportbot_outbox_pending', help: 'Slack messages due and not yet delivered', registers: [registry] }),
+    slackAckSeconds: new Histogram({
+      name: 'supportbot_slack_ack_seconds',
+      help: 'Time from receiving a Slack request to acknowledging it',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,131 @@
+import type { Service } from '../../config/supportConfig.js';
+import { PRIORITIES, PRIORITY_INFO, type Priority } from '../../domain/priority.js';
+import type { SlaPolicy } from '../../domain/sla.js';
+import { formatDuration } from '../../domain/sla.js';
+import { LIMITS, NOT_SURE_SERVICE } from '../../domain/ticket.js';
+import { CALLBACK, FIELD_ACTION } from './ids.js';
+import { plain } from './text.js';
+
+function slaText(policy: SlaPolicy): string {
+  return `${formatDuration(policy.targetMinutes)} SLA${policy.businessHoursOnly ? ' (business hours)' : ', 24/7'}`;
+}
+
+export function priorityOption(p: Priority, sla: Record<Priority, SlaPolicy>) {
+  return {
+    text: plain(`${p} · ${PRIORITY_INFO[p].label} · ${slaText(sla[p])}`, 75),
+    description: plain(PRIORITY_INFO[p].examples, 75),
+    value: p,
+  };
+}
+
+export function priorityInput(sla: Record<Priority, SlaPolicy>, initial?: Priority) {
+  const options = PRIORITIES.map((p) => priorityOption(p, sla));
+  return {
+    type: 'input',
+    block_id: 'priority',
+    label: plain('Priority'),
+    element: {
+      type: 'static_select',
+      action_id: FIELD_ACTION,
+      placeholder: plain('How bad is it?'),
+      options,
+      ...(initial ? { initial_option: options.find((o) => o.value === initial) } : {}),
+    },
+  };
+}
+
+/** The /support modal. */
+export function ticketFormView(args: { services: Service[]; sla: Record<Priority, SlaPolicy>; channelId?: string }) {
+  const serviceOptions = [
+    ...args.services.map((s) => ({ text: plain(s.name, 75), value: s.id })),
+    { text: plain('Not sure', 75), value: NOT_SURE_SERVICE },
+  ];
+  return {
+    type: 'modal' as const,
+    callback_id: CALLBACK.createTicket,
+    title: plain('New support ticket', 24),
+    submit: plain('File ticket', 24),
+    close: plain('Cancel', 24),
+    private_metadata: JSON.stringify({ channelId: args.channelId ?? null }),
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'title',
+        label: plain('Title'),
+        element: { type: 'plain_text_input', action_id: FIELD_ACTION, max_length: LIMITS.title, placeholder: plain('Checkout fails for EU customers') },
+      },
+      {
+        type: 'input',
+        block_id: 'description',
+        label: plain('Description'),
+        element: {
+          type: 'plain_text_input',
+          action_id: FIELD_ACTION,
+          multiline: true,
+          max_length: LIMITS.description,
+          placeholder: plain('What happened, for whom, since when, what you tried'),
+        },
+      },
+      priorityInput(args.sla),
+      {
+        type: 'input',
+        block_id: 'service',
+        label: plain('Service'),
+        element: { type: 'static_select', action_id: FIELD_ACTION, placeholder: plain('Which part of the product?'), options: serviceOptions.slice(0, 100) },
+      },
+      {
+        type: 'input',
+        block_id: 'link',
+        optional: true,
+        label: plain('Link or reference'),
+        element: { type: 'plain_text_input', action_id: FIELD_ACTION, max_length: LIMITS.link, placeholder: plain('https://… or ORDER-1234') },
+      },
+    ],
+  };
+}
+
+/** Modal to resolve a ticket: a short resolution and whether code had to change. */
+export function resolveView(ticketId: number, title: string) {
+  return {
+    type: 'modal' as const,
+    callback_id: CALLBACK.resolveTicket,
+    title: plain(`Resolve #${ticketId}`, 24),
+    submit: plain('Resolve', 24),
+    close: plain('Cancel', 24),
+    private_metadata: JSON.stringify({ ticketId }),
+    blocks: [
+      { type: 'section', text: plain(title, 3000) },
+      {
+        type: 'input',
+        block_id: 'resolution',
+        label: plain('Resolution'),
+        element: { type: 'plain_text_input', action_id: FIELD_ACTION, multiline: true, max_length: LIMITS.resolution, placeholder: plain('What fixed it, in a sentence') },
+      },
+      {
+        type: 'input',
+        block_id: 'codeChange',
+        label: plain('Code change needed?'),
+        element: {
+          type: 'radio_buttons',
+          action_id: FIELD_ACTION,
+          options: [
+            { text: plain('Yes, code had to change'), value: 'yes' },
+            { text: plain('No, it was a request / configuration / data fix'), value: 'no' },
+          ],
+        },
+      },
+    ],
+  };
+}
+
+export function changePriorityView(ticketId: number, current: Priority, sla: Record<Priority, SlaPolicy>) {
+  return {
+    type: 'modal' as const,
+    callback_id: CALLBACK.changePriority,
+    title: plain(`Priority of #${ticketId}`, 24),
+    submit: plain('Change', 24),
+    close: plain('Cancel', 24),
+    private_metadata: JSON.stringify({ ticketId }),
+    blocks: [priorityInput(sla, current)],
+  };
+}

@@ -1,0 +1,87 @@
+import type { Priority } from '../../domain/priority.js';
+import { formatDuration, type SlaState } from '../../domain/sla.js';
+import { STATUS_WORDS, type TicketStatus } from '../../domain/ticket.js';
+import { ACTION } from './ids.js';
+import { escapeMrkdwn, mention, mrkdwn, plain, slackDate, truncate } from './text.js';
+
+/** Everything the root message of a ticket shows. */
+export interface TicketView {
+  id: number;
+  title: string;
+  description: string;
+  priority: Priority;
+  status: TicketStatus;
+  reporterId: string;
+  ownerId: string | null;
+  serviceName: string;
+  link: string | null;
+  sla: { dueAt: Date | null; state: SlaState; minutesLeft: number };
+  firstResponse: { userId: string; minutes: number } | null;
+  resolution: string | null;
+  codeChangeNeeded: boolean | null;
+  timeZone: string;
+}
+
+const PRIORITY_EMOJI: Record<Priority, string> = { P1: ':red_circle:', P2: ':large_orange_circle:', P3: ':large_blue_circle:' };
+const SLA_WORDS: Record<SlaState, string> = { on_track: 'on track', at_risk: 'at risk', breached: 'breached', paused: 'paused' };
+
+export function slaLine(v: TicketView): string {
+  if (v.status === 'resolved') return v.sla.state === 'breached' ? 'SLA breached' : 'SLA met';
+  if (v.sla.state === 'paused') return `SLA paused (waiting on reporter), ${formatDuration(Math.max(v.sla.minutesLeft, 0))} left`;
+  const due = v.sla.dueAt ? `due ${slackDate(v.sla.dueAt, v.timeZone)}` : 'no due time';
+  if (v.sla.state === 'breached') return `:rotating_light: SLA breached, ${due} (overdue by ${formatDuration(-v.sla.minutesLeft)})`;
+  return `SLA ${SLA_WORDS[v.sla.state]}: ${due}, ${formatDuration(v.sla.minutesLeft)} left`;
+}
+
+/** Plain-text fallback (notifications, screen readers, search): carries the same key facts. */
+export function ticketText(v: TicketView): string {
+  return truncate(
+    `#${v.id} ${v.priority} ${v.title} | ${STATUS_WORDS[v.status]} | reporter <@${v.reporterId}> | owner ${mention(v.ownerId, 'nobody')} | ${v.serviceName} | ${slaLine(v)}`,
+    3900,
+  );
+}
+
+function buttons(v: TicketView) {
+  const button = (text: string, action_id: string, style?: 'primary' | 'danger') => ({
+    type: 'button',
+    text: plain(text, 75),
+    action_id,
+    value: String(v.id),
+    ...(style ? { style } : {}),
+  });
+  if (v.status === 'resolved') return [button('Reopen', ACTION.reopen)];
+  return [
+    ...(v.ownerId ? [] : [button('Take it', ACTION.take, 'primary')]),
+    button('Resolve', ACTION.resolve),
+    button('Change priority', ACTION.changePriority),
+    v.status === 'waiting' ? button('Back to open', ACTION.unwait) : button('Waiting on reporter', ACTION.wait),
+  ];
+}
+
+/** The ticket's root message in the support channel. */
+export function ticketMessage(v: TicketView) {
+  const header = `${PRIORITY_EMOJI[v.priority]} *#${v.id} · ${v.priority} · ${escapeMrkdwn(v.title)}*`;
+  const fields = [
+    `*Status*\n${STATUS_WORDS[v.status]}`,
+    `*Owner*\n${mention(v.ownerId)}`,
+    `*Reporter*\n${mention(v.reporterId)}`,
+    `*Service*\n${escapeMrkdwn(v.serviceName)}`,
+  ];
+  if (v.firstResponse) fields.push(`*First response*\n${mention(v.firstResponse.userId)} after ${formatDuration(v.firstResponse.minutes)}`);
+  if (v.link) fields.push(`*Link*\n${escapeMrkdwn(truncate(v.link, 500))}`);
+  const blocks: unknown[] = [
+    { type: 'section', block_id: 'header', text: mrkdwn(header) },
+    { type: 'section', block_id: 'description', text: mrkdwn(escapeMrkdwn(v.description) || ' ') },
+    { type: 'section', block_id: 'facts', fields: fields.map((f) => mrkdwn(f, 2000)) },
+    { type: 'context', block_id: 'sla', elements: [mrkdwn(slaLine(v))] },
+  ];
+  if (v.status === 'resolved' && v.resolution) {
+    blocks.push({
+      type: 'section',
+      block_id: 'resolution',
+      text: mrkdwn(`*Resolution* (${v.codeChangeNeeded ? 'code change needed' : 'no code change'})\n${escapeMrkdwn(v.resolution)}`),
+    });
+  }
+  blocks.push({ type: 'actions', block_id: 'actions', elements: buttons(v) });
+  return { text: ticketText(v), blocks };
+}

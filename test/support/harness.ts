@@ -1,0 +1,163 @@
+// Starts the real bot (real Bolt receiver, real database) against the fake Slack, with a manual clock.
+// Database: an SQLite file per harness, or — when the suite runs with TEST_DATABASE=postgresql — a
+// fresh database on TEST_POSTGRES_URL's server, dropped afterwards.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { pino } from 'pino';
+import { startSupportbot, type Supportbot } from '../../src/app.js';
+import { ManualClock } from '../../src/clock.js';
+import { loadEnv, type Env } from '../../src/config/env.js';
+import { parseSupportConfig, type SupportConfig } from '../../src/config/supportConfig.js';
+import type { Db } from '../../src/db/client.js';
+import { FakeSlack } from './fakeSlack.js';
+import { SlackRequests } from './slackRequests.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const DEPLOY_SECRET = 'deploy-secret-0123456789abcdef';
+export const STATUS_TOKEN = 'status-token-0123456789abcdef';
+
+/** The config most tests run with; tests override parts of it. */
+export function testConfigDoc(): Record<string, any> {
+  return {
+    timezone: 'Europe/London',
+    channels: { support: 'C0SUPPORT', deploys: 'C0DEPLOYS', managers: 'C0MANAGERS' },
+    businessHours: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '18:00', holidays: ['2026-12-25'] },
+    admins: ['UADMIN'],
+    squads: {
+      payments: { name: 'Payments', gardener: { members: ['UGARD1', 'UGARD2'], start: '2026-01-05 09:00', handoffs: ['mon 09:00'], usergroup: 'SGARDPAY' } },
+      search: { name: 'Search' },
+    },
+    services: {
+      checkout: { name: 'Checkout', squad: 'payments', repositories: ['acme/checkout'] },
+      billing: { name: 'Billing', squad: 'payments' },
+      search: { name: 'Search', squad: 'search' },
+    },
+    oncall: { members: ['UONCALL1', 'UONCALL2', 'UONCALL3'], start: '2026-01-05 18:00', handoffs: ['mon 18:00', 'tue 18:00', 'wed 18:00', 'thu 18:00', 'fri 18:00'], usergroup: 'SONCALL' },
+    pay: { currency: 'EUR', hourlyRate: 5, calloutFee: 50, weekendMultiplier: 1.5, holidayMultiplier: 2 },
+  };
+}
+
+export async function createTestDatabaseUrl(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (process.env.TEST_DATABASE === 'postgresql') {
+    const admin = process.env.TEST_POSTGRES_URL;
+    if (!admin) throw new Error('TEST_DATABASE=postgresql needs TEST_POSTGRES_URL');
+    const name = `sb_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    await client.query(`CREATE DATABASE ${name}`);
+    await client.end();
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    return {
+      url: url.toString(),
+      async drop() {
+        const c = new pg.Client({ connectionString: admin });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'supportbot-test-'));
+  return { url: `file:${path.join(dir, 'supportbot.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface Harness {
+  bot: Supportbot;
+  fake: FakeSlack;
+  slack: SlackRequests;
+  clock: ManualClock;
+  db: Db;
+  config: SupportConfig;
+  env: Env;
+  baseUrl: string;
+  /** Let every listener finish and every due Slack message go out. */
+  settle(): Promise<void>;
+  /** Stop the bot and start a new one on the same database and fake Slack (a restart). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  now?: string;
+  config?: (doc: Record<string, any>) => void;
+  env?: Record<string, string>;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const fake = await new FakeSlack().start();
+  const database = await createTestDatabaseUrl();
+  const clock = new ManualClock(opts.now ?? '2026-11-24T10:00:00Z');
+  const doc = testConfigDoc();
+  opts.config?.(doc);
+  const config = parseSupportConfig(doc, 'test config');
+  const env = loadEnv({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: database.url,
+    DEPLOY_WEBHOOK_SECRET: DEPLOY_SECRET,
+    STATUS_PAGE_TOKEN: STATUS_TOKEN,
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const start = () => startSupportbot({ env, config, clock, logger, pollMs: 50 });
+  let bot = await start();
+  const h: Harness = {
+    bot,
+    fake,
+    clock,
+    config,
+    env,
+    db: bot.database.db,
+    baseUrl: `http://127.0.0.1:${bot.port}`,
+    slack: new SlackRequests(`http://127.0.0.1:${bot.port}`, SIGNING_SECRET),
+    settle: () => h.bot.settle(),
+    async restart() {
+      await h.bot.stop();
+      bot = await start();
+      Object.assign(h, { bot, db: bot.database.db, baseUrl: `http://127.0.0.1:${bot.port}`, slack: new SlackRequests(`http://127.0.0.1:${bot.port}`, SIGNING_SECRET) });
+    },
+    async stop() {
+      await h.bot.stop();
+      await fake.stop();
+      await database.drop();
+    },
+  };
+  return h;
+}
+
+/** Form state as Slack sends it for the ticket modal. */
+export function ticketFormValues(f: { title?: string; description?: string; priority?: string; service?: string; link?: string }) {
+  const text = (v: string | undefined) => ({ value: { type: 'plain_text_input', value: v ?? null } });
+  const select = (v: string | undefined) => ({ value: { type: 'static_select', selected_option: v ? { value: v, text: { type: 'plain_text', text: v } } : null } });
+  return {
+    title: text(f.title),
+    description: text(f.description),
+    priority: select(f.priority),
+    service: select(f.service),
+    link: text(f.link),
+  };
+}
+
+/** Files a ticket through the modal, as a person would, and waits for its messages to go out. */
+export async function fileTicket(h: Harness, f: { title?: string; description?: string; priority?: string; service?: string; link?: string; reporter?: string } = {}) {
+  const res = await h.slack.submitView({
+    callbackId: 'ticket_create',
+    userId: f.reporter ?? 'UREPORTER',
+    values: ticketFormValues({ title: 'Checkout fails', description: 'Card payments fail for EU customers', priority: 'P2', service: 'checkout', ...f }),
+  });
+  if (res.status !== 200) throw new Error(`submit answered ${res.status}`);
+  const body = await res.text();
+  if (body) throw new Error(`submit answered ${body}`);
+  await h.settle();
+  const ticket = await h.db.ticket.findFirst({ orderBy: { id: 'desc' } });
+  if (!ticket) throw new Error('no ticket stored');
+  return ticket;
+}

@@ -1,0 +1,122 @@
+// Sends requests to the bot exactly as Slack does: form-encoded slash commands and interactivity
+// payloads, JSON Events API envelopes, each signed with v0 HMAC-SHA256 over timestamp and raw body.
+import { createHmac } from 'node:crypto';
+
+export interface SignOptions {
+  /** Seconds since the epoch to sign with (default: now, real time — Bolt checks it against the wall clock). */
+  timestamp?: number;
+  secret?: string;
+  headers?: Record<string, string>;
+}
+
+export class SlackRequests {
+  private triggerCounter = 0;
+  constructor(private readonly baseUrl: string, private readonly signingSecret: string) {}
+
+  async send(body: string, contentType: string, opts: SignOptions = {}): Promise<Response> {
+    const ts = opts.timestamp ?? Math.floor(Date.now() / 1000);
+    const sig = 'v0=' + createHmac('sha256', opts.secret ?? this.signingSecret).update(`v0:${ts}:${body}`).digest('hex');
+    return fetch(`${this.baseUrl}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig, ...opts.headers },
+      body,
+    });
+  }
+
+  command(text: string, userId = 'UREPORTER', opts: SignOptions = {}): Promise<Response> {
+    const form = new URLSearchParams({
+      token: 'legacy',
+      team_id: 'T0TEST',
+      team_domain: 'acme',
+      channel_id: 'C0SUPPORT',
+      channel_name: 'support',
+      user_id: userId,
+      user_name: userId.toLowerCase(),
+      command: '/support',
+      text,
+      api_app_id: 'A0TEST',
+      response_url: 'https://hooks.slack.com/commands/T0TEST/1/abc',
+      trigger_id: this.nextTrigger(),
+    });
+    return this.send(form.toString(), 'application/x-www-form-urlencoded', opts);
+  }
+
+  interactive(payload: Record<string, unknown>, opts: SignOptions = {}): Promise<Response> {
+    const form = new URLSearchParams({ payload: JSON.stringify(payload) });
+    return this.send(form.toString(), 'application/x-www-form-urlencoded', opts);
+  }
+
+  /** A click on a button of a message (block_actions). */
+  clickButton(args: { actionId: string; value: string; userId: string; channel?: string; messageTs?: string }, opts: SignOptions = {}): Promise<Response> {
+    return this.interactive(
+      {
+        type: 'block_actions',
+        team: { id: 'T0TEST', domain: 'acme' },
+        user: { id: args.userId, username: args.userId.toLowerCase(), team_id: 'T0TEST' },
+        api_app_id: 'A0TEST',
+        token: 'legacy',
+        trigger_id: this.nextTrigger(),
+        container: { type: 'message', message_ts: args.messageTs ?? '1.1', channel_id: args.channel ?? 'C0SUPPORT', is_ephemeral: false },
+        channel: { id: args.channel ?? 'C0SUPPORT', name: 'support' },
+        message: { ts: args.messageTs ?? '1.1', type: 'message' },
+        response_url: 'https://hooks.slack.com/actions/T0TEST/1/abc',
+        actions: [{ type: 'button', action_id: args.actionId, block_id: 'actions', value: args.value, action_ts: `${Date.now() / 1000}` }],
+      },
+      opts,
+    );
+  }
+
+  /** A modal submitted: `values` maps block_id → action_id → the element's state. */
+  submitView(args: { callbackId: string; userId: string; values: Record<string, Record<string, unknown>>; privateMetadata?: string }, opts: SignOptions = {}): Promise<Response> {
+    return this.interactive(
+      {
+        type: 'view_submission',
+        team: { id: 'T0TEST', domain: 'acme' },
+        user: { id: args.userId, username: args.userId.toLowerCase(), team_id: 'T0TEST' },
+        api_app_id: 'A0TEST',
+        token: 'legacy',
+        trigger_id: this.nextTrigger(),
+        view: {
+          id: 'V0TEST',
+          team_id: 'T0TEST',
+          type: 'modal',
+          callback_id: args.callbackId,
+          private_metadata: args.privateMetadata ?? '',
+          state: { values: args.values },
+          hash: '1.abc',
+        },
+      },
+      opts,
+    );
+  }
+
+  /** An Events API delivery; `retryNum` adds Slack's retry headers. */
+  event(event: Record<string, unknown>, args: { eventId: string; retryNum?: number } , opts: SignOptions = {}): Promise<Response> {
+    const body = JSON.stringify({
+      token: 'legacy',
+      team_id: 'T0TEST',
+      api_app_id: 'A0TEST',
+      event,
+      type: 'event_callback',
+      event_id: args.eventId,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: 'T0TEST', user_id: 'UBOT', is_bot: true }],
+    });
+    const headers: Record<string, string> = args.retryNum ? { 'x-slack-retry-num': String(args.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {};
+    return this.send(body, 'application/json', { ...opts, headers: { ...headers, ...opts.headers } });
+  }
+
+  /** A reply in a thread, as the message.channels event delivers it. */
+  threadReply(args: { channel?: string; threadTs: string; userId: string; text: string; eventId: string; retryNum?: number }): Promise<Response> {
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+    return this.event(
+      { type: 'message', channel: args.channel ?? 'C0SUPPORT', channel_type: 'channel', user: args.userId, text: args.text, ts, thread_ts: args.threadTs, event_ts: ts },
+      { eventId: args.eventId, ...(args.retryNum ? { retryNum: args.retryNum } : {}) },
+    );
+  }
+
+  private nextTrigger(): string {
+    this.triggerCounter += 1;
+    return `trigger.${this.triggerCounter}`;
+  }
+}
