@@ -1,0 +1,42 @@
+// Who holds a rotation at an instant: the pure rotation maths applied to the configured rotation
+// and the overrides stored in the database. Shared by routing, handoffs, paging and escalation.
+import type { SupportConfig, RotationConfig } from '../config/supportConfig.js';
+import type { Db, Tx } from '../db/client.js';
+import { dutyAt, escalationChain, nextHandoffs, type Duty, type Override } from '../domain/rotation.js';
+
+export const ONCALL_ROTATION = 'oncall';
+export const gardenerRotationId = (squad: string) => `gardener:${squad}`;
+
+export function rotationById(config: SupportConfig, id: string): RotationConfig | undefined {
+  if (id === ONCALL_ROTATION) return config.oncall;
+  if (id.startsWith('gardener:')) return config.squads[id.slice('gardener:'.length)]?.gardener;
+  return undefined;
+}
+
+/** The gardener rotation of the squad owning a service, if any. */
+export function gardenerRotationForService(config: SupportConfig, serviceId: string): RotationConfig | undefined {
+  const squad = config.services[serviceId]?.squad;
+  return squad ? config.squads[squad]?.gardener : undefined;
+}
+
+/** Overrides that can matter around [from, to) (all of them when no window is given). */
+export async function loadOverrides(db: Db | Tx, rotationId: string, window?: { from: Date; to: Date }): Promise<Override[]> {
+  const rows = await db.rotationOverride.findMany({
+    where: { rotationId, ...(window ? { from: { lt: window.to }, to: { gt: window.from } } : {}) },
+    orderBy: { createdAt: 'asc' },
+  });
+  return rows.map((r) => ({ id: String(r.id), user: r.userId, from: r.from, to: r.to, createdAt: r.createdAt }));
+}
+
+export async function onDuty(db: Db | Tx, rotation: RotationConfig, at: Date): Promise<Duty> {
+  return dutyAt(rotation, await loadOverrides(db, rotation.id), at);
+}
+
+export async function upcomingHandoffs(db: Db | Tx, rotation: RotationConfig, at: Date, count: number) {
+  return nextHandoffs(rotation, await loadOverrides(db, rotation.id), at, count);
+}
+
+/** The on-duty person first, then who to page next if they do not answer. */
+export async function pagingChain(db: Db | Tx, rotation: RotationConfig, at: Date, length: number): Promise<string[]> {
+  return escalationChain(rotation, await loadOverrides(db, rotation.id), at, length);
+}
