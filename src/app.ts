@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import bolt from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { Express } from 'express';
 import { systemClock, type Clock } from './clock.js';
 import type { Env } from './config/env.js';
@@ -17,6 +18,16 @@ import { OutboxRelay, type Renderer } from './slack/outbox.js';
 import { openTicketForm, registerTicketListeners } from './slack/ticketListeners.js';
 import { ticketMessage } from './slack/views/ticketMessage.js';
 import { ticketView, type TicketDeps, type TicketHooks } from './services/tickets.js';
+import { registerDeployRoutes } from './http/deploys.js';
+import { causeCandidates, decideLink, deployTicketHooks, recordDeploy, type DeployDeps } from './services/deploys.js';
+import { PeopleResolver, slackEmailLookup } from './services/people.js';
+import { deploySubcommand, registerDeployListeners } from './slack/deployListeners.js';
+import { Scheduler, type JobHandlers } from './jobs/scheduler.js';
+import { pagingHooks, pagingJobHandlers } from './services/paging.js';
+import { slaJobHandlers, slaTimerHooks } from './services/slaTimers.js';
+import { createHandoffJob } from './jobs/handoffs.js';
+import { gardenerRouting } from './services/routing.js';
+import { rotationSubcommands } from './slack/rotationCommands.js';
 
 const { App, ExpressReceiver, SocketModeReceiver } = bolt;
 
@@ -25,16 +36,24 @@ export interface SupportbotOptions {
   config: SupportConfig;
   clock?: Clock;
   logger?: Logger;
-  /** How often the outbox is polled for retries that came due (real time). */
+  /** How often the outbox and the job table are polled for work that came due (real time). */
   pollMs?: number;
+  /** Web API request timeout; a timed-out call is retried by the outbox. */
+  slackTimeoutMs?: number;
+  /** Due jobs a scheduler pass claims and runs in one transaction (default 100). */
+  jobBatchSize?: number;
+  /** When the handoff check runs (node-cron, default every minute); null: only at start and on checkHandoffs(). */
+  handoffCron?: string | null;
 }
 
 export interface Supportbot {
   port: number;
   database: Database;
   metrics: Metrics;
-  /** Resolves once every started listener has finished and no Slack message is due. */
+  /** Resolves once every started listener has finished, and no job and no Slack message is due. */
   settle(): Promise<void>;
+  /** Announces duty changes up to the clock's now (what the handoff cron runs). */
+  checkHandoffs(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,16 +63,20 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
   const { env, config } = opts;
   const clock = opts.clock ?? systemClock;
   const log = opts.logger ?? createLogger(env.LOG_LEVEL);
-  const metrics = createMetrics();
-
   await applyMigrations(env.DATABASE_URL);
   const database = await openDatabase(env.DATABASE_URL);
   const { db } = database;
+  const metrics = createMetrics(async () =>
+    (await db.ticket.groupBy({ by: ['priority'], where: { status: { not: 'resolved' } }, _count: { _all: true } })).map((g) => ({
+      priority: g.priority,
+      count: g._count._all,
+    })),
+  );
 
   // The outbox owns retries: the client reports 429s and errors at once instead of queueing them.
   const clientOptions = {
     ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-    timeout: SLACK_TIMEOUT_MS,
+    timeout: opts.slackTimeoutMs ?? SLACK_TIMEOUT_MS,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   };
@@ -75,7 +98,25 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
   const receiver = socketMode
     ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, logger: boltLogger(log), installerOptions: { clientOptions } as never })
     : new ExpressReceiver({ signingSecret: env.SLACK_SIGNING_SECRET, app: http, endpoints: '/slack/events', logger: boltLogger(log), processBeforeResponse: false });
-  const app = new App({ token: env.SLACK_BOT_TOKEN, receiver, clientOptions, logger: boltLogger(log), convoStore: false });
+  // Our own client for the outbox and start-up checks; Bolt's per-request clients get the same
+  // token through authorize, which asks Slack who we are once (and again after a failure).
+  const slack = new WebClient(env.SLACK_BOT_TOKEN, { ...clientOptions, logger: boltLogger(log) });
+  let identity: Promise<{ botId: string; botUserId: string }> | undefined;
+  const whoAmI = () =>
+    (identity ??= slack.auth.test().then(
+      (r) => ({ botId: r.bot_id as string, botUserId: r.user_id as string }),
+      (err: unknown) => {
+        identity = undefined;
+        throw err;
+      },
+    ));
+  const app = new App({
+    receiver,
+    authorize: async () => ({ botToken: env.SLACK_BOT_TOKEN, ...(await whoAmI()) }),
+    clientOptions,
+    logger: boltLogger(log),
+    convoStore: false,
+  });
 
   const inflight = new Set<Promise<unknown>>();
   app.use(async ({ next }) => {
@@ -101,7 +142,7 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
       return { channel: ticket.channelId, rootTs: ticket.rootTs, reporterId: ticket.reporterId, ...message };
     },
   };
-  const relay = new OutboxRelay(db, app.client, clock, render, log.child({ component: 'outbox' }), {
+  const relay = new OutboxRelay(db, slack, clock, render, log.child({ component: 'outbox' }), {
     sent: (kind) => metrics.outboxSent.inc({ kind }),
     failed: (kind, permanent) => metrics.outboxFailed.inc({ kind, permanent: String(permanent) }),
   });
@@ -111,10 +152,34 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
 
   const hooks: TicketHooks[] = [];
   const ticketDeps: TicketDeps = { db, clock, config, hooks, kick };
+  // Durable timers: SLA reminders and breaches, out-of-hours paging and its escalation.
+  hooks.push(slaTimerHooks(config), pagingHooks(config));
+  const jobHandlers: JobHandlers = { ...slaJobHandlers(config), ...pagingJobHandlers(config) };
+  const scheduler = new Scheduler(db, database.provider, clock, jobHandlers, log.child({ component: 'scheduler' }), opts.jobBatchSize);
+  const runJobs = () => {
+    void scheduler.drain().then((n) => n > 0 && kick(), (err) => log.error({ err }, 'scheduler pass failed'));
+  };
   const subcommands: Subcommand[] = [];
   subcommands.push(helpSubcommand(() => subcommands));
+  // Deploys: the HTTP API, /support deploy, the verdict buttons, and deploy links on new tickets.
+  const deployDeps: DeployDeps = { db, clock, config, kick, people: new PeopleResolver(slackEmailLookup(slack), clock, config.deploys.gitLogins) };
+  hooks.push(deployTicketHooks(deployDeps));
+  subcommands.push(deploySubcommand(deployDeps));
+  registerDeployListeners(app, { ...deployDeps, log });
+  registerDeployRoutes(http, { secret: env.DEPLOY_WEBHOOK_SECRET, config, clock, log, record: (input, o) => recordDeploy(deployDeps, input, o) });
+  // Rotations: handoff announcements, gardener mentions on new tickets, the rotation commands.
+  const handoffs = createHandoffJob({ db, config, clock, log: log.child({ component: 'handoffs' }), kick });
+  hooks.push(gardenerRouting(config));
+  subcommands.push(...rotationSubcommands({ db, clock, config, kick, afterChange: handoffs.check, log }));
   registerSupportCommand(app, { subcommands, openTicketForm: openTicketForm(ticketDeps), log });
-  registerTicketListeners(app, { ...ticketDeps, log });
+  registerTicketListeners(app, {
+    ...ticketDeps,
+    log,
+    deployCauses: {
+      linked: (ticketId) => causeCandidates(deployDeps, ticketId),
+      confirm: ({ deployId, ticketId, actorId }) => decideLink(deployDeps, { deployId, ticketId, actorId, verdict: 'caused' }),
+    },
+  });
   registerHome(app, { db, config, clock, log });
   finishHttpApp(http, log);
 
@@ -127,7 +192,7 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
 
   const connectSlack = async () => {
     try {
-      await app.client.auth.test();
+      await whoAmI();
       slackReady = true;
     } catch (err) {
       log.warn({ err }, 'Slack auth.test failed; retrying in 5 s');
@@ -139,11 +204,16 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
   await connectSlack();
 
   const poller = setInterval(() => {
+    runJobs();
     kick();
     void relay.pendingDue().then((n) => metrics.outboxPending.set(n), () => {});
   }, opts.pollMs ?? 1000);
   poller.unref();
+  runJobs();
   kick();
+  // Catches up on handoffs missed while the bot was down, before the first minute passes.
+  await handoffs.check();
+  if (opts.handoffCron !== null) handoffs.schedule(opts.handoffCron ?? '* * * * *');
 
   const port = (server.address() as AddressInfo).port;
   log.info({ port, mode: socketMode ? 'socket' : 'http', database: database.provider }, 'supportbot is listening');
@@ -159,19 +229,23 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
           await Promise.allSettled([...inflight]);
           continue;
         }
+        await scheduler.drain();
         await relay.drain();
         if (!inflight.size && (await relay.pendingDue()) === 0) return;
         // Nothing changes while undeliverable messages wait for the clock; don't spin on them.
         if (!inflight.size) return;
       }
     },
+    checkHandoffs: handoffs.check,
     async stop() {
       clearInterval(poller);
       clearTimeout(connectTimer);
+      await handoffs.stop();
       if (socketMode) await app.stop().catch(() => {});
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.allSettled([...inflight]);
+      await scheduler.drain().catch(() => {});
       await relay.drain().catch(() => {});
       await database.close();
     },

@@ -1,11 +1,14 @@
 // `npm start`: read the environment and config, start the bot, stop cleanly on SIGTERM/SIGINT.
 // Configuration problems end the process with one readable message, never a stack trace.
+import { existsSync } from 'node:fs';
 import { startSupportbot } from './app.js';
 import { ConfigError, loadEnv } from './config/env.js';
 import { loadSupportConfig } from './config/supportConfig.js';
 import { createLogger } from './logger.js';
 
 async function main(): Promise<void> {
+  // A local .env is a convenience for development; variables already set win over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const env = loadEnv(process.env);
   const config = loadSupportConfig(env.SUPPORT_CONFIG);
   const logger = createLogger(env.LOG_LEVEL);

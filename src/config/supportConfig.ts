@@ -3,6 +3,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import type { BusinessCalendar } from '../domain/calendar.js';
 import { DEFAULT_SLA, PRIORITIES, type Priority } from '../domain/priority.js';
+import { localInstant, parseHandoff } from '../domain/rotation.js';
 import type { SlaPolicy } from '../domain/sla.js';
 import { ConfigError } from './env.js';
 
@@ -10,25 +11,31 @@ const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const slackChannel = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123456789');
 const slackUser = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U0123456789');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time "HH:mm"');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"');
-const timeZone = z.string().refine((tz) => {
+function succeeds(check: () => unknown): boolean {
   try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
+    check();
     return true;
   } catch {
     return false;
   }
-}, 'must be an IANA time zone such as Europe/London');
-const handoff = z
+}
+const isoDate = z
   .string()
-  .regex(/^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):[0-5]\d$/, 'must be a weekly handoff such as "mon 09:00"');
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"')
+  .refine((date) => succeeds(() => localInstant(date, 'UTC')), 'must be a real date, e.g. not 2026-02-30');
+const timeZone = z.string().refine((tz) => succeeds(() => new Intl.DateTimeFormat('en', { timeZone: tz })), 'must be an IANA time zone such as Europe/London');
+// Validated by the parser the rotation maths uses, so the config accepts exactly what it can run.
+const handoff = z.string().refine((spec) => succeeds(() => parseHandoff(spec)), 'must be a weekly handoff such as "mon 09:00"');
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, "-" or "_"');
 
 const rotationSchema = z.object({
   members: z
     .array(z.union([slackUser, z.object({ user: slackUser, from: isoDate.optional(), until: isoDate.optional() })]))
     .default([]),
-  start: z.string().regex(/^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d$/, 'must be "YYYY-MM-DD HH:mm" (local time)'),
+  start: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d$/, 'must be "YYYY-MM-DD HH:mm" (local time)')
+    .refine((start) => succeeds(() => localInstant(start, 'UTC')), 'must be a real date, e.g. not 2026-02-30'),
   handoffs: z.array(handoff).min(1).default(['mon 09:00']),
   usergroup: z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id such as S0123456789').optional(),
   timezone: timeZone.optional(),
@@ -195,6 +202,13 @@ export function parseSupportConfig(doc: unknown, source = 'SUPPORT_CONFIG'): Sup
   const problems: string[] = [];
   for (const [sid, s] of Object.entries(raw.services)) {
     if (s.squad && !raw.squads[s.squad]) problems.push(`  services.${sid}.squad: unknown squad "${s.squad}" (known: ${Object.keys(raw.squads).join(', ') || 'none'})`);
+  }
+  // One pay basis, so a report never pays hours and shifts for the same time by accident.
+  if (raw.pay.hourlyRate !== undefined && raw.pay.shiftRate !== undefined) {
+    problems.push('  pay: set either hourlyRate or shiftRate, not both');
+  }
+  if (raw.oncall && raw.pay.hourlyRate === undefined && raw.pay.shiftRate === undefined) {
+    problems.push('  pay: the oncall rotation is paid; set pay.hourlyRate or pay.shiftRate');
   }
   if (problems.length) throw new ConfigError(`Invalid config in ${source}:\n${problems.join('\n')}`);
   return toConfig(raw);

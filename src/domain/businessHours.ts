@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import type { BusinessCalendar } from './calendar.js';
+import { epochMs, minutesToMs as toMs, MS_PER_MINUTE } from './instants.js';
 
 /** Half-open span of time [from, to). */
 export interface Interval {
@@ -7,7 +8,6 @@ export interface Interval {
   to: Date;
 }
 
-const MS_PER_MINUTE = 60_000;
 const MS_PER_DAY = 86_400_000;
 
 interface LocalTime {
@@ -73,17 +73,9 @@ function check(cal: BusinessCalendar): CheckedCalendar {
   };
 }
 
-function epochMs(t: Date, name: string): number {
-  const ms = t.getTime();
-  if (Number.isNaN(ms)) throw new RangeError(`${name} is an invalid Date`);
-  return ms;
-}
 
 function minutesToMs(minutes: number): number {
-  if (!Number.isFinite(minutes) || minutes < 0) {
-    throw new RangeError(`Business minutes must be a finite number >= 0, got ${minutes}`);
-  }
-  return Math.round(minutes * MS_PER_MINUTE);
+  return toMs(minutes, 'Business');
 }
 
 /** Local calendar days are counted as days since 1970-01-01 so stepping a day never touches DST. */
@@ -101,7 +93,8 @@ function openingOn(cal: CheckedCalendar, dayNumber: number): Opening | null {
   // the later of two instants in a fall-back overlap; either way the span stays in local order.
   const open = new TZDate(y, m, d, cal.start.hours, cal.start.minutes, 0, 0, cal.timeZone).getTime();
   const close = new TZDate(y, m, d, cal.end.hours, cal.end.minutes, 0, 0, cal.timeZone).getTime();
-  // Only possible when both ends fall inside the same DST gap: nothing of that day exists.
+  // The gap shift can carry the opening to or past the closing (e.g. 01:00–02:00 in London on
+  // 2026-03-29): that day then has no business time at all.
   return close > open ? { open, close } : null;
 }
 
@@ -110,9 +103,7 @@ function openingOn(cal: CheckedCalendar, dayNumber: number): Opening | null {
  * guarantees at least one working day a week and holidays are a finite list.
  */
 function* openingsAfter(cal: CheckedCalendar, fromMs: number): Generator<Opening, never, undefined> {
-  // Start a day early: where clocks fall back across midnight, an instant's local date can be
-  // the day after the opening that contains it.
-  for (let day = localDayNumber(cal, fromMs) - 1; ; day++) {
+  for (let day = localDayNumber(cal, fromMs); ; day++) {
     const opening = openingOn(cal, day);
     if (opening && opening.close > fromMs) yield opening;
   }

@@ -113,6 +113,15 @@ function parseLocal(value: string, withTime: boolean): number {
   return local;
 }
 
+/**
+ * The instant of a local "YYYY-MM-DD HH:mm", or "YYYY-MM-DD" meaning midnight, in `timeZone`,
+ * by the same rules as a rotation's start (so config and commands read times alike). Throws a
+ * readable error for anything else, impossible dates included.
+ */
+export function localInstant(value: string, timeZone: string): Date {
+  return new Date(fromLocal(parseLocal(value, value.length > 10), timeZone));
+}
+
 function isActive(member: RotationMember, date: string): boolean {
   return (member.from === undefined || member.from <= date) && (member.until === undefined || date < member.until);
 }

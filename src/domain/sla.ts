@@ -1,7 +1,6 @@
 import { businessIntervalsFrom } from './businessHours.js';
 import type { BusinessCalendar } from './calendar.js';
-
-export type Priority = 'P1' | 'P2' | 'P3';
+import { epochMs, minutesToMs as toMs, MS_PER_MINUTE } from './instants.js';
 
 export interface SlaPolicy {
   targetMinutes: number;
@@ -24,7 +23,6 @@ export interface SlaInput {
 
 export type SlaState = 'on_track' | 'at_risk' | 'breached' | 'paused';
 
-const MS_PER_MINUTE = 60_000;
 
 /** [from, to) in epoch milliseconds; `to` may be Infinity. */
 interface Span {
@@ -32,19 +30,9 @@ interface Span {
   to: number;
 }
 
-function epochMs(t: Date, name: string): number {
-  const ms = t.getTime();
-  if (Number.isNaN(ms)) throw new RangeError(`${name} is an invalid Date`);
-  return ms;
-}
 
-// Every minutes→instant conversion goes through here, so a reminder or due instant and the
-// state computed at that very instant always agree to the millisecond.
 function minutesToMs(minutes: number): number {
-  if (!Number.isFinite(minutes) || minutes < 0) {
-    throw new RangeError(`SLA minutes must be a finite number >= 0, got ${minutes}`);
-  }
-  return Math.round(minutes * MS_PER_MINUTE);
+  return toMs(minutes, 'SLA');
 }
 
 function checkFraction(fraction: number): number {

@@ -1,12 +1,22 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per bot instance (tests run several in one process). */
-export function createMetrics() {
+export function createMetrics(openTicketsByPriority: () => Promise<Array<{ priority: string; count: number }>>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return {
     registry,
-    ticketsCreated: new Counter({ name: 'supportbot_tickets_created_total', help: 'Tickets filed', labelNames: ['priority'], registers: [registry] }),
+    // Read from the database at scrape time, so every replica reports the same truth.
+    openTickets: new Gauge({
+      name: 'supportbot_open_tickets',
+      help: 'Tickets not resolved, by priority',
+      labelNames: ['priority'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const { priority, count } of await openTicketsByPriority()) this.set({ priority }, count);
+      },
+    }),
     outboxSent: new Counter({ name: 'supportbot_outbox_sent_total', help: 'Slack messages delivered', labelNames: ['kind'], registers: [registry] }),
     outboxFailed: new Counter({ name: 'supportbot_outbox_failures_total', help: 'Slack deliveries that failed (permanent=true: given up)', labelNames: ['kind', 'permanent'], registers: [registry] }),
     outboxPending: new Gauge({ name: 'supportbot_outbox_pending', help: 'Slack messages due and not yet delivered', registers: [registry] }),

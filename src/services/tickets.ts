@@ -202,6 +202,7 @@ export function ticketView(config: SupportConfig, ticket: Ticket, now: Date): Ti
         : null,
     resolution: ticket.resolution,
     codeChangeNeeded: ticket.codeChangeNeeded,
+    incident: ticket.incident,
     timeZone: config.timeZone,
   };
 }

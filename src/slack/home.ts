@@ -10,13 +10,16 @@ import { ticketView, type Ticket } from '../services/tickets.js';
 import { slaLine } from './views/ticketMessage.js';
 import { escapeMrkdwn, mrkdwn, plain } from './views/text.js';
 
+/** One open ticket on one line with its SLA state (dashboard, handoff announcements). */
+export function ticketLine(config: SupportConfig, t: Ticket, now: Date): string {
+  const v = ticketView(config, t, now);
+  return `*#${t.id}* ${t.priority} ${escapeMrkdwn(t.title)} — ${STATUS_WORDS[t.status as TicketStatus]} · ${slaLine(v)}`;
+}
+
 export function homeView(args: { userId: string; open: Ticket[]; config: SupportConfig; now: Date }) {
   const counts = PRIORITIES.map((p) => `${p}: *${args.open.filter((t) => t.priority === p).length}*`).join('   ');
   const mine = args.open.filter((t) => t.ownerId === args.userId || t.reporterId === args.userId).slice(0, 20);
-  const line = (t: Ticket) => {
-    const v = ticketView(args.config, t, args.now);
-    return `*#${t.id}* ${t.priority} ${escapeMrkdwn(t.title)} — ${STATUS_WORDS[t.status as TicketStatus]} · ${slaLine(v)}`;
-  };
+  const line = (t: Ticket) => ticketLine(args.config, t, args.now);
   return {
     type: 'home' as const,
     blocks: [

@@ -39,7 +39,14 @@ export function openTicketForm(deps: TicketDeps) {
   };
 }
 
-export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logger }): void {
+/** What the resolve form needs from the deploys feature, without the ticket listeners knowing it. */
+export interface DeployCauses {
+  /** Deploys linked to the ticket that may still be named as its cause. */
+  linked(ticketId: number): Promise<Array<{ id: number; label: string }>>;
+  confirm(input: { deployId: number; ticketId: number; actorId: string }): Promise<unknown>;
+}
+
+export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logger; deployCauses?: DeployCauses }): void {
   const tell = async (client: WebClient, channel: string | undefined, user: string, text: string) => {
     if (!channel) return;
     await client.chat.postEphemeral({ channel, user, text }).catch((err) => deps.log.warn({ err }, 'could not send an ephemeral answer'));
@@ -94,7 +101,8 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
     await act(async (ticketId) => {
       const ticket = await deps.db.ticket.findUnique({ where: { id: ticketId } });
       if (!ticket) return tell(client, body.channel?.id, body.user.id, `Ticket #${ticketId} does not exist.`);
-      await client.views.open({ trigger_id: body.trigger_id, view: resolveView(ticket.id, ticket.title) as never });
+      const linked = (await deps.deployCauses?.linked(ticket.id)) ?? [];
+      await client.views.open({ trigger_id: body.trigger_id, view: resolveView(ticket.id, ticket.title, linked) as never });
     })(args);
   });
   app.action<BlockAction<ButtonAction>>(ACTION.changePriority, async (args) => {
@@ -118,6 +126,10 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
       actor: { userId: body.user.id, isAdmin: isAdmin(deps.config, body.user.id) },
     });
     await ack(result.ok ? undefined : { response_action: 'errors', errors: { resolution: result.reason } });
+    const causedBy = Number(fieldValue(view.state.values, 'causedBy'));
+    if (result.ok && Number.isSafeInteger(causedBy) && causedBy > 0 && deps.deployCauses) {
+      await deps.deployCauses.confirm({ deployId: causedBy, ticketId, actorId: body.user.id });
+    }
   });
 
   app.view(CALLBACK.changePriority, async ({ ack, view, body }) => {

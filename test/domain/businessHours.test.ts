@@ -23,6 +23,10 @@ const london: BusinessCalendar = {
 const londonDaily: BusinessCalendar = { ...london, workingDays: [1, 2, 3, 4, 5, 6, 7] };
 const londonWithMayHoliday: BusinessCalendar = { ...london, holidays: ['2026-05-04'] };
 const newYorkDaily: BusinessCalendar = { ...londonDaily, timeZone: 'America/New_York' };
+// Santiago springs forward at midnight (2026-09-06 00:00 → 01:00), so a night shift loses its first hour.
+const santiagoNights: BusinessCalendar = { ...londonDaily, timeZone: 'America/Santiago', start: '00:00', end: '08:00' };
+// London's 01:00–02:00 does not exist on 2026-03-29, so a calendar open only then has no time that day.
+const londonGapHour: BusinessCalendar = { ...londonDaily, start: '01:00', end: '02:00' };
 
 const d = (iso: string) => new Date(iso);
 const iso = (t: Date) => t.toISOString();
@@ -62,6 +66,7 @@ describe('businessMinutesBetween', () => {
     ['London fall-back day is still 9 h', londonDaily, '2026-10-25T00:00:00.000Z', '2026-10-26T00:00:00.000Z', 540],
     ['New York spring-forward day is still 9 h', newYorkDaily, '2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z', 540],
     ['New York fall-back day is still 9 h', newYorkDaily, '2026-11-01T04:00:00.000Z', '2026-11-02T05:00:00.000Z', 540],
+    ['Santiago: an opening inside the DST gap moves to 01:00', santiagoNights, '2026-09-06T00:00:00.000Z', '2026-09-07T00:00:00.000Z', 420],
     // 2026-01-05 (Mon) + 90 days: 12 full weeks, then Mon–Sat; the DST change is inside.
     ['90 days', london, '2026-01-05T00:00:00.000Z', '2026-04-05T00:00:00.000Z', 65 * 540],
     ['90 days with Good Friday off', { ...london, holidays: ['2026-04-03'] }, '2026-01-05T00:00:00.000Z', '2026-04-05T00:00:00.000Z', 64 * 540],
@@ -115,6 +120,7 @@ describe('nextBusinessStart', () => {
     ['Friday evening → Monday', london, '2026-01-09T20:00:00.000Z', '2026-01-12T09:00:00.000Z'],
     ['holiday → Tuesday', londonWithMayHoliday, '2026-05-04T10:00:00.000Z', '2026-05-05T08:00:00.000Z'],
     ['London spring-forward night → 09:00 BST', londonDaily, '2026-03-29T00:30:00.000Z', '2026-03-29T08:00:00.000Z'],
+    ['Santiago: opening in the DST gap → 01:00 -03', santiagoNights, '2026-09-06T03:30:00.000Z', '2026-09-06T04:00:00.000Z'],
     ['New York fall-back night → 09:00 EST', newYorkDaily, '2026-11-01T05:30:00.000Z', '2026-11-01T14:00:00.000Z'],
   ];
   for (const [name, cal, at, expected] of cases) {
@@ -130,6 +136,7 @@ describe('nextBusinessBoundary', () => {
     ['1 ms before opening → opening', london, '2026-01-05T08:59:59.999Z', '2026-01-05T09:00:00.000Z'],
     ['Friday evening → Monday opening', london, '2026-01-09T18:00:00.000Z', '2026-01-12T09:00:00.000Z'],
     ['New York spring-forward night → 09:00 EDT', newYorkDaily, '2026-03-08T05:00:00.000Z', '2026-03-08T13:00:00.000Z'],
+    ['a day wholly inside the DST gap has no boundaries', londonGapHour, '2026-03-29T00:30:00.000Z', '2026-03-30T00:00:00.000Z'],
     ['London fall-back day in hours → 18:00 GMT', londonDaily, '2026-10-25T12:00:00.000Z', '2026-10-25T18:00:00.000Z'],
   ];
   for (const [name, cal, at, expected] of cases) {
@@ -159,6 +166,13 @@ describe('businessIntervals', () => {
         ['2026-03-27T09:00:00.000Z', '2026-03-27T18:00:00.000Z'],
         ['2026-03-30T08:00:00.000Z', '2026-03-30T17:00:00.000Z'],
       ],
+    ],
+    [
+      'a day wholly inside the DST gap',
+      londonGapHour,
+      '2026-03-28T12:00:00.000Z',
+      '2026-03-30T12:00:00.000Z',
+      [['2026-03-30T00:00:00.000Z', '2026-03-30T01:00:00.000Z']],
     ],
     ['weekend only', london, '2026-01-10T00:00:00.000Z', '2026-01-12T00:00:00.000Z', []],
     ['to before from', london, '2026-01-06T00:00:00.000Z', '2026-01-05T00:00:00.000Z', []],

@@ -42,6 +42,8 @@ export class FakeSlack {
   readonly messages: StoredMessage[] = [];
   readonly uploads = new Map<string, Buffer>();
   readonly emails = new Map<string, string>();
+  /** What apps.connections.open hands out (Socket Mode tests run a WebSocket server there). */
+  socketUrl = '';
   private failures: Array<{ method: string; failure: Failure; remaining: number }> = [];
   private server: Server;
   private tsCounter = 0;
@@ -132,6 +134,8 @@ export class FakeSlack {
 
   private answer(method: string, args: Record<string, any>): Record<string, unknown> {
     switch (method) {
+      case 'apps.connections.open':
+        return { ok: true, url: this.socketUrl };
       case 'auth.test':
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0TEST', user: 'supportbot' };
       case 'chat.postMessage': {

@@ -40,8 +40,10 @@ export function testConfigDoc(): Record<string, any> {
   };
 }
 
-export async function createTestDatabaseUrl(): Promise<{ url: string; drop(): Promise<void> }> {
-  if (process.env.TEST_DATABASE === 'postgresql') {
+export async function createTestDatabaseUrl(
+  provider: 'sqlite' | 'postgresql' = process.env.TEST_DATABASE === 'postgresql' ? 'postgresql' : 'sqlite',
+): Promise<{ url: string; drop(): Promise<void> }> {
+  if (provider === 'postgresql') {
     const admin = process.env.TEST_POSTGRES_URL;
     if (!admin) throw new Error('TEST_DATABASE=postgresql needs TEST_POSTGRES_URL');
     const name = `sb_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
@@ -76,8 +78,8 @@ export interface Harness {
   baseUrl: string;
   /** Let every listener finish and every due Slack message go out. */
   settle(): Promise<void>;
-  /** Stop the bot and start a new one on the same database and fake Slack (a restart). */
-  restart(): Promise<void>;
+  /** Stop the bot and start a new one on the same database and fake Slack (a restart), optionally with a changed config. */
+  restart(changes?: { config?: (doc: Record<string, any>) => void }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -85,15 +87,24 @@ export interface HarnessOptions {
   now?: string;
   config?: (doc: Record<string, any>) => void;
   env?: Record<string, string>;
+  /** Runs before the bot starts, e.g. to make the fake Slack fail from the first call. */
+  beforeStart?: (fake: FakeSlack) => void;
+  /** Web API timeout of the bot, so tests of Slack not answering need not wait 10 s. */
+  slackTimeoutMs?: number;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const fake = await new FakeSlack().start();
+  opts.beforeStart?.(fake);
   const database = await createTestDatabaseUrl();
   const clock = new ManualClock(opts.now ?? '2026-11-24T10:00:00Z');
-  const doc = testConfigDoc();
-  opts.config?.(doc);
-  const config = parseSupportConfig(doc, 'test config');
+  const configWith = (change?: (doc: Record<string, any>) => void) => {
+    const doc = testConfigDoc();
+    opts.config?.(doc);
+    change?.(doc);
+    return parseSupportConfig(doc, 'test config');
+  };
+  const config = configWith();
   const env = loadEnv({
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -107,8 +118,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...opts.env,
   });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const start = () => startSupportbot({ env, config, clock, logger, pollMs: 50 });
-  let bot = await start();
+  const start = (cfg: SupportConfig) =>
+    // No handoff cron: real minutes passing must not announce handoffs mid-test; tests call checkHandoffs().
+    startSupportbot({ env, config: cfg, clock, logger, pollMs: 50, handoffCron: null, ...(opts.slackTimeoutMs ? { slackTimeoutMs: opts.slackTimeoutMs } : {}) });
+  let bot = await start(config);
   const h: Harness = {
     bot,
     fake,
@@ -119,10 +132,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     baseUrl: `http://127.0.0.1:${bot.port}`,
     slack: new SlackRequests(`http://127.0.0.1:${bot.port}`, SIGNING_SECRET),
     settle: () => h.bot.settle(),
-    async restart() {
+    async restart(changes) {
       await h.bot.stop();
-      bot = await start();
-      Object.assign(h, { bot, db: bot.database.db, baseUrl: `http://127.0.0.1:${bot.port}`, slack: new SlackRequests(`http://127.0.0.1:${bot.port}`, SIGNING_SECRET) });
+      const cfg = changes?.config ? configWith(changes.config) : h.config;
+      bot = await start(cfg);
+      Object.assign(h, { bot, config: cfg, db: bot.database.db, baseUrl: `http://127.0.0.1:${bot.port}`, slack: new SlackRequests(`http://127.0.0.1:${bot.port}`, SIGNING_SECRET) });
     },
     async stop() {
       await h.bot.stop();

@@ -51,11 +51,7 @@ export class SlackRequests {
     return this.interactive(
       {
         type: 'block_actions',
-        team: { id: 'T0TEST', domain: 'acme' },
-        user: { id: args.userId, username: args.userId.toLowerCase(), team_id: 'T0TEST' },
-        api_app_id: 'A0TEST',
-        token: 'legacy',
-        trigger_id: this.nextTrigger(),
+        ...this.from(args.userId),
         container: { type: 'message', message_ts: args.messageTs ?? '1.1', channel_id: args.channel ?? 'C0SUPPORT', is_ephemeral: false },
         channel: { id: args.channel ?? 'C0SUPPORT', name: 'support' },
         message: { ts: args.messageTs ?? '1.1', type: 'message' },
@@ -71,11 +67,7 @@ export class SlackRequests {
     return this.interactive(
       {
         type: 'view_submission',
-        team: { id: 'T0TEST', domain: 'acme' },
-        user: { id: args.userId, username: args.userId.toLowerCase(), team_id: 'T0TEST' },
-        api_app_id: 'A0TEST',
-        token: 'legacy',
-        trigger_id: this.nextTrigger(),
+        ...this.from(args.userId),
         view: {
           id: 'V0TEST',
           team_id: 'T0TEST',
@@ -113,6 +105,17 @@ export class SlackRequests {
       { type: 'message', channel: args.channel ?? 'C0SUPPORT', channel_type: 'channel', user: args.userId, text: args.text, ts, thread_ts: args.threadTs, event_ts: ts },
       { eventId: args.eventId, ...(args.retryNum ? { retryNum: args.retryNum } : {}) },
     );
+  }
+
+  /** Who an interactivity payload comes from, with a fresh trigger id. */
+  private from(userId: string) {
+    return {
+      team: { id: 'T0TEST', domain: 'acme' },
+      user: { id: userId, username: userId.toLowerCase(), team_id: 'T0TEST' },
+      api_app_id: 'A0TEST',
+      token: 'legacy',
+      trigger_id: this.nextTrigger(),
+    };
   }
 
   private nextTrigger(): string {

@@ -1,6 +1,4 @@
 // Small helpers for Slack text: user input is escaped and cut to Block Kit's limits.
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 
 /** Escapes what Slack would read as markup, so user text shows verbatim. */
 export function escapeMrkdwn(text: string): string {
@@ -19,9 +17,18 @@ export function mention(userId: string | null | undefined, none = '_nobody_'): s
   return userId ? `<@${userId}>` : none;
 }
 
+// One formatter per zone: building one costs far more than formatting, and an SLA pass formats a
+// due time for each of up to a hundred reminders.
+const fallbackFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** A time shown in each reader's own zone by Slack, with the company zone as fallback text. */
 export function slackDate(at: Date, timeZone: string): string {
-  const fallback = format(new TZDate(at, timeZone), 'EEE d MMM HH:mm zzz');
+  let format = fallbackFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+    fallbackFormats.set(timeZone, format);
+  }
+  const fallback = format.format(at).replace(',', '');
   return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${fallback}>`;
 }
 

@@ -84,8 +84,14 @@ export function ticketFormView(args: { services: Service[]; sla: Record<Priority
   };
 }
 
-/** Modal to resolve a ticket: a short resolution and whether code had to change. */
-export function resolveView(ticketId: number, title: string) {
+export const NO_DEPLOY = 'none';
+
+/**
+ * Modal to resolve a ticket: a short resolution, whether code had to change, and — when deploys
+ * are linked to the ticket — whether one of them caused it.
+ */
+export function resolveView(ticketId: number, title: string, linkedDeploys: Array<{ id: number; label: string }> = []) {
+  const deployOptions = [{ text: plain('No, none of them', 75), value: NO_DEPLOY }, ...linkedDeploys.slice(0, 99).map((d) => ({ text: plain(d.label, 75), value: String(d.id) }))];
   return {
     type: 'modal' as const,
     callback_id: CALLBACK.resolveTicket,
@@ -114,6 +120,16 @@ export function resolveView(ticketId: number, title: string) {
           ],
         },
       },
+      ...(linkedDeploys.length
+        ? [
+            {
+              type: 'input',
+              block_id: 'causedBy',
+              label: plain('Did a linked deploy cause it?'),
+              element: { type: 'static_select', action_id: FIELD_ACTION, options: deployOptions, initial_option: deployOptions[0] },
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -19,6 +19,8 @@ export interface TicketView {
   firstResponse: { userId: string; minutes: number } | null;
   resolution: string | null;
   codeChangeNeeded: boolean | null;
+  /** A deploy was confirmed as its cause (or it was marked an incident otherwise). */
+  incident: boolean;
   timeZone: string;
 }
 
@@ -68,6 +70,7 @@ export function ticketMessage(v: TicketView) {
     `*Service*\n${escapeMrkdwn(v.serviceName)}`,
   ];
   if (v.firstResponse) fields.push(`*First response*\n${mention(v.firstResponse.userId)} after ${formatDuration(v.firstResponse.minutes)}`);
+  if (v.incident) fields.push('*Incident*\nyes: counts towards change failure and time to restore');
   if (v.link) fields.push(`*Link*\n${escapeMrkdwn(truncate(v.link, 500))}`);
   const blocks: unknown[] = [
     { type: 'section', block_id: 'header', text: mrkdwn(header) },

@@ -108,7 +108,9 @@ CREATE TABLE "Deploy" (
     "deployedAt" TIMESTAMP(3) NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL,
     "source" TEXT NOT NULL DEFAULT 'api',
-    "announceTs" TEXT,
+    "changeFailure" BOOLEAN NOT NULL DEFAULT false,
+    "rolledBackAt" TIMESTAMP(3),
+    "suspectWarnedAt" TIMESTAMP(3),
 
     CONSTRAINT "Deploy_pkey" PRIMARY KEY ("id")
 );
@@ -220,6 +222,9 @@ CREATE INDEX "Deploy_service_deployedAt_idx" ON "Deploy"("service", "deployedAt"
 
 -- CreateIndex
 CREATE INDEX "Deploy_environment_deployedAt_idx" ON "Deploy"("environment", "deployedAt");
+
+-- CreateIndex
+CREATE INDEX "Deploy_service_environment_version_idx" ON "Deploy"("service", "environment", "version");
 
 -- CreateIndex
 CREATE INDEX "DeployLink_ticketId_idx" ON "DeployLink"("ticketId");

@@ -96,7 +96,9 @@ CREATE TABLE "Deploy" (
     "deployedAt" DATETIME NOT NULL,
     "createdAt" DATETIME NOT NULL,
     "source" TEXT NOT NULL DEFAULT 'api',
-    "announceTs" TEXT
+    "changeFailure" BOOLEAN NOT NULL DEFAULT false,
+    "rolledBackAt" DATETIME,
+    "suspectWarnedAt" DATETIME
 );
 
 -- CreateTable
@@ -198,6 +200,9 @@ CREATE INDEX "Deploy_service_deployedAt_idx" ON "Deploy"("service", "deployedAt"
 
 -- CreateIndex
 CREATE INDEX "Deploy_environment_deployedAt_idx" ON "Deploy"("environment", "deployedAt");
+
+-- CreateIndex
+CREATE INDEX "Deploy_service_environment_version_idx" ON "Deploy"("service", "environment", "version");
 
 -- CreateIndex
 CREATE INDEX "DeployLink_ticketId_idx" ON "DeployLink"("ticketId");

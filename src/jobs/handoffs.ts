@@ -1,0 +1,170 @@
+// Handoff announcements. Nothing is scheduled per handoff: a check, run every minute by node-cron
+// and once at start-up, compares who holds each rotation now (pure maths over the config and the
+// stored overrides, read at the injected clock's time) with the last change it announced
+// (HandoffState). Handoffs missed while the bot was down are therefore caught up on the next
+// check, once, and after a long outage only the latest change per rotation is announced.
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { SupportConfig } from '../config/supportConfig.js';
+import type { Db, Tx } from '../db/client.js';
+import { dutyAt, handoffsBetween } from '../domain/rotation.js';
+import { loadOverrides } from '../services/duty.js';
+import { allRotationRefs, type RotationRef } from '../services/rotations.js';
+import { ticketLine } from '../slack/home.js';
+import { enqueue } from '../slack/outbox.js';
+import { handoffAnnouncement, handoffDm, type HandoffView } from '../slack/views/rotationViews.js';
+
+export interface HandoffDeps {
+  db: Db;
+  config: SupportConfig;
+  clock: Clock;
+  log: Logger;
+  /** Delivers queued Slack messages now. */
+  kick(): void;
+}
+
+export type CheckOutcome = 'baseline' | 'announced' | 'unchanged' | 'taken by another process';
+
+/** Open tickets shown in an announcement; the rest are counted. */
+const TICKETS_SHOWN = 15;
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string }).code === 'P2002';
+}
+
+async function handoffView(tx: Tx, deps: HandoffDeps, ref: RotationRef, change: { at: Date; user: string | null; previous: string | null }, now: Date): Promise<HandoffView> {
+  const where = { status: { not: 'resolved' }, ...(ref.services ? { service: { in: ref.services } } : {}) };
+  const [tickets, total] = await Promise.all([
+    tx.ticket.findMany({ where, orderBy: [{ priority: 'asc' }, { id: 'asc' }], take: TICKETS_SHOWN }),
+    tx.ticket.count({ where }),
+  ]);
+  const notes = await tx.handoffNote.findMany({ where: { rotationId: ref.rotation.id, usedAt: null }, orderBy: { id: 'asc' } });
+  await tx.handoffNote.updateMany({ where: { id: { in: notes.map((n) => n.id) } }, data: { usedAt: now } });
+  return {
+    title: ref.title,
+    role: ref.role,
+    configPath: ref.configPath,
+    ...change,
+    tickets: tickets.map((t) => ticketLine(deps.config, t, now)),
+    moreTickets: total - tickets.length,
+    notes: notes.map((n) => ({ authorId: n.authorId, text: n.text })),
+    ...(ref.rotation.usergroupId ? { usergroupId: ref.rotation.usergroupId } : {}),
+    timeZone: deps.config.timeZone,
+  };
+}
+
+/** The group holds exactly the person on duty; Slack cannot empty a group, so "nobody" leaves it. */
+async function syncUsergroup(tx: Tx, ref: RotationRef, user: string | null, key: string, now: Date): Promise<void> {
+  if (!user || !ref.rotation.usergroupId) return;
+  await enqueue(tx, { kind: 'call', method: 'usergroups.users.update', args: { usergroup: ref.rotation.usergroupId, users: user } }, { now, dedupKey: `${key}:usergroup` });
+}
+
+/**
+ * One rotation: announce its latest duty change since the last one announced, if any. The first
+ * check ever only records who holds it (and syncs the user group): nothing was missed yet.
+ */
+export async function checkRotation(deps: HandoffDeps, ref: RotationRef): Promise<CheckOutcome> {
+  const { rotation } = ref;
+  const now = deps.clock.now();
+  try {
+    return await deps.db.$transaction(async (tx): Promise<CheckOutcome> => {
+      const state = await tx.handoffState.findUnique({ where: { rotationId: rotation.id } });
+      // Only overrides overlapping (last announced, now] can matter; the table only grows.
+      const overrides = await loadOverrides(tx, rotation.id, { from: state?.announcedAt ?? now, to: new Date(now.getTime() + 1) });
+      const holder = dutyAt(rotation, overrides, now).user;
+      if (!state) {
+        await tx.handoffState.create({ data: { rotationId: rotation.id, announcedAt: now, userId: holder } });
+        const key = `handoff:${rotation.id}:${now.toISOString()}:baseline`;
+        await syncUsergroup(tx, ref, holder, key, now);
+        if (!holder) {
+          const view = await handoffView(tx, deps, ref, { at: now, user: null, previous: null }, now);
+          await enqueue(tx, { kind: 'post', channel: deps.config.channels.support, ...handoffAnnouncement(view) }, { now, dedupKey: key });
+        }
+        return 'baseline';
+      }
+      const latest = handoffsBetween(rotation, overrides, state.announcedAt, now).at(-1);
+      // No change instant but a different holder: the config or a back-dated override moved duty.
+      if (!latest && holder === state.userId) return 'unchanged';
+      const at = latest?.at ?? now;
+      // Conditional on what was read, so of several replicas exactly one announces.
+      const claimed = await tx.handoffState.updateMany({
+        where: { rotationId: rotation.id, announcedAt: state.announcedAt },
+        data: { announcedAt: at, userId: holder },
+      });
+      if (claimed.count !== 1) return 'taken by another process';
+      // Duty went round while the bot was down and is back with the person announced last.
+      if (holder === state.userId) return 'unchanged';
+      const view = await handoffView(tx, deps, ref, { at, user: holder, previous: latest?.previous ?? state.userId }, now);
+      // The holder is part of the key: a cover can start at the very instant of another change.
+      const key = `handoff:${rotation.id}:${at.toISOString()}:${holder ?? 'nobody'}`;
+      await enqueue(tx, { kind: 'post', channel: deps.config.channels.support, ...handoffAnnouncement(view) }, { now, dedupKey: key });
+      if (holder) await enqueue(tx, { kind: 'post', channel: holder, ...handoffDm(view) }, { now, dedupKey: `${key}:dm` });
+      await syncUsergroup(tx, ref, holder, key, now);
+      return 'announced';
+    });
+  } catch (err) {
+    // Another replica created the same state row or announcement first: it is done.
+    if (isUniqueViolation(err)) {
+      deps.log.warn({ rotation: rotation.id }, 'handoff already recorded by another process');
+      return 'taken by another process';
+    }
+    throw err;
+  }
+}
+
+export interface HandoffJob {
+  /** Checks every rotation; concurrent calls share one pass. */
+  check(): Promise<void>;
+  /** Runs the check on a cron expression (real time triggers it; the clock still decides). */
+  schedule(expression: string): void;
+  /** Stops the cron trigger and waits for a pass under way. */
+  stop(): Promise<void>;
+}
+
+export function createHandoffJob(deps: HandoffDeps): HandoffJob {
+  let running: Promise<void> | null = null;
+  let task: ScheduledTask | undefined;
+  const pass = async () => {
+    let announced = false;
+    for (const ref of allRotationRefs(deps.config)) {
+      try {
+        const outcome = await checkRotation(deps, ref);
+        if (outcome !== 'unchanged') deps.log.debug({ rotation: ref.rotation.id, outcome }, 'handoff check');
+        announced ||= outcome === 'announced' || outcome === 'baseline';
+      } catch (err) {
+        // One broken rotation must not keep the others from handing off.
+        deps.log.error({ err, rotation: ref.rotation.id }, 'handoff check failed');
+      }
+    }
+    if (announced) deps.kick();
+  };
+  let again = false;
+  const check = (): Promise<void> => {
+    // A change committed while a pass runs may come after that pass looked: run once more.
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await pass();
+      } while (again);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  return {
+    check,
+    schedule(expression) {
+      task = cron.schedule(expression, check, { name: 'handoffs', noOverlap: true });
+    },
+    async stop() {
+      await task?.stop();
+      task = undefined;
+      await running;
+    },
+  };
+}

@@ -1,0 +1,156 @@
+// Durable timers (SLA reminders and breaches, page escalations). Due work is a Job row. A pass is
+// one transaction: a single statement claims the earliest due rows by marking them done, then each
+// job's handler runs in that same transaction, so a job's effects (outbox messages, ticket changes,
+// events) commit together with "done", or — on a crash, an error, a lost race — not at all and the
+// job is still pending. Nothing is ever half-claimed, so there is no lease to wait for after a crash.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { Db, Tx } from '../db/client.js';
+import type { Provider } from '../db/provider.js';
+import { Prisma, type Job } from '../generated/sqlite/client.js';
+import { drainLoop } from './drainLoop.js';
+
+export type { Job };
+
+/**
+ * Runs the due jobs of one kind inside the transaction that completes them; throwing rolls all
+ * back, and each is then retried on its own. Given all of a pass's jobs of its kind at once, so
+ * that it can read and write for all of them in a few statements. Handlers touch only the database
+ * (Slack goes through the outbox), and check the state they act on, since other jobs of the same
+ * pass run before them in the same transaction.
+ */
+export type JobHandler = (tx: Tx, jobs: Job[], now: Date) => Promise<void>;
+export type JobHandlers = Record<string, JobHandler>;
+
+export interface NewJob {
+  kind: string;
+  ticketId?: number;
+  dueAt: Date;
+  payload?: Record<string, unknown>;
+  /** Unique across all jobs ever scheduled, cancelled ones excepted: the same work is scheduled once. */
+  dedupKey?: string;
+}
+
+export async function scheduleJob(tx: Tx | Db, job: NewJob): Promise<void> {
+  await tx.job.create({
+    data: {
+      kind: job.kind,
+      ticketId: job.ticketId ?? null,
+      dueAt: job.dueAt,
+      payload: JSON.stringify(job.payload ?? {}),
+      dedupKey: job.dedupKey ?? null,
+    },
+  });
+}
+
+/**
+ * Cancels a ticket's pending jobs of some kinds, except those whose dedupKey is in `keep`, and
+ * releases their keys so that the same work can be scheduled again later. On PostgreSQL a job that
+ * a pass is running right now is locked: this waits for that pass and then leaves the job done.
+ */
+export async function cancelJobs(tx: Tx, where: { ticketId: number; kinds: string[]; keep?: string[] }): Promise<number> {
+  const { count } = await tx.job.updateMany({
+    where: {
+      ticketId: where.ticketId,
+      kind: { in: where.kinds },
+      status: 'pending',
+      ...(where.keep?.length ? { OR: [{ dedupKey: null }, { dedupKey: { notIn: where.keep } }] } : {}),
+    },
+    data: { status: 'cancelled', dedupKey: null },
+  });
+  return count;
+}
+
+const DEFAULT_BATCH = 100;
+const MAX_BACKOFF_MS = 10 * 60_000;
+
+export class Scheduler {
+  /** Recorded on the jobs this process ran (claimedBy), for the logs and the replica tests. */
+  private readonly owner = randomUUID();
+  /** Runs passes until nothing is due; concurrent callers share the run. */
+  readonly drain: () => Promise<number>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly provider: Provider,
+    private readonly clock: Clock,
+    private readonly handlers: JobHandlers,
+    private readonly log: Logger,
+    private readonly batchSize = DEFAULT_BATCH,
+  ) {
+    this.drain = drainLoop(() => this.pass());
+  }
+
+  /** Runs what is due now, up to one batch. Returns how many jobs it ran or rescheduled. */
+  async pass(): Promise<number> {
+    const now = this.clock.now();
+    try {
+      return await this.db.$transaction((tx) => this.claimAndRun(tx, now, null));
+    } catch (err) {
+      // Nothing of the batch committed. Run it again one job per transaction, so that a failing
+      // job is retried on its own and does not hold back the others.
+      this.log.warn({ err }, 'a job batch failed; running its jobs one by one');
+      const due = await this.db.job.findMany({
+        where: { status: 'pending', dueAt: { lte: now } },
+        orderBy: { dueAt: 'asc' },
+        take: this.batchSize,
+        select: { id: true },
+      });
+      let ran = 0;
+      for (const { id } of due) ran += await this.runOne(id, now);
+      return ran;
+    }
+  }
+
+  private async runOne(id: number, now: Date): Promise<number> {
+    let job: Job | undefined;
+    try {
+      return await this.db.$transaction((tx) => this.claimAndRun(tx, now, id, (claimed) => (job = claimed)));
+    } catch (err) {
+      // The claim itself failed (job unset): the database is in trouble, the next poll tries again.
+      if (!job) throw err;
+      // Retried for as long as it fails, at most every MAX_BACKOFF_MS: a timer must not be lost to
+      // a passing database error, and a broken one shows in the logs every few minutes.
+      const retryInMs = Math.min(1000 * 2 ** (job.attempts - 1), MAX_BACKOFF_MS);
+      this.log.error({ err, jobId: id, kind: job.kind, attempts: job.attempts, retryInMs }, 'job failed; will retry');
+      await this.db.job.updateMany({
+        where: { id, status: 'pending' },
+        data: { attempts: { increment: 1 }, dueAt: new Date(now.getTime() + retryInMs), lastError: String((err as Error).message ?? err).slice(0, 500) },
+      });
+      return 1;
+    }
+  }
+
+  private async claimAndRun(tx: Tx, now: Date, onlyId: number | null, onClaim?: (job: Job) => void): Promise<number> {
+    const jobs = await this.claim(tx, now, onlyId);
+    // Kinds run in the order they first came due; within a kind, in due order.
+    const byKind = new Map<string, Job[]>();
+    for (const job of jobs) {
+      onClaim?.(job);
+      byKind.set(job.kind, [...(byKind.get(job.kind) ?? []), job]);
+    }
+    for (const [kind, group] of byKind) {
+      const handler = this.handlers[kind];
+      if (!handler) throw new Error(`no handler for job kind "${kind}"`);
+      await handler(tx, group, now);
+    }
+    return jobs.length;
+  }
+
+  /**
+   * One statement that picks the earliest due rows and marks them done (undone by a rollback).
+   * SQLite runs it under its single write lock, held to the end of the transaction. PostgreSQL
+   * locks the picked rows until commit and other processes skip them (SKIP LOCKED); the outer
+   * `status = 'pending'` is re-checked after any wait, so no row is claimed twice.
+   */
+  private async claim(tx: Tx, now: Date, onlyId: number | null): Promise<Job[]> {
+    const rows = await tx.$queryRaw<Job[]>`
+      UPDATE "Job" SET "status" = 'done', "claimedBy" = ${this.owner}, "claimedAt" = ${now}, "doneAt" = ${now}, "attempts" = "attempts" + 1, "lastError" = NULL
+      WHERE "status" = 'pending' AND "id" IN (
+        SELECT "id" FROM "Job" WHERE "status" = 'pending' AND "dueAt" <= ${now}${onlyId === null ? Prisma.empty : Prisma.sql` AND "id" = ${onlyId}`}
+        ORDER BY "dueAt" LIMIT ${this.batchSize}${this.provider === 'postgresql' ? Prisma.raw(' FOR UPDATE SKIP LOCKED') : Prisma.empty})
+      RETURNING *`;
+    return rows.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
+  }
+}

@@ -1,0 +1,75 @@
+// Out-of-hours P1 paging: a P1 that nobody owns, filed (raised, reopened) outside business hours,
+// pages the on-call person by DM at once; every `escalation.pageTimeoutMinutes` it is still not
+// taken, the next person of the paging chain is paged, up to `escalation.chainLength` people. Each
+// page is a Page row (the pay report reads them); taking the ticket marks its pages taken.
+import type { SupportConfig } from '../config/supportConfig.js';
+import type { Tx } from '../db/client.js';
+import { isBusinessTime } from '../domain/businessHours.js';
+import { cancelJobs, scheduleJob, type JobHandlers } from '../jobs/scheduler.js';
+import { enqueue } from '../slack/outbox.js';
+import { escapeMrkdwn } from '../slack/views/text.js';
+import { pagingChain } from './duty.js';
+import type { Ticket, TicketHooks } from './tickets.js';
+
+export const PAGE_ESCALATION = 'page.escalate';
+
+type EscalationPayload = {
+  /** The chain as it stood at the first page, so a handoff meanwhile does not reshuffle it. */
+  chain: string[];
+  level: number;
+};
+
+function needsSomeone(ticket: Ticket): boolean {
+  return ticket.priority === 'P1' && !ticket.ownerId && ticket.status !== 'resolved';
+}
+
+async function page(tx: Tx, config: SupportConfig, ticket: Ticket, chain: string[], level: number, now: Date): Promise<void> {
+  const userId = chain[level]!;
+  await tx.page.create({ data: { ticketId: ticket.id, userId, level, at: now } });
+  const who = level === 0 ? 'you are on call' : `you are next in line after ${chain.slice(0, level).map((u) => `<@${u}>`).join(', ')}`;
+  await enqueue(
+    tx,
+    { kind: 'ticket.dm', ticketId: ticket.id, userId, text: `:rotating_light: P1 out of hours, nobody on it, and ${who}: #${ticket.id} ${escapeMrkdwn(ticket.title)}. Please take it in its thread.` },
+    { now },
+  );
+  await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, text: `:pager: Paged <@${userId}> by DM (${level === 0 ? 'on call' : `escalation ${level}`}).` }, { now });
+  if (level + 1 < chain.length) {
+    const payload: EscalationPayload = { chain, level: level + 1 };
+    await scheduleJob(tx, { kind: PAGE_ESCALATION, ticketId: ticket.id, dueAt: new Date(now.getTime() + config.escalation.pageTimeoutMinutes * 60_000), payload });
+  }
+}
+
+async function pageOnCall(tx: Tx, config: SupportConfig, ticket: Ticket, now: Date): Promise<void> {
+  if (!config.oncall || !needsSomeone(ticket) || isBusinessTime(config.calendar, now)) return;
+  const chain = await pagingChain(tx, config.oncall, now, config.escalation.chainLength);
+  if (chain.length) await page(tx, config, ticket, chain, 0, now);
+}
+
+export function pagingHooks(config: SupportConfig): TicketHooks {
+  return {
+    created: (tx, ticket, now) => pageOnCall(tx, config, ticket, now),
+    async changed(tx, before, after, eventType, now) {
+      if (!needsSomeone(after)) {
+        if (after.ownerId && !before.ownerId) await tx.page.updateMany({ where: { ticketId: after.id, takenAt: null }, data: { takenAt: now } });
+        await cancelJobs(tx, { ticketId: after.id, kinds: [PAGE_ESCALATION] });
+        return;
+      }
+      const becameP1 = eventType === 'priority_changed' && before.priority !== 'P1';
+      if (becameP1 || eventType === 'reopened') await pageOnCall(tx, config, after, now);
+    },
+  };
+}
+
+export function pagingJobHandlers(config: SupportConfig): JobHandlers {
+  return {
+    async [PAGE_ESCALATION](tx, jobs, now) {
+      for (const job of jobs) {
+        const ticket = job.ticketId === null ? null : await tx.ticket.findUnique({ where: { id: job.ticketId } });
+        // Taking or resolving the ticket cancels this job; the check keeps a late run harmless.
+        if (!ticket || !needsSomeone(ticket)) continue;
+        const { chain, level } = JSON.parse(job.payload) as EscalationPayload;
+        await page(tx, config, ticket, chain, level, now);
+      }
+    },
+  };
+}

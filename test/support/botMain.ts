@@ -1,0 +1,31 @@
+// A supportbot process for tests that kill it or run two of it: the real startSupportbot against the
+// fake Slack at TEST_SLACK_API_URL and the database at TEST_DATABASE_URL, with its clock read from
+// the file TEST_CLOCK_FILE (the test moves time by rewriting it). Prints "ready <port>" once listening.
+import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
+import { startSupportbot } from '../../src/app.js';
+import { loadEnv } from '../../src/config/env.js';
+import { parseSupportConfig } from '../../src/config/supportConfig.js';
+import { SIGNING_SECRET, testConfigDoc } from './harness.js';
+
+const clockFile = process.env.TEST_CLOCK_FILE!;
+const bot = await startSupportbot({
+  env: loadEnv({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: process.env.TEST_SLACK_API_URL,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: process.env.TEST_DATABASE_URL,
+  }),
+  config: parseSupportConfig(testConfigDoc(), 'test config'),
+  clock: { now: () => new Date(readFileSync(clockFile, 'utf8')) },
+  logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  pollMs: 20,
+  // Like the harness: real minutes passing must not announce handoffs into the tests' channel.
+  handoffCron: null,
+  // Long enough that a hung Slack call is still hanging when the test kills the process.
+  slackTimeoutMs: 60_000,
+  ...(process.env.TEST_JOB_BATCH ? { jobBatchSize: Number(process.env.TEST_JOB_BATCH) } : {}),
+});
+process.stdout.write(`ready ${bot.port}\n`);

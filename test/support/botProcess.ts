@@ -1,0 +1,64 @@
+// Runs test/support/botMain.ts as a child process the test can SIGKILL, with a clock file the test
+// writes (atomically, so the bot never reads half a timestamp).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { renameSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { SIGNING_SECRET } from './harness.js';
+import { SlackRequests } from './slackRequests.js';
+
+const MAIN = fileURLToPath(new URL('./botMain.ts', import.meta.url));
+
+export function writeClock(file: string, iso: string): void {
+  writeFileSync(`${file}.tmp`, iso);
+  renameSync(`${file}.tmp`, file);
+}
+
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export class BotProcess {
+  readonly slack: SlackRequests;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {
+    this.slack = new SlackRequests(`http://127.0.0.1:${port}`, SIGNING_SECRET);
+  }
+
+  static async start(opts: { databaseUrl: string; slackApiUrl: string; clockFile: string; jobBatchSize?: number }): Promise<BotProcess> {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: {
+        ...process.env,
+        TEST_DATABASE_URL: opts.databaseUrl,
+        TEST_SLACK_API_URL: opts.slackApiUrl,
+        TEST_CLOCK_FILE: opts.clockFile,
+        ...(opts.jobBatchSize ? { TEST_JOB_BATCH: String(opts.jobBatchSize) } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const ready = /ready (\d+)/.exec(out);
+        if (ready) resolve(Number(ready[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`bot process exited with ${code} before it was ready`)));
+    });
+    return new BotProcess(child, port);
+  }
+
+  /** Sends the signal and waits until the process is gone. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const gone = new Promise((r) => this.child.once('exit', r));
+    this.child.kill(signal);
+    await gone;
+  }
+}
