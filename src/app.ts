@@ -8,7 +8,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Env } from './config/env.js';
 import type { SupportConfig } from './config/supportConfig.js';
 import { openDatabase, type Database } from './db/client.js';
-import { applyMigrations } from './db/migrate.js';
+import { migrateIfNeeded } from './db/migrate.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createHttpApp, finishHttpApp } from './http/server.js';
 import { boltLogger, createLogger, type Logger } from './logger.js';
@@ -63,7 +63,7 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
   const { env, config } = opts;
   const clock = opts.clock ?? systemClock;
   const log = opts.logger ?? createLogger(env.LOG_LEVEL);
-  await applyMigrations(env.DATABASE_URL);
+  await migrateIfNeeded(env.DATABASE_URL);
   const database = await openDatabase(env.DATABASE_URL);
   const { db } = database;
   const metrics = createMetrics(async () =>
@@ -127,7 +127,7 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
       await run;
     } finally {
       inflight.delete(run);
-      metrics.slackAckSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      metrics.slackListenerSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
   });
   app.error(async (err) => {
@@ -231,8 +231,7 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
         }
         await scheduler.drain();
         await relay.drain();
-        if (!inflight.size && (await relay.pendingDue()) === 0) return;
-        // Nothing changes while undeliverable messages wait for the clock; don't spin on them.
+        // What is still pending waits for the clock (a retry's backoff); don't spin on it.
         if (!inflight.size) return;
       }
     },

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { openDatabase } from '../src/db/client.js';
 import { derivePostgresSchema } from '../src/db/deriveSchema.js';
-import { applyMigrations, latestSnapshot, liveSchemaDrift, schemaPath } from '../src/db/migrate.js';
+import { applyMigrations, latestSnapshot, liveSchemaDrift, migrateIfNeeded, schemaPath, unappliedMigrations } from '../src/db/migrate.js';
 import { providerOf } from '../src/db/provider.js';
 import { createTestDatabaseUrl } from './support/harness.js';
 
@@ -27,11 +27,15 @@ describe('migrations on start', () => {
   it('apply to an empty database once, then nothing; the result matches the schema', async () => {
     const { url, drop } = await createTestDatabaseUrl();
     try {
+      assert.ok((await unappliedMigrations(url)).length >= 1);
       const first = await applyMigrations(url);
       assert.ok(first.length >= 1);
       assert.deepEqual(await applyMigrations(url), []);
       if (providerOf(url) === 'sqlite') assert.equal(await liveSchemaDrift(url), '');
       const { db, close } = await openDatabase(url);
+      // A restart while another connection holds the database needs no migration engine.
+      assert.deepEqual(await unappliedMigrations(url), []);
+      assert.deepEqual(await migrateIfNeeded(url), []);
       const t = await db.ticket.create({
         data: { title: 't', description: 'd', priority: 'P1', service: 's', reporterId: 'U1', channelId: 'C1', createdAt: new Date(), updatedAt: new Date(), slaStartedAt: new Date() },
       });

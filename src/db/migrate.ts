@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
-import { adapterFactory } from './client.js';
+import { adapterFactory, openDatabase } from './client.js';
 import { providerOf, type Provider } from './provider.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -80,6 +80,33 @@ export async function listMigrations(provider: Provider): Promise<MigrationList>
   );
   const lock = await readFile(path.join(baseDir, 'migration_lock.toml'), 'utf8').catch(() => null);
   return { baseDir, lockfile: { path: 'migration_lock.toml', content: lock }, shadowDbInitScript: '', migrationDirectories };
+}
+
+/** Committed migrations the database has not finished applying (all of them on a new database). */
+export async function unappliedMigrations(url: string): Promise<string[]> {
+  const provider = providerOf(url);
+  const names = (await listMigrations(provider)).migrationDirectories.map((d) => d.path);
+  const { db, close } = await openDatabase(url);
+  try {
+    const rows = await db.$queryRawUnsafe<Array<{ migration_name: string }>>(
+      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    const done = new Set(rows.map((r) => r.migration_name));
+    return names.filter((n) => !done.has(n));
+  } catch {
+    return names; // no _prisma_migrations table yet
+  } finally {
+    await close();
+  }
+}
+
+/**
+ * What start-up runs: the engine only when something is pending. The engine cannot apply anything
+ * while another connection has an SQLite file open (it waits, then fails busy), so a restart of a
+ * bot whose database is up to date must not need it.
+ */
+export async function migrateIfNeeded(url: string): Promise<string[]> {
+  return (await unappliedMigrations(url)).length ? applyMigrations(url) : [];
 }
 
 /** Applies the migrations not yet recorded in `_prisma_migrations`; returns their names. */

@@ -20,9 +20,9 @@ export function createMetrics(openTicketsByPriority: () => Promise<Array<{ prior
     outboxSent: new Counter({ name: 'supportbot_outbox_sent_total', help: 'Slack messages delivered', labelNames: ['kind'], registers: [registry] }),
     outboxFailed: new Counter({ name: 'supportbot_outbox_failures_total', help: 'Slack deliveries that failed (permanent=true: given up)', labelNames: ['kind', 'permanent'], registers: [registry] }),
     outboxPending: new Gauge({ name: 'supportbot_outbox_pending', help: 'Slack messages due and not yet delivered', registers: [registry] }),
-    slackAckSeconds: new Histogram({
-      name: 'supportbot_slack_ack_seconds',
-      help: 'Time from receiving a Slack request to acknowledging it',
+    slackListenerSeconds: new Histogram({
+      name: 'supportbot_slack_listener_seconds',
+      help: 'Time the listeners of one Slack request took, acknowledgement (which comes first) included',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
