@@ -2,16 +2,9 @@
 // and the overrides stored in the database. Shared by routing, handoffs, paging and escalation.
 import type { SupportConfig, RotationConfig } from '../config/supportConfig.js';
 import type { Db, Tx } from '../db/client.js';
-import { dutyAt, escalationChain, nextHandoffs, type Duty, type Override } from '../domain/rotation.js';
+import { dutyAt, escalationChain, type Duty, type Override } from '../domain/rotation.js';
 
 export const ONCALL_ROTATION = 'oncall';
-export const gardenerRotationId = (squad: string) => `gardener:${squad}`;
-
-export function rotationById(config: SupportConfig, id: string): RotationConfig | undefined {
-  if (id === ONCALL_ROTATION) return config.oncall;
-  if (id.startsWith('gardener:')) return config.squads[id.slice('gardener:'.length)]?.gardener;
-  return undefined;
-}
 
 /** The gardener rotation of the squad owning a service, if any. */
 export function gardenerRotationForService(config: SupportConfig, serviceId: string): RotationConfig | undefined {
@@ -30,10 +23,6 @@ export async function loadOverrides(db: Db | Tx, rotationId: string, window?: { 
 
 export async function onDuty(db: Db | Tx, rotation: RotationConfig, at: Date): Promise<Duty> {
   return dutyAt(rotation, await loadOverrides(db, rotation.id), at);
-}
-
-export async function upcomingHandoffs(db: Db | Tx, rotation: RotationConfig, at: Date, count: number) {
-  return nextHandoffs(rotation, await loadOverrides(db, rotation.id), at, count);
 }
 
 /** The on-duty person first, then who to page next if they do not answer. */

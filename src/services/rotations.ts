@@ -117,12 +117,12 @@ const mentions = (ids: string[]) => ids.map((u) => `<@${u}>`).join(', ');
 export async function cover(
   deps: RotationDeps,
   input: { actorId: string; userId: string; from: Date; to: Date; ref: RotationRef },
-): Promise<Result<{ covered: string[] }>> {
+): Promise<Result<{ announcement: Message }>> {
   const { actorId, userId, from, to, ref } = input;
   const now = deps.clock.now();
   if (to <= now) return fail('That window is already over.');
   if (to.getTime() - from.getTime() > MAX_COVER_MS) return fail('A cover can last at most 92 days; for longer absences change the members in the config.');
-  const result = await deps.db.$transaction(async (tx): Promise<Result<{ covered: string[] }>> => {
+  const result = await deps.db.$transaction(async (tx): Promise<Result<{ announcement: Message }>> => {
     const overrides = await loadOverrides(tx, ref.rotation.id, { from, to });
     const covered = users(dutySegments(ref.rotation, overrides, from, to)).filter((u) => u !== userId);
     // Also what a repeated command finds, so a double submission changes nothing.
@@ -133,7 +133,7 @@ export async function cover(
     await tx.rotationOverride.create({ data: { rotationId: ref.rotation.id, userId, from, to, createdBy: actorId, createdAt: now, reason: 'cover' } });
     const message = coverAnnouncement({ ...ref, actorId, userId, covered, from, to, timeZone: deps.config.timeZone });
     await announceChange(tx, deps, message, [userId, ...covered], now);
-    return { ok: true, value: { covered } };
+    return { ok: true, value: { announcement: message } };
   });
   if (result.ok) await afterCommit(deps);
   return result;
@@ -148,12 +148,12 @@ export async function cover(
 export async function swap(
   deps: RotationDeps,
   input: { actorId: string; a: string; b: string; at: TimeArg; ref: RotationRef },
-): Promise<Result<{ shifts: [SwappedShift, SwappedShift] }>> {
+): Promise<Result<{ announcement: Message }>> {
   const { actorId, a, b, at, ref } = input;
   if (!isAdmin(deps.config, actorId) && actorId !== a && actorId !== b) return fail(`Sorry, only admins, <@${a}> and <@${b}> can swap their shifts.`);
   const now = deps.clock.now();
   const t = at.at.getTime();
-  const result = await deps.db.$transaction(async (tx): Promise<Result<{ shifts: [SwappedShift, SwappedShift] }>> => {
+  const result = await deps.db.$transaction(async (tx): Promise<Result<{ announcement: Message }>> => {
     // Starting a week early finds the true start of a shift already running at `t`.
     const searched = { from: new Date(t - 8 * DAY), to: new Date(t + SWAP_HORIZON_MS) };
     const overrides = await loadOverrides(tx, ref.rotation.id, searched);
@@ -175,8 +175,9 @@ export async function swap(
     for (const s of shifts) {
       await tx.rotationOverride.create({ data: { rotationId: ref.rotation.id, userId: s.user, from: s.from, to: s.to, createdBy: actorId, createdAt: now, reason: 'swap' } });
     }
-    await announceChange(tx, deps, swapAnnouncement({ ...ref, actorId, shifts, timeZone: deps.config.timeZone }), [a, b], now);
-    return { ok: true, value: { shifts } };
+    const message = swapAnnouncement({ ...ref, actorId, shifts, timeZone: deps.config.timeZone });
+    await announceChange(tx, deps, message, [a, b], now);
+    return { ok: true, value: { announcement: message } };
   });
   if (result.ok) await afterCommit(deps);
   return result;

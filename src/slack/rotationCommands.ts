@@ -17,7 +17,7 @@ import {
 } from '../services/rotations.js';
 import type { CommandContext, CommandReply, Subcommand } from './commands.js';
 import { parseCover, parseMonth, parseSwap } from './rotationArgs.js';
-import { coverAnnouncement, dutyReportMessage, monthLabel, payReportMessage, swapAnnouncement } from './views/rotationViews.js';
+import { dutyReportMessage, monthLabel, payReportMessage } from './views/rotationViews.js';
 import { mrkdwn, slackDate } from './views/text.js';
 
 export interface RotationCommandDeps extends RotationDeps {
@@ -76,6 +76,8 @@ export function rotationSubcommands(deps: RotationCommandDeps): Subcommand[] {
     },
   };
 
+  const announced = (message: { text: string }) => ({ text: `Done, and announced in <#${config.channels.support}>: ${message.text}` });
+
   const coverCommand: Subcommand = {
     name: 'cover',
     usage: 'cover @person <from> <to> [squad]',
@@ -87,9 +89,7 @@ export function rotationSubcommands(deps: RotationCommandDeps): Subcommand[] {
       const ref = resolveRotation(config, args.value.squad);
       if (!ref.ok) return { text: ref.reason };
       const done = await cover(deps, { actorId: ctx.userId, userId: args.value.userId, from: args.value.from, to: args.value.to, ref: ref.value });
-      if (!done.ok) return { text: done.reason };
-      const message = coverAnnouncement({ ...ref.value, actorId: ctx.userId, ...args.value, covered: done.value.covered, timeZone: tz });
-      return { text: `Done, and announced in <#${config.channels.support}>: ${message.text}` };
+      return done.ok ? announced(done.value.announcement) : { text: done.reason };
     },
   };
 
@@ -104,9 +104,7 @@ export function rotationSubcommands(deps: RotationCommandDeps): Subcommand[] {
       const ref = resolveRotation(config, args.value.squad);
       if (!ref.ok) return { text: ref.reason };
       const done = await swap(deps, { actorId: ctx.userId, a: args.value.a, b: args.value.b, at: args.value.at, ref: ref.value });
-      if (!done.ok) return { text: done.reason };
-      const message = swapAnnouncement({ ...ref.value, actorId: ctx.userId, shifts: done.value.shifts, timeZone: tz });
-      return { text: `Done, and announced in <#${config.channels.support}>: ${message.text}` };
+      return done.ok ? announced(done.value.announcement) : { text: done.reason };
     },
   };
 
