@@ -6,7 +6,13 @@ const source = readFileSync('prisma/schema.prisma', 'utf8');
 const derived = derivePostgresSchema(source);
 const target = 'prisma/postgres/schema.prisma';
 if (process.argv.includes('--check')) {
-  const current = (() => { try { return readFileSync(target, 'utf8'); } catch { return ''; } })();
+  const current = (() => {
+    try {
+      return readFileSync(target, 'utf8');
+    } catch {
+      return '';
+    }
+  })();
   if (current !== derived) {
     console.error(`${target} is out of date: run npm run db:derive`);
     process.exit(1);

@@ -15,7 +15,10 @@ if (!pgUrl) {
   process.exit(2);
 }
 const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
-for (const [provider, url] of [['sqlite', 'file::memory:'], ['postgresql', pgUrl]] as const) {
+for (const [provider, url] of [
+  ['sqlite', 'file::memory:'],
+  ['postgresql', pgUrl],
+] as const) {
   const sql = await nextMigrationSql(url);
   if (!sql) {
     console.log(`${provider}: no change`);

@@ -6,7 +6,10 @@ import path from 'node:path';
 import { migrationsDir, nextMigrationSql, schemaPath, snapshotFile } from '../src/db/migrate.js';
 
 const pgUrl = process.env.POSTGRES_URL ?? 'postgresql://supportbot:supportbot@127.0.0.1:5432/supportbot';
-for (const [provider, url] of [['sqlite', 'file::memory:'], ['postgresql', pgUrl]] as const) {
+for (const [provider, url] of [
+  ['sqlite', 'file::memory:'],
+  ['postgresql', pgUrl],
+] as const) {
   rmSync(migrationsDir(provider), { recursive: true, force: true });
   mkdirSync(migrationsDir(provider), { recursive: true });
   const dir = path.join(migrationsDir(provider), '20261122000000_init');

@@ -97,7 +97,13 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
   const receiver = socketMode
     ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, logger: boltLogger(log), installerOptions: { clientOptions } as never })
-    : new ExpressReceiver({ signingSecret: env.SLACK_SIGNING_SECRET, app: http, endpoints: '/slack/events', logger: boltLogger(log), processBeforeResponse: false });
+    : new ExpressReceiver({
+        signingSecret: env.SLACK_SIGNING_SECRET,
+        app: http,
+        endpoints: '/slack/events',
+        logger: boltLogger(log),
+        processBeforeResponse: false,
+      });
   // Our own client for the outbox and start-up checks; Bolt's per-request clients get the same
   // token through authorize, which asks Slack who we are once (and again after a failure).
   const slack = new WebClient(env.SLACK_BOT_TOKEN, { ...clientOptions, logger: boltLogger(log) });
@@ -157,16 +163,31 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
   const jobHandlers: JobHandlers = { ...slaJobHandlers(config), ...pagingJobHandlers(config) };
   const scheduler = new Scheduler(db, database.provider, clock, jobHandlers, log.child({ component: 'scheduler' }), opts.jobBatchSize);
   const runJobs = () => {
-    void scheduler.drain().then((n) => n > 0 && kick(), (err) => log.error({ err }, 'scheduler pass failed'));
+    void scheduler.drain().then(
+      (n) => n > 0 && kick(),
+      (err) => log.error({ err }, 'scheduler pass failed'),
+    );
   };
   const subcommands: Subcommand[] = [];
   subcommands.push(helpSubcommand(() => subcommands));
   // Deploys: the HTTP API, /support deploy, the verdict buttons, and deploy links on new tickets.
-  const deployDeps: DeployDeps = { db, clock, config, kick, people: new PeopleResolver(slackEmailLookup(slack), clock, config.deploys.gitLogins) };
+  const deployDeps: DeployDeps = {
+    db,
+    clock,
+    config,
+    kick,
+    people: new PeopleResolver(slackEmailLookup(slack), clock, config.deploys.gitLogins),
+  };
   hooks.push(deployTicketHooks(deployDeps));
   subcommands.push(deploySubcommand(deployDeps));
   registerDeployListeners(app, { ...deployDeps, log });
-  registerDeployRoutes(http, { secret: env.DEPLOY_WEBHOOK_SECRET, config, clock, log, record: (input, o) => recordDeploy(deployDeps, input, o) });
+  registerDeployRoutes(http, {
+    secret: env.DEPLOY_WEBHOOK_SECRET,
+    config,
+    clock,
+    log,
+    record: (input, o) => recordDeploy(deployDeps, input, o),
+  });
   // Rotations: handoff announcements, gardener mentions on new tickets, the rotation commands.
   const handoffs = createHandoffJob({ db, config, clock, log: log.child({ component: 'handoffs' }), kick });
   hooks.push(gardenerRouting(config));
@@ -206,7 +227,10 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
   const poller = setInterval(() => {
     runJobs();
     kick();
-    void relay.pendingDue().then((n) => metrics.outboxPending.set(n), () => {});
+    void relay.pendingDue().then(
+      (n) => metrics.outboxPending.set(n),
+      () => {},
+    );
   }, opts.pollMs ?? 1000);
   poller.unref();
   runJobs();

@@ -19,7 +19,11 @@ describe('bad input gets a clear answer and leaves nothing half-done', () => {
     ['an oversized description', { title: 't', description: 'x'.repeat(3001), priority: 'P2', service: 'checkout' }, 'description'],
     ['a tampered priority', { title: 't', description: 'd', priority: 'P0', service: 'checkout' }, 'priority'],
     ['a tampered service', { title: 't', description: 'd', priority: 'P1', service: 'mainframe' }, 'service'],
-    ['a link that is neither URL nor reference', { title: 't', description: 'd', priority: 'P1', service: 'checkout', link: 'javascript:alert(1) <b>' }, 'link'],
+    [
+      'a link that is neither URL nor reference',
+      { title: 't', description: 'd', priority: 'P1', service: 'checkout', link: 'javascript:alert(1) <b>' },
+      'link',
+    ],
   ];
   for (const [what, values, field] of cases) {
     it(`answers ${what} inside the modal`, async () => {
@@ -63,7 +67,10 @@ describe('bad input gets a clear answer and leaves nothing half-done', () => {
       callbackId: 'ticket_resolve',
       userId: 'UOTHER',
       privateMetadata: JSON.stringify({ ticketId: t.id }),
-      values: { resolution: { value: { type: 'plain_text_input', value: 'done' } }, codeChange: { value: { type: 'radio_buttons', selected_option: { value: 'yes' } } } },
+      values: {
+        resolution: { value: { type: 'plain_text_input', value: 'done' } },
+        codeChange: { value: { type: 'radio_buttons', selected_option: { value: 'yes' } } },
+      },
     });
     const body = await resolve.json();
     assert.equal(body.response_action, 'errors');
@@ -83,7 +90,10 @@ describe('bad input gets a clear answer and leaves nothing half-done', () => {
       callbackId: 'ticket_resolve',
       userId: 'UADMIN',
       privateMetadata: JSON.stringify({ ticketId: 424242 }),
-      values: { resolution: { value: { type: 'plain_text_input', value: 'done' } }, codeChange: { value: { type: 'radio_buttons', selected_option: { value: 'no' } } } },
+      values: {
+        resolution: { value: { type: 'plain_text_input', value: 'done' } },
+        codeChange: { value: { type: 'radio_buttons', selected_option: { value: 'no' } } },
+      },
     });
     const body = await res.json();
     assert.match(body.errors.resolution, /#424242 does not exist/);
@@ -101,12 +111,20 @@ describe('bad input gets a clear answer and leaves nothing half-done', () => {
   it('requests with a bad or stale signature get 401 and store nothing', async () => {
     const before = await h.db.ticket.count();
     const forged = await h.slack.submitView(
-      { callbackId: 'ticket_create', userId: 'UREPORTER', values: ticketFormValues({ title: 't', description: 'd', priority: 'P1', service: 'checkout' }) },
+      {
+        callbackId: 'ticket_create',
+        userId: 'UREPORTER',
+        values: ticketFormValues({ title: 't', description: 'd', priority: 'P1', service: 'checkout' }),
+      },
       { secret: 'not-the-signing-secret' },
     );
     assert.equal(forged.status, 401);
     const stale = await h.slack.submitView(
-      { callbackId: 'ticket_create', userId: 'UREPORTER', values: ticketFormValues({ title: 't', description: 'd', priority: 'P1', service: 'checkout' }) },
+      {
+        callbackId: 'ticket_create',
+        userId: 'UREPORTER',
+        values: ticketFormValues({ title: 't', description: 'd', priority: 'P1', service: 'checkout' }),
+      },
       { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
     );
     assert.equal(stale.status, 401);

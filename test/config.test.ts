@@ -14,12 +14,15 @@ const slackEnv = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret-0123
 
 describe('environment', () => {
   it('names every missing Slack variable at once and points at manifest.yml', () => {
-    assert.throws(() => loadEnv({ SLACK_SIGNING_SECRET: '' }), (err: Error) => {
-      assert.ok(err instanceof ConfigError);
-      assert.match(err.message, /SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET/);
-      assert.match(err.message, /manifest\.yml/);
-      return true;
-    });
+    assert.throws(
+      () => loadEnv({ SLACK_SIGNING_SECRET: '' }),
+      (err: Error) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET/);
+        assert.match(err.message, /manifest\.yml/);
+        return true;
+      },
+    );
   });
 
   it('defaults: HTTP mode, port 3000, SQLite under ./data', () => {
@@ -65,7 +68,10 @@ describe('YAML config', () => {
     it(`rejects ${what}, naming the YAML path`, () => {
       const doc = testConfigDoc();
       mutate(doc);
-      assert.throws(() => parseSupportConfig(doc, 'supportbot.yml'), (err: Error) => err instanceof ConfigError && message.test(err.message));
+      assert.throws(
+        () => parseSupportConfig(doc, 'supportbot.yml'),
+        (err: Error) => err instanceof ConfigError && message.test(err.message),
+      );
     });
   }
 
@@ -103,7 +109,20 @@ describe('npm start', () => {
 
   it('the example config documents every top-level key the schema knows', () => {
     const doc = parse(readFileSync('supportbot.example.yml', 'utf8')) as Record<string, unknown>;
-    for (const key of ['timezone', 'channels', 'businessHours', 'sla', 'escalation', 'deploys', 'admins', 'squads', 'services', 'oncall', 'pay', 'digest']) {
+    for (const key of [
+      'timezone',
+      'channels',
+      'businessHours',
+      'sla',
+      'escalation',
+      'deploys',
+      'admins',
+      'squads',
+      'services',
+      'oncall',
+      'pay',
+      'digest',
+    ]) {
       assert.ok(key in doc, key);
     }
   });

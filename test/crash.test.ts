@@ -42,7 +42,8 @@ describe('a bot process killed mid-flight', () => {
     db = await openDatabase(database.url);
   };
   const roots = () => fake.posted('C0SUPPORT').filter((m) => !m.thread_ts && m.text?.includes('crash '));
-  const perThread = (words: string) => roots().map((r) => fake.posted('C0SUPPORT').filter((m) => m.thread_ts === r.ts && m.text?.includes(words)).length);
+  const perThread = (words: string) =>
+    roots().map((r) => fake.posted('C0SUPPORT').filter((m) => m.thread_ts === r.ts && m.text?.includes(words)).length);
   let now = '';
   /** Nothing due left to run or to send: what Slack has now is all it will get until the clock moves. */
   const quiet = async () =>

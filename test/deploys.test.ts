@@ -32,17 +32,35 @@ async function deploy(h: Harness, body: Record<string, unknown>, expected = 201)
   const text = await res.text();
   assert.equal(res.status, expected, text);
   await h.settle();
-  return JSON.parse(text) as { result: string; deploy: { id: number; author: string | null; mergedBy: string | null; url: string | null; changeFailure: boolean; status: string } };
+  return JSON.parse(text) as {
+    result: string;
+    deploy: { id: number; author: string | null; mergedBy: string | null; url: string | null; changeFailure: boolean; status: string };
+  };
 }
 
 const ago = (h: Harness, minutes: number) => new Date(h.clock.now().getTime() - minutes * MIN).toISOString();
 const blocksOf = (m: { text?: string; blocks?: unknown }) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
-const announcements = (h: Harness, service: string) => h.fake.posted('C0DEPLOYS').filter((m) => !m.thread_ts && blocksOf(m).includes(`*${service}*`));
+const announcements = (h: Harness, service: string) =>
+  h.fake.posted('C0DEPLOYS').filter((m) => !m.thread_ts && blocksOf(m).includes(`*${service}*`));
 const threadOf = (h: Harness, ts: string) => h.fake.posted('C0SUPPORT').filter((m) => m.thread_ts === ts);
 
 /** Services of their own per test, so tests sharing the bot do not see each other's tickets. */
 function configure(doc: Record<string, any>) {
-  for (const id of ['auth', 'cart', 'ledger', 'pricing', 'orders', 'emails', 'reports', 'busy', 'quiet', 'catalog', 'inventory', 'shipping', 'tax']) {
+  for (const id of [
+    'auth',
+    'cart',
+    'ledger',
+    'pricing',
+    'orders',
+    'emails',
+    'reports',
+    'busy',
+    'quiet',
+    'catalog',
+    'inventory',
+    'shipping',
+    'tax',
+  ]) {
     doc.services[id] = { name: id[0]!.toUpperCase() + id.slice(1), squad: 'payments' };
   }
   doc.services.checkout.repositories = ['acme/checkout'];
@@ -183,8 +201,22 @@ describe("GitHub's deployment_status webhook", () => {
     send(h, body, { auth, headers: { 'x-github-event': event, 'x-github-delivery': 'd-1' } });
   const statusPayload = (o: { statusId: number; state: string; sha: string; repo?: string; at?: string; environment?: string }) => ({
     action: 'created',
-    deployment_status: { id: o.statusId, state: o.state, environment: o.environment ?? 'production', created_at: o.at ?? h.clock.now().toISOString(), updated_at: o.at ?? h.clock.now().toISOString(), target_url: 'https://github.com/acme/checkout/actions/runs/1' },
-    deployment: { id: o.statusId * 10, sha: o.sha, ref: 'main', environment: o.environment ?? 'production', payload: {}, creator: { login: 'octocat', type: 'User' } },
+    deployment_status: {
+      id: o.statusId,
+      state: o.state,
+      environment: o.environment ?? 'production',
+      created_at: o.at ?? h.clock.now().toISOString(),
+      updated_at: o.at ?? h.clock.now().toISOString(),
+      target_url: 'https://github.com/acme/checkout/actions/runs/1',
+    },
+    deployment: {
+      id: o.statusId * 10,
+      sha: o.sha,
+      ref: 'main',
+      environment: o.environment ?? 'production',
+      payload: {},
+      creator: { login: 'octocat', type: 'User' },
+    },
     repository: { full_name: o.repo ?? 'acme/checkout', html_url: `https://github.com/${o.repo ?? 'acme/checkout'}` },
     sender: { login: 'octocat' },
   });
@@ -199,12 +231,17 @@ describe("GitHub's deployment_status webhook", () => {
   });
 
   it('a wrongly signed delivery is refused with 401', async () => {
-    const res = await github('deployment_status', statusPayload({ statusId: 1, state: 'success', sha: 'a'.repeat(40) }), { signature: 'sha256=00' });
+    const res = await github('deployment_status', statusPayload({ statusId: 1, state: 'success', sha: 'a'.repeat(40) }), {
+      signature: 'sha256=00',
+    });
     assert.equal(res.status, 401);
   });
 
   it('success → a deploy of the mapped service: author from the mapped login, compare link against the previous commit', async () => {
-    const first = await github('deployment_status', statusPayload({ statusId: 2, state: 'success', sha: '1111111aaaaaaa', at: ago(h, 30) }));
+    const first = await github(
+      'deployment_status',
+      statusPayload({ statusId: 2, state: 'success', sha: '1111111aaaaaaa', at: ago(h, 30) }),
+    );
     assert.equal(first.status, 201, await first.clone().text());
     const firstBody = await first.json();
     assert.equal(firstBody.deploy.service, 'checkout');
@@ -217,7 +254,9 @@ describe("GitHub's deployment_status webhook", () => {
     assert.equal((await second.json()).deploy.url, 'https://github.com/acme/checkout/compare/1111111aaaaaaa...2222222bbbbbbb');
     await h.settle();
     const note = announcements(h, 'Checkout').at(-1)!;
-    assert.ok(blocksOf(note).includes('<https://github.com/acme/checkout/compare/1111111aaaaaaa...2222222bbbbbbb|Compare current and new version>'));
+    assert.ok(
+      blocksOf(note).includes('<https://github.com/acme/checkout/compare/1111111aaaaaaa...2222222bbbbbbb|Compare current and new version>'),
+    );
     assert.ok(blocksOf(note).includes('<@UOCTO>'));
   });
 
@@ -270,7 +309,15 @@ describe('announcements, people and open tickets', () => {
     const [a] = announcements(h, 'Pricing');
     assert.ok(a, 'announced in the deploys channel');
     const all = blocksOf(a);
-    for (const part of ['*Pricing* `4.2.0`', 'deployed to production', 'author <@UANN>', 'merged by <@UOCTO>', 'commit `abc1234`', '<https://github.com/acme/pricing/compare/v4.1.0...v4.2.0|Compare current and new version>', `#${open.id} P1 Prices &lt;wrong&gt;`]) {
+    for (const part of [
+      '*Pricing* `4.2.0`',
+      'deployed to production',
+      'author <@UANN>',
+      'merged by <@UOCTO>',
+      'commit `abc1234`',
+      '<https://github.com/acme/pricing/compare/v4.1.0...v4.2.0|Compare current and new version>',
+      `#${open.id} P1 Prices &lt;wrong&gt;`,
+    ]) {
       assert.ok(all.includes(part), `announcement shows ${part}: ${all}`);
     }
     assert.ok(!all.includes(`#${resolved.id} `), 'resolved tickets are not listed');
@@ -360,7 +407,10 @@ describe('ticket ↔ deploy links', () => {
       changeFailure: (await h.db.deploy.findUnique({ where: { id: d.deploy.id } }))!.changeFailure,
       incident: (await h.db.ticket.findUnique({ where: { id: t.id } }))!.incident,
     });
-    const events = async (t: { id: number }) => (await h.db.ticketEvent.findMany({ where: { ticketId: t.id }, orderBy: { id: 'asc' } })).map((e) => e.type).filter((e) => e !== 'created');
+    const events = async (t: { id: number }) =>
+      (await h.db.ticketEvent.findMany({ where: { ticketId: t.id }, orderBy: { id: 'asc' } }))
+        .map((e) => e.type)
+        .filter((e) => e !== 'created');
     const period = { from: new Date(h.clock.now().getTime() - 24 * 3600_000), to: new Date(h.clock.now().getTime() + MIN) };
 
     await click('deploy_caused', t1);
@@ -382,7 +432,11 @@ describe('ticket ↔ deploy links', () => {
     assert.deepEqual(rate.byService.inventory, { failures: 1, deploys: 1 });
 
     await click('deploy_undo', t1);
-    assert.deepEqual(await state(t1), { verdict: 'suggested', changeFailure: true, incident: false }, 'still a change failure: it caused t2');
+    assert.deepEqual(
+      await state(t1),
+      { verdict: 'suggested', changeFailure: true, incident: false },
+      'still a change failure: it caused t2',
+    );
     assert.deepEqual(await events(t1), ['deploy_caused', 'incident_marked', 'deploy_verdict_undone', 'incident_cleared']);
 
     await click('deploy_unrelated', t2);
@@ -402,7 +456,8 @@ describe('ticket ↔ deploy links', () => {
     const a = await deploy(h, { service: 'auth', version: 'a', deployedAt: ago(h, 30) });
     const b = await deploy(h, { service: 'auth', version: 'b', deployedAt: ago(h, 20) });
     const t = await fileTicket(h, { service: 'auth' });
-    const click = (d: { deploy: { id: number } }, userId: string) => h.slack.clickButton({ actionId: 'deploy_caused', value: `${d.deploy.id}:${t.id}`, userId, messageTs: t.rootTs! });
+    const click = (d: { deploy: { id: number } }, userId: string) =>
+      h.slack.clickButton({ actionId: 'deploy_caused', value: `${d.deploy.id}:${t.id}`, userId, messageTs: t.rootTs! });
     await Promise.all([click(a, 'UENG'), click(a, 'UENG2'), click(b, 'UENG3')]);
     await h.settle();
     const events = await h.db.ticketEvent.findMany({ where: { ticketId: t.id } });
@@ -455,11 +510,23 @@ describe('suspect-deploy warning', () => {
     for (let i = 0; i < count; i += 1) {
       const at = new Date(now - ((i + 1) * 29 * 86_400_000) / (count + 1));
       await h.db.ticket.create({
-        data: { title: 'old', description: 'old', priority: 'P3', service, reporterId: 'UREPORTER', channelId: 'C0SUPPORT', status: 'resolved', createdAt: at, updatedAt: at, slaStartedAt: at },
+        data: {
+          title: 'old',
+          description: 'old',
+          priority: 'P3',
+          service,
+          reporterId: 'UREPORTER',
+          channelId: 'C0SUPPORT',
+          status: 'resolved',
+          createdAt: at,
+          updatedAt: at,
+          slaStartedAt: at,
+        },
       });
     }
   }
-  const warnings = (h: Harness, threadTs: string) => h.fake.posted('C0DEPLOYS').filter((m) => m.thread_ts === threadTs && m.text!.includes('Suspect deploy'));
+  const warnings = (h: Harness, threadTs: string) =>
+    h.fake.posted('C0DEPLOYS').filter((m) => m.thread_ts === threadTs && m.text!.includes('Suspect deploy'));
 
   it('3 tickets within the hour after a deploy on a quiet service → one warning with the numbers in the announcement thread', async () => {
     await history('quiet', 6);
@@ -477,7 +544,10 @@ describe('suspect-deploy warning', () => {
     assert.ok(warning, 'warned in the announcement thread');
     assert.equal(more.length, 0);
     const text = warning.text!;
-    assert.match(text, new RegExp(`3 tickets on Quiet in the 30 min since \\*Quiet\\* \`2\\.0\` \\(#${filed[0]!.id}, #${filed[1]!.id}, #${filed[2]!.id}\\)`));
+    assert.match(
+      text,
+      new RegExp(`3 tickets on Quiet in the 30 min since \\*Quiet\\* \`2\\.0\` \\(#${filed[0]!.id}, #${filed[1]!.id}, #${filed[2]!.id}\\)`),
+    );
     // 6 in 30 days = 0.2 a day; expected in (at least) an hour: (6 + 1) / 43200 min × 60 min ≈ 0.0097.
     assert.match(text, /Usual rate: 0\.2 a day \(6 in the 30 days before\); expected in 1 h: 0\.0097\./);
     assert.match(text, /Chance of 3 or more by coincidence: 1 in \d{1,3}(,\d{3})+\./);
@@ -506,7 +576,8 @@ describe('replies in the announcement thread when the announcement is late or lo
     h = await startHarness({ now: '2026-11-24T10:00:00Z', config: configure });
   });
   after(() => h.stop());
-  const rollbackNotes = (h: Harness, service: string) => h.fake.posted('C0DEPLOYS').filter((m) => m.text!.includes(`*${service}*`) && m.text!.includes('was rolled back'));
+  const rollbackNotes = (h: Harness, service: string) =>
+    h.fake.posted('C0DEPLOYS').filter((m) => m.text!.includes(`*${service}*`) && m.text!.includes('was rolled back'));
 
   it('waits for the announcement to be posted, then replies in its thread', async () => {
     h.fake.fail('chat.postMessage', { status: 500 });

@@ -100,7 +100,12 @@ describe('handoffs', () => {
     await h.restart();
     await h.settle();
     assert.equal(announcements(h, /Payments gardener/).length, before);
-    assert.equal(groupCalls(h).filter((c) => c.startsWith('SGARDPAY')).at(-1), 'SGARDPAY=UGARD1');
+    assert.equal(
+      groupCalls(h)
+        .filter((c) => c.startsWith('SGARDPAY'))
+        .at(-1),
+      'SGARDPAY=UGARD1',
+    );
   });
 
   it('announces a holder changed by the config itself, with no handoff instant in between', async () => {
@@ -116,7 +121,10 @@ describe('a rotation that runs out of people', () => {
   let h: Harness;
   before(async () => {
     // UONCALL1 leaves on 1 Dec: the first shift starting that day (Tue 18:00) has nobody.
-    h = await startHarness({ now: '2026-11-30T12:00:00Z', config: (doc) => (doc.oncall.members = [{ user: 'UONCALL1', until: '2026-12-01' }]) });
+    h = await startHarness({
+      now: '2026-11-30T12:00:00Z',
+      config: (doc) => (doc.oncall.members = [{ user: 'UONCALL1', until: '2026-12-01' }]),
+    });
   });
   after(() => h.stop());
 

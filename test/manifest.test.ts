@@ -18,7 +18,9 @@ function sources(dir: string): string[] {
     return full.endsWith('.ts') ? [full] : [];
   });
 }
-const code = sources('src').map((f) => readFileSync(f, 'utf8')).join('\n');
+const code = sources('src')
+  .map((f) => readFileSync(f, 'utf8'))
+  .join('\n');
 
 /** Bot scopes each Web API method needs (https://api.slack.com/methods). */
 const METHOD_SCOPES: Record<string, string[]> = {
@@ -75,7 +77,10 @@ describe('manifest.yml', () => {
 
   it('declares the one slash command the code registers', () => {
     const registered = [...code.matchAll(/app\.command\('([^']+)'/g)].map((m) => m[1]);
-    assert.deepEqual(manifest.features.slash_commands.map((c: { command: string }) => c.command), registered);
+    assert.deepEqual(
+      manifest.features.slash_commands.map((c: { command: string }) => c.command),
+      registered,
+    );
   });
 
   it('subscribes to exactly the events the code listens to', () => {

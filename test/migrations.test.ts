@@ -37,7 +37,17 @@ describe('migrations on start', () => {
       assert.deepEqual(await unappliedMigrations(url), []);
       assert.deepEqual(await migrateIfNeeded(url), []);
       const t = await db.ticket.create({
-        data: { title: 't', description: 'd', priority: 'P1', service: 's', reporterId: 'U1', channelId: 'C1', createdAt: new Date(), updatedAt: new Date(), slaStartedAt: new Date() },
+        data: {
+          title: 't',
+          description: 'd',
+          priority: 'P1',
+          service: 's',
+          reporterId: 'U1',
+          channelId: 'C1',
+          createdAt: new Date(),
+          updatedAt: new Date(),
+          slaStartedAt: new Date(),
+        },
       });
       assert.equal(t.id, 1);
       await close();

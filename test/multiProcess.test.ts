@@ -11,7 +11,10 @@ import { FakeSlack } from './support/fakeSlack.js';
 import { createTestDatabaseUrl, ticketFormValues } from './support/harness.js';
 
 const TICKETS = 40;
-const skip = process.env.TEST_DATABASE === 'postgresql' ? false : 'runs on PostgreSQL only (TEST_DATABASE=postgresql TEST_POSTGRES_URL=…): replicas need a shared server database';
+const skip =
+  process.env.TEST_DATABASE === 'postgresql'
+    ? false
+    : 'runs on PostgreSQL only (TEST_DATABASE=postgresql TEST_POSTGRES_URL=…): replicas need a shared server database';
 
 describe('two bot processes on one PostgreSQL database', { skip }, () => {
   let fake: FakeSlack;
@@ -29,7 +32,8 @@ describe('two bot processes on one PostgreSQL database', { skip }, () => {
     writeClock(clockFile, '2026-11-24T10:00:00Z');
     // One after the other, so that only the first applies the migrations. Small claim batches, so
     // that both processes find work in the same due set.
-    for (let i = 0; i < 2; i++) bots.push(await BotProcess.start({ databaseUrl: database.url, slackApiUrl: fake.apiUrl, clockFile, jobBatchSize: 4 }));
+    for (let i = 0; i < 2; i++)
+      bots.push(await BotProcess.start({ databaseUrl: database.url, slackApiUrl: fake.apiUrl, clockFile, jobBatchSize: 4 }));
     db = await openDatabase(database.url);
   });
   after(async () => {
@@ -41,7 +45,8 @@ describe('two bot processes on one PostgreSQL database', { skip }, () => {
   });
 
   const roots = () => fake.posted('C0SUPPORT').filter((m) => !m.thread_ts && m.text?.includes('replica '));
-  const perThread = (words: string) => roots().map((r) => fake.posted('C0SUPPORT').filter((m) => m.thread_ts === r.ts && m.text?.includes(words)).length);
+  const perThread = (words: string) =>
+    roots().map((r) => fake.posted('C0SUPPORT').filter((m) => m.thread_ts === r.ts && m.text?.includes(words)).length);
   const quiet = async (now: string) =>
     (await db.db.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } })) === 0 &&
     (await db.db.job.count({ where: { status: { in: ['pending', 'running'] }, dueAt: { lte: new Date(now) } } })) === 0;
@@ -59,7 +64,10 @@ describe('two bot processes on one PostgreSQL database', { skip }, () => {
     await waitFor('the tickets posted', () => quiet('2026-11-24T10:00:00Z'));
     assert.equal(roots().length, TICKETS);
 
-    for (const [now, words] of [['2026-11-24T12:15:00Z', 'SLA:'], ['2026-11-24T13:00:00Z', 'SLA breached']] as const) {
+    for (const [now, words] of [
+      ['2026-11-24T12:15:00Z', 'SLA:'],
+      ['2026-11-24T13:00:00Z', 'SLA breached'],
+    ] as const) {
       writeClock(clockFile, now);
       await waitFor(`every "${words}"`, async () => perThread(words).every((n) => n > 0) && (await quiet(now)));
       assert.deepEqual(perThread(words), Array(TICKETS).fill(1));
@@ -67,7 +75,11 @@ describe('two bot processes on one PostgreSQL database', { skip }, () => {
 
     const jobs = await db.db.job.findMany({ where: { status: 'done' } });
     assert.equal(jobs.length, 2 * TICKETS);
-    assert.deepEqual(jobs.filter((j) => j.attempts !== 1), [], 'no job was claimed twice');
+    assert.deepEqual(
+      jobs.filter((j) => j.attempts !== 1),
+      [],
+      'no job was claimed twice',
+    );
     const claimants = new Set(jobs.map((j) => j.claimedBy!.split(':')[0]));
     assert.equal(claimants.size, 2, 'both processes claimed jobs');
   });

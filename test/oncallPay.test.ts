@@ -94,13 +94,19 @@ describe('/support oncall-pay', () => {
   });
 
   it('answers a bad month with the usage', async () => {
-    assert.match((await ask(h, 'oncall-pay december', 'UADMIN')).text, /`december` is not a month; use `YYYY-MM`.*\nUsage: `\/support oncall-pay \[YYYY-MM\]`/);
+    assert.match(
+      (await ask(h, 'oncall-pay december', 'UADMIN')).text,
+      /`december` is not a month; use `YYYY-MM`.*\nUsage: `\/support oncall-pay \[YYYY-MM\]`/,
+    );
   });
 });
 
 describe('/support oncall-pay when the CSV upload fails', () => {
   it('still answers with the table and says the CSV is missing', async () => {
-    const h = await startHarness({ now: '2026-12-10T10:00:00Z', beforeStart: (fake) => fake.fail('files.getUploadURLExternal', { error: 'not_allowed_token_type' }) });
+    const h = await startHarness({
+      now: '2026-12-10T10:00:00Z',
+      beforeStart: (fake) => fake.fail('files.getUploadURLExternal', { error: 'not_allowed_token_type' }),
+    });
     try {
       const answer = await ask(h, 'oncall-pay 2026-11', 'UADMIN');
       assert.match(answer.text, /^\*On-call pay, November 2026\*\n• <@UONCALL/);

@@ -19,7 +19,8 @@ describe('outbox delivery when Slack fails', () => {
     h.clock.advance(ms);
     await h.settle();
   };
-  const row = (kind: string, ticketId: number) => h.db.outboxMessage.findFirstOrThrow({ where: { ticketId, method: kind }, orderBy: { id: 'desc' } });
+  const row = (kind: string, ticketId: number) =>
+    h.db.outboxMessage.findFirstOrThrow({ where: { ticketId, method: kind }, orderBy: { id: 'desc' } });
 
   it('retries a 5xx with exponential backoff until Slack accepts, keeping the ticket order', async () => {
     h.fake.fail('chat.postMessage', { status: 500 }, 3);
@@ -69,7 +70,11 @@ describe('outbox delivery when Slack fails', () => {
     assert.equal((await h.db.ticket.findUnique({ where: { id: t.id } }))!.rootTs, null, 'the bot does not know');
     await later(1000);
     assert.equal(rootsTitled('answer lost').length, 1, 'still one');
-    assert.equal((await h.db.ticket.findUnique({ where: { id: t.id } }))!.rootTs, rootsTitled('answer lost')[0]!.ts, 'the ts was recovered');
+    assert.equal(
+      (await h.db.ticket.findUnique({ where: { id: t.id } }))!.rootTs,
+      rootsTitled('answer lost')[0]!.ts,
+      'the ts was recovered',
+    );
     assert.equal(h.fake.posted('UREPORTER').filter((m) => m.text?.includes(`|#${t.id}>`)).length, 1);
   });
 
@@ -98,7 +103,10 @@ describe('outbox delivery when Slack fails', () => {
     const t = await fileTicket(h, { title: 'crashed relay' });
     await h.db.$transaction((tx) => enqueue(tx, { kind: 'ticket.reply', ticketId: t.id, text: 'left in flight' }, { now: h.clock.now() }));
     // What a process killed during the Web API call leaves behind.
-    await h.db.outboxMessage.updateMany({ where: { status: 'pending' }, data: { status: 'sending', claimedBy: 'dead', claimedAt: h.clock.now(), attempts: 1 } });
+    await h.db.outboxMessage.updateMany({
+      where: { status: 'pending' },
+      data: { status: 'sending', claimedBy: 'dead', claimedAt: h.clock.now(), attempts: 1 },
+    });
     const inThread = () => h.fake.posted('C0SUPPORT').filter((m) => m.thread_ts === t.rootTs && m.text === 'left in flight');
     await later(119_000);
     assert.equal(inThread().length, 0, 'the claim may still be alive');
@@ -111,7 +119,8 @@ describe('outbox delivery when Slack fails', () => {
     const stuck = await fileTicket(h, { title: 'stuck thread' });
     h.fake.fail('chat.postMessage', { status: 500 }, 1);
     await h.db.$transaction(async (tx) => {
-      for (let i = 0; i < 60; i++) await enqueue(tx, { kind: 'ticket.reply', ticketId: stuck.id, text: `queued ${i}` }, { now: h.clock.now() });
+      for (let i = 0; i < 60; i++)
+        await enqueue(tx, { kind: 'ticket.reply', ticketId: stuck.id, text: `queued ${i}` }, { now: h.clock.now() });
     });
     await h.settle();
     // The first reply failed and waits 1 s; the other 59 wait behind it, ahead of the next ticket.
@@ -120,6 +129,10 @@ describe('outbox delivery when Slack fails', () => {
     assert.ok(next.rootTs);
     await later(1000);
     const queued = h.fake.posted('C0SUPPORT').filter((m) => m.thread_ts === stuck.rootTs && m.text?.startsWith('queued '));
-    assert.deepEqual(queued.map((m) => m.text), Array.from({ length: 60 }, (_, i) => `queued ${i}`), 'the stuck thread then goes out in order');
+    assert.deepEqual(
+      queued.map((m) => m.text),
+      Array.from({ length: 60 }, (_, i) => `queued ${i}`),
+      'the stuck thread then goes out in order',
+    );
   });
 });

@@ -26,9 +26,19 @@ describe('out-of-hours P1 paging', () => {
     assert.match(dm!, /P1 out of hours/);
     assert.ok(dm!.includes('Site down &lt;!channel&gt;'), 'the title is shown, not obeyed');
     assert.ok(dm!.includes(`|#${t.id}>`) && dm!.includes(`/p${t.rootTs!.replace('.', '')}`), 'the DM links the ticket thread');
-    assert.deepEqual((await pages(h, t.id)).map((p) => [p.userId, p.level, p.at.toISOString()]), [['UONCALL1', 0, '2026-11-24T20:00:00.000Z']]);
-    const thread = () => h.fake.posted('C0SUPPORT').filter((m) => m.thread_ts === t.rootTs).map((m) => m.text ?? '');
-    assert.ok(thread().some((x) => x.includes('Paged <@UONCALL1> by DM (on call)')), 'the thread says who was paged');
+    assert.deepEqual(
+      (await pages(h, t.id)).map((p) => [p.userId, p.level, p.at.toISOString()]),
+      [['UONCALL1', 0, '2026-11-24T20:00:00.000Z']],
+    );
+    const thread = () =>
+      h.fake
+        .posted('C0SUPPORT')
+        .filter((m) => m.thread_ts === t.rootTs)
+        .map((m) => m.text ?? '');
+    assert.ok(
+      thread().some((x) => x.includes('Paged <@UONCALL1> by DM (on call)')),
+      'the thread says who was paged',
+    );
 
     await at(h, '2026-11-24T20:09:59Z');
     assert.deepEqual(dms(h, 'UONCALL2'), []);
@@ -64,9 +74,15 @@ describe('out-of-hours P1 paging', () => {
     await h.slack.clickButton({ actionId: 'ticket_take', value: String(t.id), userId: 'UONCALL1', messageTs: t.rootTs! });
     await h.settle();
     await at(h, '2026-11-24T22:30:00Z');
-    assert.deepEqual((await pages(h, t.id)).map((p) => [p.userId, p.takenAt?.toISOString()]), [['UONCALL1', '2026-11-24T22:04:00.000Z']]);
+    assert.deepEqual(
+      (await pages(h, t.id)).map((p) => [p.userId, p.takenAt?.toISOString()]),
+      [['UONCALL1', '2026-11-24T22:04:00.000Z']],
+    );
     const escalations = await h.db.job.findMany({ where: { ticketId: t.id, kind: 'page.escalate' } });
-    assert.deepEqual(escalations.map((j) => j.status), ['cancelled']);
+    assert.deepEqual(
+      escalations.map((j) => j.status),
+      ['cancelled'],
+    );
   });
 
   it('resolving the ticket stops the escalation', async () => {
@@ -76,11 +92,17 @@ describe('out-of-hours P1 paging', () => {
       callbackId: 'ticket_resolve',
       userId: 'UREPORTER',
       privateMetadata: JSON.stringify({ ticketId: t.id }),
-      values: { resolution: { value: { type: 'plain_text_input', value: 'False alarm' } }, codeChange: { value: { type: 'radio_buttons', selected_option: { value: 'no' } } } },
+      values: {
+        resolution: { value: { type: 'plain_text_input', value: 'False alarm' } },
+        codeChange: { value: { type: 'radio_buttons', selected_option: { value: 'no' } } },
+      },
     });
     await h.settle();
     await at(h, '2026-11-24T23:30:00Z');
-    assert.deepEqual((await pages(h, t.id)).map((p) => [p.userId, p.takenAt]), [['UONCALL1', null]]);
+    assert.deepEqual(
+      (await pages(h, t.id)).map((p) => [p.userId, p.takenAt]),
+      [['UONCALL1', null]],
+    );
   });
 
   it('a P2 out of hours pages nobody; raising it to P1 pages at once', async () => {
@@ -88,9 +110,17 @@ describe('out-of-hours P1 paging', () => {
     const t = await fileTicket(h, { priority: 'P2' });
     assert.deepEqual(await pages(h, t.id), []);
     h.clock.set('2026-11-25T02:30:00Z');
-    await h.slack.submitView({ callbackId: 'ticket_priority', userId: 'UREPORTER', privateMetadata: JSON.stringify({ ticketId: t.id }), values: { priority: ticketFormValues({ priority: 'P1' }).priority } });
+    await h.slack.submitView({
+      callbackId: 'ticket_priority',
+      userId: 'UREPORTER',
+      privateMetadata: JSON.stringify({ ticketId: t.id }),
+      values: { priority: ticketFormValues({ priority: 'P1' }).priority },
+    });
     await h.settle();
-    assert.deepEqual((await pages(h, t.id)).map((p) => [p.userId, p.at.toISOString()]), [['UONCALL1', '2026-11-25T02:30:00.000Z']]);
+    assert.deepEqual(
+      (await pages(h, t.id)).map((p) => [p.userId, p.at.toISOString()]),
+      [['UONCALL1', '2026-11-25T02:30:00.000Z']],
+    );
   });
 
   it('a P1 reopened out of hours pages again', async () => {
@@ -102,13 +132,19 @@ describe('out-of-hours P1 paging', () => {
       callbackId: 'ticket_resolve',
       userId: 'UONCALL1',
       privateMetadata: JSON.stringify({ ticketId: t.id }),
-      values: { resolution: { value: { type: 'plain_text_input', value: 'Restarted' } }, codeChange: { value: { type: 'radio_buttons', selected_option: { value: 'no' } } } },
+      values: {
+        resolution: { value: { type: 'plain_text_input', value: 'Restarted' } },
+        codeChange: { value: { type: 'radio_buttons', selected_option: { value: 'no' } } },
+      },
     });
     await h.settle();
     h.clock.set('2026-11-25T04:00:00Z');
     await h.slack.clickButton({ actionId: 'ticket_reopen', value: String(t.id), userId: 'UREPORTER', messageTs: t.rootTs! });
     await h.settle();
-    assert.deepEqual((await pages(h, t.id)).map((p) => p.at.toISOString()), ['2026-11-25T03:00:00.000Z', '2026-11-25T04:00:00.000Z']);
+    assert.deepEqual(
+      (await pages(h, t.id)).map((p) => p.at.toISOString()),
+      ['2026-11-25T03:00:00.000Z', '2026-11-25T04:00:00.000Z'],
+    );
   });
 
   it('a P1 in business hours pages nobody', async () => {
@@ -132,9 +168,12 @@ describe('escalation settings', () => {
     assert.equal((await pages(h, t.id)).length, 1);
     await at(h, '2026-11-28T12:05:00Z');
     await at(h, '2026-11-28T13:00:00Z');
-    assert.deepEqual((await pages(h, t.id)).map((p) => [p.userId, p.at.toISOString()]), [
-      ['UONCALL1', '2026-11-28T12:00:00.000Z'],
-      ['UONCALL2', '2026-11-28T12:05:00.000Z'],
-    ]);
+    assert.deepEqual(
+      (await pages(h, t.id)).map((p) => [p.userId, p.at.toISOString()]),
+      [
+        ['UONCALL1', '2026-11-28T12:00:00.000Z'],
+        ['UONCALL2', '2026-11-28T12:05:00.000Z'],
+      ],
+    );
   });
 });

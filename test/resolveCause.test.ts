@@ -33,7 +33,13 @@ describe('resolve form and linked deploys', () => {
     const res = await fetch(`${h.baseUrl}/api/deploys`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${DEPLOY_SECRET}` },
-      body: JSON.stringify({ service: 'checkout', version: '2.4.0', author: 'UAUTHOR', mergedBy: 'UMERGER', deployedAt: new Date(h.clock.now().getTime() - 20 * 60_000).toISOString() }),
+      body: JSON.stringify({
+        service: 'checkout',
+        version: '2.4.0',
+        author: 'UAUTHOR',
+        mergedBy: 'UMERGER',
+        deployedAt: new Date(h.clock.now().getTime() - 20 * 60_000).toISOString(),
+      }),
     });
     assert.equal(res.status, 201);
     const deployId = ((await res.json()) as { deploy: { id: number } }).deploy.id;
@@ -41,10 +47,18 @@ describe('resolve form and linked deploys', () => {
     const view = await openResolveForm(t.id);
     const block = view.blocks.find((b: { block_id?: string }) => b.block_id === 'causedBy');
     assert.ok(block, 'question asked');
-    assert.deepEqual(block.element.options.map((o: { value: string }) => o.value), ['none', String(deployId)]);
+    assert.deepEqual(
+      block.element.options.map((o: { value: string }) => o.value),
+      ['none', String(deployId)],
+    );
     assert.match(block.element.options[1].text.text, /Checkout 2\.4\.0/);
 
-    const submit = await h.slack.submitView({ callbackId: 'ticket_resolve', userId: 'UADMIN', privateMetadata: view.private_metadata, values: resolveValues(String(deployId)) });
+    const submit = await h.slack.submitView({
+      callbackId: 'ticket_resolve',
+      userId: 'UADMIN',
+      privateMetadata: view.private_metadata,
+      values: resolveValues(String(deployId)),
+    });
     assert.equal(await submit.text(), '');
     await h.settle();
     const ticket = (await h.db.ticket.findUnique({ where: { id: t.id } }))!;
@@ -60,7 +74,12 @@ describe('resolve form and linked deploys', () => {
   it('"No, none of them" changes no deploy', async () => {
     const t = await fileTicket(h, { service: 'checkout' });
     const view = await openResolveForm(t.id);
-    await h.slack.submitView({ callbackId: 'ticket_resolve', userId: 'UADMIN', privateMetadata: view.private_metadata, values: resolveValues('none') });
+    await h.slack.submitView({
+      callbackId: 'ticket_resolve',
+      userId: 'UADMIN',
+      privateMetadata: view.private_metadata,
+      values: resolveValues('none'),
+    });
     await h.settle();
     const ticket = (await h.db.ticket.findUnique({ where: { id: t.id } }))!;
     assert.equal(ticket.status, 'resolved');

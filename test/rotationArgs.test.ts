@@ -40,7 +40,10 @@ describe('parseCover', () => {
     it(`reads "${args}"`, () => {
       const r = parseCover(args, now, LONDON);
       assert.ok(r.ok, JSON.stringify(r));
-      assert.deepEqual({ userId: r.value.userId, from: iso(r.value.from), to: iso(r.value.to), squad: r.value.squad }, { userId: 'U1', from, to, squad });
+      assert.deepEqual(
+        { userId: r.value.userId, from: iso(r.value.from), to: iso(r.value.to), squad: r.value.squad },
+        { userId: 'U1', from, to, squad },
+      );
     });
   }
 

@@ -1,7 +1,13 @@
 // Rotation messages at their largest still fit Slack's limits, and user text shows verbatim.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dutyReportMessage, handoffAnnouncement, lineSections, payReportMessage, type HandoffView } from '../src/slack/views/rotationViews.js';
+import {
+  dutyReportMessage,
+  handoffAnnouncement,
+  lineSections,
+  payReportMessage,
+  type HandoffView,
+} from '../src/slack/views/rotationViews.js';
 import { assertWithinLimits } from './support/blockKit.js';
 
 const words = { title: 'Payments gardener', role: 'the Payments gardener', configPath: 'squads.payments.gardener.members' };
@@ -11,7 +17,10 @@ describe('rotation views', () => {
     const lines = Array.from({ length: 100 }, (_, i) => `line ${i} ${'x'.repeat(90)}`);
     const sections = lineSections(lines) as Array<{ text: { text: string } }>;
     assert.ok(sections.length < 5);
-    assert.deepEqual(sections.flatMap((s) => s.text.text.split('\n')), lines);
+    assert.deepEqual(
+      sections.flatMap((s) => s.text.text.split('\n')),
+      lines,
+    );
     assertWithinLimits(sections, 50);
   });
 
@@ -50,8 +59,20 @@ describe('rotation views', () => {
   });
 
   it('a pay report for a big team stays within limits', () => {
-    const rows = Array.from({ length: 300 }, (_, i) => ({ user: `U${i}`, outOfHoursHours: 123.456, weekendOrHolidayHours: 48, shifts: 4, pages: 2, pay: 1234.5 }));
-    const message = payReportMessage({ month: '2026-12', rows, rates: { currency: 'EUR', hourlyRate: 5, calloutFee: 50, weekendMultiplier: 1.5, holidayMultiplier: 2 }, timeZone: 'Europe/London' });
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      user: `U${i}`,
+      outOfHoursHours: 123.456,
+      weekendOrHolidayHours: 48,
+      shifts: 4,
+      pages: 2,
+      pay: 1234.5,
+    }));
+    const message = payReportMessage({
+      month: '2026-12',
+      rows,
+      rates: { currency: 'EUR', hourlyRate: 5, calloutFee: 50, weekendMultiplier: 1.5, holidayMultiplier: 2 },
+      timeZone: 'Europe/London',
+    });
     assertWithinLimits(message.blocks as any[], 50);
     assert.ok(message.text.length <= 4000);
     assert.ok(message.text.includes('• <@U0>: 123.46 h out of hours (48 h weekend/holiday), 4 shifts, 2 pages → *1234.50 EUR*'));

@@ -29,7 +29,8 @@ describe('who is on duty: /support oncall and /support gardener', () => {
     assert.deepEqual(mentionsIn(answer.text), ['UONCALL1', 'UONCALL3', 'UONCALL2', 'UONCALL3', 'UONCALL1']);
     assert.match(answer.text, /<@UONCALL1> is paged out of hours, from <!date\^/);
     assert.ok(answer.text.includes(slackTime('2026-11-24T18:00:00Z')), 'from when business closes');
-    for (const at of ['2026-11-25T18:00:00Z', '2026-11-26T18:00:00Z', '2026-11-27T18:00:00Z']) assert.ok(answer.text.includes(slackTime(at)), at);
+    for (const at of ['2026-11-25T18:00:00Z', '2026-11-26T18:00:00Z', '2026-11-27T18:00:00Z'])
+      assert.ok(answer.text.includes(slackTime(at)), at);
     assert.ok(JSON.stringify(answer.blocks).includes('UONCALL1'));
   });
 
@@ -53,7 +54,14 @@ describe('who is on duty: /support oncall and /support gardener', () => {
 
   it('/support help lists every rotation command with its usage', async () => {
     const help = await ask(h, 'help', 'URANDOM');
-    for (const usage of ['oncall', 'gardener [squad]', 'cover @person <from> <to> [squad]', 'swap @a @b <date> [squad]', 'handoff-note <text>', 'oncall-pay [YYYY-MM]']) {
+    for (const usage of [
+      'oncall',
+      'gardener [squad]',
+      'cover @person <from> <to> [squad]',
+      'swap @a @b <date> [squad]',
+      'handoff-note <text>',
+      'oncall-pay [YYYY-MM]',
+    ]) {
       assert.ok(help.text.includes(`\`/support ${usage}\``), usage);
     }
   });
@@ -112,7 +120,10 @@ describe('/support cover', () => {
       { rotationId: 'oncall', userId: 'UBACKUP', from: '2026-11-25T18:00:00.000Z', to: '2026-11-26T18:00:00.000Z', createdBy: 'UONCALL2' },
     ]);
     const announcement = h.fake.posted('C0SUPPORT').at(-1)!;
-    assert.match(announcement.text!, /<@UBACKUP> will be on call <!date\^\d+\^[^>]+> → <!date\^\d+\^[^>]+>, covering <@UONCALL2> \(set up by <@UONCALL2>\)/);
+    assert.match(
+      announcement.text!,
+      /<@UBACKUP> will be on call <!date\^\d+\^[^>]+> → <!date\^\d+\^[^>]+>, covering <@UONCALL2> \(set up by <@UONCALL2>\)/,
+    );
     for (const person of ['UBACKUP', 'UONCALL2']) assert.equal(h.fake.posted(person).at(-1)?.text, announcement.text, `DM to ${person}`);
     // The cover is what the duty commands show now.
     const oncall = await ask(h, 'oncall', 'URANDOM');
@@ -128,7 +139,13 @@ describe('/support cover', () => {
   it('the person covering may volunteer; a date-only end includes that day', async () => {
     await ask(h, 'cover <@UVOL> 2026-12-05 2026-12-06', 'UVOL');
     const last = (await overrides(h)).at(-1)!;
-    assert.deepEqual(show(last), { rotationId: 'oncall', userId: 'UVOL', from: '2026-12-05T00:00:00.000Z', to: '2026-12-07T00:00:00.000Z', createdBy: 'UVOL' });
+    assert.deepEqual(show(last), {
+      rotationId: 'oncall',
+      userId: 'UVOL',
+      from: '2026-12-05T00:00:00.000Z',
+      to: '2026-12-07T00:00:00.000Z',
+      createdBy: 'UVOL',
+    });
   });
 
   it("an admin covers a squad's gardener from now: the user group and the channel follow at once, and back when it ends", async () => {
@@ -148,7 +165,10 @@ describe('/support cover', () => {
   });
 
   const bad: Array<[string, RegExp]> = [
-    ['cover', /Mention the person with @\.\nUsage: `\/support cover @person <from> <to> \[squad\]`\. Times are `now`, `YYYY-MM-DD` or `YYYY-MM-DD HH:mm` \(Europe\/London\)/],
+    [
+      'cover',
+      /Mention the person with @\.\nUsage: `\/support cover @person <from> <to> \[squad\]`\. Times are `now`, `YYYY-MM-DD` or `YYYY-MM-DD HH:mm` \(Europe\/London\)/,
+    ],
     ['cover @jane now 2026-11-25', /`@jane` is not a mention/],
     ['cover <@UX> 2026-11-32 2026-12-01', /`2026-11-32` is not a real date/],
     ['cover <@UX> 2026-11-20 2026-11-21', /That window is already over/],
@@ -187,7 +207,10 @@ describe('/support swap', () => {
       { rotationId: 'oncall', userId: 'UONCALL2', from: '2026-11-27T18:00:00.000Z', to: '2026-11-30T18:00:00.000Z', createdBy: 'UONCALL1' },
     ]);
     const announcement = h.fake.posted('C0SUPPORT').at(-1)!.text!;
-    assert.match(announcement, /<@UONCALL2> and <@UONCALL1> swapped shifts as on call: <@UONCALL1> takes .* \(was <@UONCALL2>\); <@UONCALL2> takes .* \(was <@UONCALL1>\)/);
+    assert.match(
+      announcement,
+      /<@UONCALL2> and <@UONCALL1> swapped shifts as on call: <@UONCALL1> takes .* \(was <@UONCALL2>\); <@UONCALL2> takes .* \(was <@UONCALL1>\)/,
+    );
     assert.ok(announcement.includes(slackTime('2026-11-27T18:00:00Z')));
     for (const person of ['UONCALL1', 'UONCALL2']) assert.equal(h.fake.posted(person).at(-1)?.text, announcement);
   });
@@ -195,8 +218,20 @@ describe('/support swap', () => {
   it("a gardener swap from now takes the running week from now and the other's next week; the group follows at once", async () => {
     await ask(h, 'swap <@UGARD1> <@UGARD2> now payments', 'UGARD2');
     assert.deepEqual((await overrides(h)).slice(2).map(show), [
-      { rotationId: 'gardener:payments', userId: 'UGARD2', from: '2026-11-24T10:00:00.000Z', to: '2026-11-30T09:00:00.000Z', createdBy: 'UGARD2' },
-      { rotationId: 'gardener:payments', userId: 'UGARD1', from: '2026-11-30T09:00:00.000Z', to: '2026-12-07T09:00:00.000Z', createdBy: 'UGARD2' },
+      {
+        rotationId: 'gardener:payments',
+        userId: 'UGARD2',
+        from: '2026-11-24T10:00:00.000Z',
+        to: '2026-11-30T09:00:00.000Z',
+        createdBy: 'UGARD2',
+      },
+      {
+        rotationId: 'gardener:payments',
+        userId: 'UGARD1',
+        from: '2026-11-30T09:00:00.000Z',
+        to: '2026-12-07T09:00:00.000Z',
+        createdBy: 'UGARD2',
+      },
     ]);
     assert.deepEqual(h.fake.callsTo('usergroups.users.update').at(-1)!.args, { usergroup: 'SGARDPAY', users: 'UGARD2' });
   });
@@ -239,7 +274,10 @@ describe('/support handoff-note', () => {
     assert.match(answer.text, /Noted\. It will be shown at your next handoff as on call \(<!date\^/);
     assert.ok(answer.text.includes(slackTime('2026-11-24T18:00:00Z')));
     const notes = await h.db.handoffNote.findMany();
-    assert.deepEqual(notes.map((n) => [n.rotationId, n.authorId, n.text, n.usedAt]), [['oncall', 'UONCALL3', 'search reindex is half done, see #12', null]]);
+    assert.deepEqual(
+      notes.map((n) => [n.rotationId, n.authorId, n.text, n.usedAt]),
+      [['oncall', 'UONCALL3', 'search reindex is half done, see #12', null]],
+    );
     assert.match((await ask(h, 'handoff-note flaky test quarantined', 'UGARD1')).text, /as the Payments gardener/);
   });
 });

@@ -41,9 +41,11 @@ describe('job scheduler', () => {
     },
   };
   let blocked: Promise<void> = Promise.resolve();
-  const scheduler = (opts: { batchSize?: number; db?: Database } = {}) => new Scheduler((opts.db ?? database).db, database.provider, clock, handlers, log, opts.batchSize);
+  const scheduler = (opts: { batchSize?: number; db?: Database } = {}) =>
+    new Scheduler((opts.db ?? database).db, database.provider, clock, handlers, log, opts.batchSize);
   const effects = () => database.db.outboxMessage.count();
-  const effectsOf = async (jobId: number) => (await database.db.outboxMessage.findMany()).filter((m) => JSON.parse(m.payload).text === `job ${jobId}`).length;
+  const effectsOf = async (jobId: number) =>
+    (await database.db.outboxMessage.findMany()).filter((m) => JSON.parse(m.payload).text === `job ${jobId}`).length;
 
   before(async () => {
     ({ url, drop } = await createTestDatabaseUrl());
@@ -72,10 +74,13 @@ describe('job scheduler', () => {
     assert.equal(await s.drain(), 1);
     assert.equal(await s.drain(), 0, 'nothing runs twice');
     const jobs = await database.db.job.findMany({ orderBy: { id: 'asc' } });
-    assert.deepEqual(jobs.map((j) => [j.status, j.attempts, j.doneAt?.toISOString()]), [
-      ['done', 1, at(60).toISOString()],
-      ['done', 1, at(59).toISOString()],
-    ]);
+    assert.deepEqual(
+      jobs.map((j) => [j.status, j.attempts, j.doneAt?.toISOString()]),
+      [
+        ['done', 1, at(60).toISOString()],
+        ['done', 1, at(59).toISOString()],
+      ],
+    );
     assert.equal(await effects(), 2);
   });
 
@@ -130,11 +135,23 @@ describe('job scheduler', () => {
     await database.db.$transaction((tx) => cancelJobs(tx, { ticketId: 8, kinds: ['test.effect'], keep: ['b'] }));
     await scheduleJob(database.db, { kind: 'test.effect', ticketId: 8, dueAt: at(30), dedupKey: 'a' });
     const rows = await database.db.job.findMany({ orderBy: { id: 'asc' } });
-    assert.deepEqual(rows.map((r) => [r.status, r.dedupKey]), [['cancelled', null], ['pending', 'b'], ['pending', 'a']]);
-    await assert.rejects(scheduleJob(database.db, { kind: 'test.effect', ticketId: 8, dueAt: at(40), dedupKey: 'b' }), 'a live dedupKey is unique');
+    assert.deepEqual(
+      rows.map((r) => [r.status, r.dedupKey]),
+      [
+        ['cancelled', null],
+        ['pending', 'b'],
+        ['pending', 'a'],
+      ],
+    );
+    await assert.rejects(
+      scheduleJob(database.db, { kind: 'test.effect', ticketId: 8, dueAt: at(40), dedupKey: 'b' }),
+      'a live dedupKey is unique',
+    );
   });
 
-  it('on PostgreSQL, a pass skips the jobs another pass holds instead of waiting for them', { skip: process.env.TEST_DATABASE !== 'postgresql' && 'row locks: PostgreSQL only' }, async () => {
+  it('on PostgreSQL, a pass skips the jobs another pass holds instead of waiting for them', {
+    skip: process.env.TEST_DATABASE !== 'postgresql' && 'row locks: PostgreSQL only',
+  }, async () => {
     await scheduleJob(database.db, { kind: 'test.blocking', dueAt: T0 });
     await scheduleJob(database.db, { kind: 'test.effect', dueAt: at(1) });
     clock.set(at(1));
@@ -170,7 +187,10 @@ describe('job scheduler', () => {
       assert.equal(byA + byB, n, 'claims add up to the jobs, none twice');
       const jobs = await database.db.job.findMany();
       assert.equal(jobs.length, n);
-      assert.ok(jobs.every((j) => j.status === 'done' && j.attempts === 1), 'every job claimed once');
+      assert.ok(
+        jobs.every((j) => j.status === 'done' && j.attempts === 1),
+        'every job claimed once',
+      );
       const owners = new Set(jobs.map((j) => j.claimedBy!.split(':')[0]));
       assert.equal(owners.size, 2, 'both schedulers took a share');
       const outbox = await database.db.outboxMessage.findMany();

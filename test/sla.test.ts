@@ -6,7 +6,10 @@ import { fileTicket, startHarness, ticketFormValues, type Harness } from './supp
 
 /** Replies the bot posted in a ticket's thread. */
 function thread(h: Harness, rootTs: string) {
-  return h.fake.posted('C0SUPPORT').filter((m) => m.thread_ts === rootTs).map((m) => m.text ?? '');
+  return h.fake
+    .posted('C0SUPPORT')
+    .filter((m) => m.thread_ts === rootTs)
+    .map((m) => m.text ?? '');
 }
 const reminders = (h: Harness, rootTs: string) => thread(h, rootTs).filter((t) => t.includes('SLA:') && t.includes('left'));
 const breaches = (h: Harness, rootTs: string) => thread(h, rootTs).filter((t) => t.includes('SLA breached'));
@@ -84,7 +87,11 @@ describe('SLA reminders and breaches', () => {
     await click(h, 'ticket_wait', t, 'UREPORTER');
     await h.settle();
     await at(h, '2026-11-26T13:00:00Z');
-    assert.deepEqual(thread(h, t.rootTs!).filter((x) => x.includes('SLA:') || x.includes('SLA breached')), [], 'nothing fires while waiting');
+    assert.deepEqual(
+      thread(h, t.rootTs!).filter((x) => x.includes('SLA:') || x.includes('SLA breached')),
+      [],
+      'nothing fires while waiting',
+    );
     await click(h, 'ticket_unwait', t, 'UREPORTER');
     await h.settle();
     // Paused 11:00–13:00: reminder 14:15, due 15:00.
@@ -105,14 +112,20 @@ describe('SLA reminders and breaches', () => {
       callbackId: 'ticket_resolve',
       userId: 'UREPORTER',
       privateMetadata: JSON.stringify({ ticketId: t.id }),
-      values: { resolution: { value: { type: 'plain_text_input', value: 'Fixed itself' } }, codeChange: { value: { type: 'radio_buttons', selected_option: { value: 'no' } } } },
+      values: {
+        resolution: { value: { type: 'plain_text_input', value: 'Fixed itself' } },
+        codeChange: { value: { type: 'radio_buttons', selected_option: { value: 'no' } } },
+      },
     });
     await h.settle();
     await at(h, '2026-11-27T17:00:00Z');
     assert.deepEqual(reminders(h, t.rootTs!), []);
     assert.deepEqual(breaches(h, t.rootTs!), []);
     const jobs = await h.db.job.findMany({ where: { ticketId: t.id } });
-    assert.deepEqual(jobs.map((j) => j.status), ['cancelled', 'cancelled']);
+    assert.deepEqual(
+      jobs.map((j) => j.status),
+      ['cancelled', 'cancelled'],
+    );
   });
 
   it('changing the priority re-plans the timers from the ticket start; past the new deadline it breaches at once', async () => {
@@ -120,7 +133,12 @@ describe('SLA reminders and breaches', () => {
     const raised = await fileTicket(h, { priority: 'P3', title: 'raised early' });
     const late = await fileTicket(h, { priority: 'P3', title: 'raised late' });
     const changePriority = (ticketId: number, priority: string) =>
-      h.slack.submitView({ callbackId: 'ticket_priority', userId: 'UREPORTER', privateMetadata: JSON.stringify({ ticketId }), values: { priority: ticketFormValues({ priority }).priority } });
+      h.slack.submitView({
+        callbackId: 'ticket_priority',
+        userId: 'UREPORTER',
+        privateMetadata: JSON.stringify({ ticketId }),
+        values: { priority: ticketFormValues({ priority }).priority },
+      });
     h.clock.set('2026-11-30T10:10:00Z');
     await changePriority(raised.id, 'P1');
     await h.settle();

@@ -11,7 +11,11 @@ describe('repeated Slack deliveries', () => {
   });
   after(() => h.stop());
 
-  const thread = (rootTs: string) => h.fake.posted('C0SUPPORT').filter((m) => m.thread_ts === rootTs).map((m) => m.text ?? '');
+  const thread = (rootTs: string) =>
+    h.fake
+      .posted('C0SUPPORT')
+      .filter((m) => m.thread_ts === rootTs)
+      .map((m) => m.text ?? '');
 
   it('an Events API delivery and its retries, arriving together, record the first response once', async () => {
     const t = await fileTicket(h);
@@ -19,7 +23,10 @@ describe('repeated Slack deliveries', () => {
     const deliveries = [undefined, 1, 2, 3].map((retryNum) =>
       h.slack.threadReply({ threadTs: t.rootTs!, userId: 'UENG', text: 'on it', eventId: 'EvSame', ...(retryNum ? { retryNum } : {}) }),
     );
-    assert.deepEqual((await Promise.all(deliveries)).map((r) => r.status), [200, 200, 200, 200]);
+    assert.deepEqual(
+      (await Promise.all(deliveries)).map((r) => r.status),
+      [200, 200, 200, 200],
+    );
     await h.settle();
     const events = await h.db.ticketEvent.findMany({ where: { ticketId: t.id, type: 'first_response' } });
     assert.equal(events.length, 1);
@@ -29,7 +36,9 @@ describe('repeated Slack deliveries', () => {
   it('two people clicking Take it at once: one owner, one event, one message, one page marked taken', async () => {
     const t = await fileTicket(h, { priority: 'P1' });
     h.fake.reset();
-    const clicks = ['UONCALL1', 'UENG'].map((userId) => h.slack.clickButton({ actionId: 'ticket_take', value: String(t.id), userId, messageTs: t.rootTs! }));
+    const clicks = ['UONCALL1', 'UENG'].map((userId) =>
+      h.slack.clickButton({ actionId: 'ticket_take', value: String(t.id), userId, messageTs: t.rootTs! }),
+    );
     await Promise.all(clicks);
     await h.settle();
     const stored = (await h.db.ticket.findUnique({ where: { id: t.id } }))!;
@@ -56,7 +65,10 @@ describe('repeated Slack deliveries', () => {
         callbackId: 'ticket_resolve',
         userId: 'UREPORTER',
         privateMetadata: JSON.stringify({ ticketId: t.id }),
-        values: { resolution: { value: { type: 'plain_text_input', value: 'Done' } }, codeChange: { value: { type: 'radio_buttons', selected_option: { value: 'yes' } } } },
+        values: {
+          resolution: { value: { type: 'plain_text_input', value: 'Done' } },
+          codeChange: { value: { type: 'radio_buttons', selected_option: { value: 'yes' } } },
+        },
       });
     const answers = await Promise.all([submit(), submit()]);
     await h.settle();

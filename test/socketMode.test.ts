@@ -24,7 +24,10 @@ describe('Socket Mode', () => {
       ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0TEST' } }));
     });
     const port = (wss.address() as AddressInfo).port;
-    h = await startHarness({ env: { SLACK_APP_TOKEN: 'xapp-test-token' }, beforeStart: (fake) => (fake.socketUrl = `ws://127.0.0.1:${port}/link`) });
+    h = await startHarness({
+      env: { SLACK_APP_TOKEN: 'xapp-test-token' },
+      beforeStart: (fake) => (fake.socketUrl = `ws://127.0.0.1:${port}/link`),
+    });
   });
   after(async () => {
     await h.stop();
@@ -55,7 +58,15 @@ describe('Socket Mode', () => {
   });
 
   it('opens the ticket form through the socket', async () => {
-    await envelope('slash_commands', { command: '/support', text: '', user_id: 'UREPORTER', channel_id: 'C0SUPPORT', team_id: 'T0TEST', trigger_id: 't.2', response_url: 'https://hooks.slack.com/commands/x' });
+    await envelope('slash_commands', {
+      command: '/support',
+      text: '',
+      user_id: 'UREPORTER',
+      channel_id: 'C0SUPPORT',
+      team_id: 'T0TEST',
+      trigger_id: 't.2',
+      response_url: 'https://hooks.slack.com/commands/x',
+    });
     await h.settle();
     assert.equal(h.fake.callsTo('views.open').at(-1)?.args.trigger_id, 't.2');
   });

@@ -22,7 +22,14 @@ describe('ticket lifecycle through Slack', () => {
     const view = open.args.view;
     assert.equal(view.callback_id, 'ticket_create');
     const json = JSON.stringify(view);
-    for (const s of ['P1 · Business critical · 1 h SLA, 24/7', 'P2 · Business affected · 3 h SLA (business hours)', 'Checkout', 'Billing', 'Not sure', 'platform down']) {
+    for (const s of [
+      'P1 · Business critical · 1 h SLA, 24/7',
+      'P2 · Business affected · 3 h SLA (business hours)',
+      'Checkout',
+      'Billing',
+      'Not sure',
+      'platform down',
+    ]) {
       assert.ok(json.includes(s), `form shows ${s}`);
     }
     assert.ok(view.title.text.length <= 24);
@@ -45,14 +52,21 @@ describe('ticket lifecycle through Slack', () => {
     // P2 filed Tuesday 10:00 London: 3 business hours → due 13:00 the same day.
     assert.equal(ticket.slaDueAt?.toISOString(), '2026-11-24T13:00:00.000Z');
     const dm = h.fake.posted('UREPORTER').at(-1)!;
-    assert.ok(dm.text!.includes(`https://acme.slack.com/archives/C0SUPPORT/p${ticket.rootTs!.replace('.', '')}`), 'confirmation links the root message');
+    assert.ok(
+      dm.text!.includes(`https://acme.slack.com/archives/C0SUPPORT/p${ticket.rootTs!.replace('.', '')}`),
+      'confirmation links the root message',
+    );
     const events = await h.db.ticketEvent.findMany({ where: { ticketId: ticket.id } });
-    assert.deepEqual(events.map((e) => e.type), ['created']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['created'],
+    );
   });
 
   it('Take it → in progress with owner; Change priority recomputes the due time; waiting pauses; resolve; reopen', async () => {
     const ticket = await fileTicket(h, { priority: 'P3' });
-    const click = (actionId: string, userId: string) => h.slack.clickButton({ actionId, value: String(ticket.id), userId, messageTs: ticket.rootTs! });
+    const click = (actionId: string, userId: string) =>
+      h.slack.clickButton({ actionId, value: String(ticket.id), userId, messageTs: ticket.rootTs! });
 
     assert.equal((await click('ticket_take', 'UENG')).status, 200);
     await h.settle();
@@ -102,7 +116,15 @@ describe('ticket lifecycle through Slack', () => {
     const resolveView = h.fake.callsTo('views.open').at(-1)!.args.view;
     assert.equal(resolveView.callback_id, 'ticket_resolve');
     assert.ok(JSON.stringify(resolveView).includes('Code change needed?'));
-    const bad = await h.slack.submitView({ callbackId: 'ticket_resolve', userId: 'UENG', privateMetadata: resolveView.private_metadata, values: { resolution: { value: { type: 'plain_text_input', value: '  ' } }, codeChange: { value: { type: 'radio_buttons', selected_option: null } } } });
+    const bad = await h.slack.submitView({
+      callbackId: 'ticket_resolve',
+      userId: 'UENG',
+      privateMetadata: resolveView.private_metadata,
+      values: {
+        resolution: { value: { type: 'plain_text_input', value: '  ' } },
+        codeChange: { value: { type: 'radio_buttons', selected_option: null } },
+      },
+    });
     const badBody = await bad.json();
     assert.equal(badBody.response_action, 'errors');
     assert.ok(badBody.errors.resolution && badBody.errors.codeChange);
@@ -110,7 +132,10 @@ describe('ticket lifecycle through Slack', () => {
       callbackId: 'ticket_resolve',
       userId: 'UENG',
       privateMetadata: resolveView.private_metadata,
-      values: { resolution: { value: { type: 'plain_text_input', value: 'Rotated the key' } }, codeChange: { value: { type: 'radio_buttons', selected_option: { value: 'no' } } } },
+      values: {
+        resolution: { value: { type: 'plain_text_input', value: 'Rotated the key' } },
+        codeChange: { value: { type: 'radio_buttons', selected_option: { value: 'no' } } },
+      },
     });
     await h.settle();
     t = (await h.db.ticket.findUnique({ where: { id: ticket.id } }))!;
@@ -129,7 +154,10 @@ describe('ticket lifecycle through Slack', () => {
     assert.equal(t.ownerId, null);
 
     const events = await h.db.ticketEvent.findMany({ where: { ticketId: ticket.id }, orderBy: { id: 'asc' } });
-    assert.deepEqual(events.map((e) => e.type), ['created', 'taken', 'priority_changed', 'waiting_on_reporter', 'back_from_waiting', 'resolved', 'reopened']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['created', 'taken', 'priority_changed', 'waiting_on_reporter', 'back_from_waiting', 'resolved', 'reopened'],
+    );
     assert.ok(events.every((e) => e.actorId));
   });
 

@@ -8,7 +8,6 @@ import { escapeMrkdwn, truncate } from '../src/slack/views/text.js';
 import { assertWithinLimits } from './support/blockKit.js';
 import { testConfigDoc } from './support/harness.js';
 
-
 function view(overrides: Partial<TicketView> = {}): TicketView {
   return {
     id: 142,
@@ -32,7 +31,14 @@ function view(overrides: Partial<TicketView> = {}): TicketView {
 
 describe('ticket root message', () => {
   it('stays within Block Kit limits whatever the user typed', () => {
-    const huge = view({ title: '<&>'.repeat(50), description: '&<>'.repeat(1000), link: 'https://x/' + 'a'.repeat(490), resolution: '<'.repeat(3000), status: 'resolved', codeChangeNeeded: true });
+    const huge = view({
+      title: '<&>'.repeat(50),
+      description: '&<>'.repeat(1000),
+      link: 'https://x/' + 'a'.repeat(490),
+      resolution: '<'.repeat(3000),
+      status: 'resolved',
+      codeChangeNeeded: true,
+    });
     const msg = ticketMessage(huge);
     assertWithinLimits(msg.blocks as any[], 50);
     assert.ok(msg.text.length <= 4000);
@@ -41,13 +47,20 @@ describe('ticket root message', () => {
 
   it('shows the SLA in words: time left, paused, breached, met', () => {
     assert.match(slaLine(view()), /^SLA on track: due <!date\^\d+\^\{date_short_pretty\} \{time\}\|Tue 24 Nov 11:00 GMT>, 45 min left$/);
-    assert.match(slaLine(view({ sla: { dueAt: null, state: 'paused', minutesLeft: 20 } })), /SLA paused \(waiting on reporter\), 20 min left/);
-    assert.match(slaLine(view({ sla: { dueAt: new Date('2026-11-24T11:00:00Z'), state: 'breached', minutesLeft: -65 } })), /SLA breached.*overdue by 1 h 5 min/);
+    assert.match(
+      slaLine(view({ sla: { dueAt: null, state: 'paused', minutesLeft: 20 } })),
+      /SLA paused \(waiting on reporter\), 20 min left/,
+    );
+    assert.match(
+      slaLine(view({ sla: { dueAt: new Date('2026-11-24T11:00:00Z'), state: 'breached', minutesLeft: -65 } })),
+      /SLA breached.*overdue by 1 h 5 min/,
+    );
     assert.equal(slaLine(view({ status: 'resolved', sla: { dueAt: null, state: 'on_track', minutesLeft: 3 } })), 'SLA met');
   });
 
   it('offers Take it only while unowned, and only Reopen once resolved', () => {
-    const actions = (v: TicketView) => ((ticketMessage(v).blocks as any[]).find((b) => b.type === 'actions').elements as any[]).map((e) => e.text.text);
+    const actions = (v: TicketView) =>
+      ((ticketMessage(v).blocks as any[]).find((b) => b.type === 'actions').elements as any[]).map((e) => e.text.text);
     assert.deepEqual(actions(view()), ['Take it', 'Resolve', 'Change priority', 'Waiting on reporter']);
     assert.deepEqual(actions(view({ ownerId: 'U2', status: 'in_progress' })), ['Resolve', 'Change priority', 'Waiting on reporter']);
     assert.deepEqual(actions(view({ ownerId: 'U2', status: 'waiting' })), ['Resolve', 'Change priority', 'Back to open']);
@@ -63,7 +76,11 @@ describe('ticket root message', () => {
 describe('modals', () => {
   const config = parseSupportConfig(testConfigDoc());
   it('ticket form: titles and options within limits, even with 99 services', () => {
-    const services = Array.from({ length: 99 }, (_, i) => ({ id: `svc${i}`, name: `Service with a very long name number ${i} `.repeat(3), repositories: [] }));
+    const services = Array.from({ length: 99 }, (_, i) => ({
+      id: `svc${i}`,
+      name: `Service with a very long name number ${i} `.repeat(3),
+      repositories: [],
+    }));
     const v = ticketFormView({ services, sla: DEFAULT_SLA });
     assert.ok(v.title.text.length <= 24 && v.submit.text.length <= 24);
     assertWithinLimits(v.blocks as any[], 100);

@@ -4,7 +4,7 @@ const SLACK_VARS = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'] as const;
 
 const envSchema = z.object({
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with "xoxb-"'),
-  SLACK_SIGNING_SECRET: z.string().min(8, 'must be the app\'s signing secret'),
+  SLACK_SIGNING_SECRET: z.string().min(8, "must be the app's signing secret"),
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with "xapp-"').optional(),
   SLACK_API_URL: z.url().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -37,15 +37,18 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
       `Missing Slack settings: ${missing.join(', ')}.\n` +
         'Create the Slack app from manifest.yml (https://api.slack.com/apps → Create New App → From a manifest), ' +
         'install it to your workspace, then set:\n' +
-        missing.map((name) => `  ${name}  ${name === 'SLACK_BOT_TOKEN' ? '(OAuth & Permissions → Bot User OAuth Token, xoxb-…)' : '(Basic Information → Signing Secret)'}`).join('\n') +
+        missing
+          .map(
+            (name) =>
+              `  ${name}  ${name === 'SLACK_BOT_TOKEN' ? '(OAuth & Permissions → Bot User OAuth Token, xoxb-…)' : '(Basic Information → Signing Secret)'}`,
+          )
+          .join('\n') +
         '\nSee .env.example and the README.',
     );
   }
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new ConfigError(
-      'Invalid environment:\n' + parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n'),
-    );
+    throw new ConfigError('Invalid environment:\n' + parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n'));
   }
   return parsed.data;
 }

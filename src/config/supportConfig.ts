@@ -23,21 +23,24 @@ const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"')
   .refine((date) => succeeds(() => localInstant(date, 'UTC')), 'must be a real date, e.g. not 2026-02-30');
-const timeZone = z.string().refine((tz) => succeeds(() => new Intl.DateTimeFormat('en', { timeZone: tz })), 'must be an IANA time zone such as Europe/London');
+const timeZone = z
+  .string()
+  .refine((tz) => succeeds(() => new Intl.DateTimeFormat('en', { timeZone: tz })), 'must be an IANA time zone such as Europe/London');
 // Validated by the parser the rotation maths uses, so the config accepts exactly what it can run.
 const handoff = z.string().refine((spec) => succeeds(() => parseHandoff(spec)), 'must be a weekly handoff such as "mon 09:00"');
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, "-" or "_"');
 
 const rotationSchema = z.object({
-  members: z
-    .array(z.union([slackUser, z.object({ user: slackUser, from: isoDate.optional(), until: isoDate.optional() })]))
-    .default([]),
+  members: z.array(z.union([slackUser, z.object({ user: slackUser, from: isoDate.optional(), until: isoDate.optional() })])).default([]),
   start: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d$/, 'must be "YYYY-MM-DD HH:mm" (local time)')
     .refine((start) => succeeds(() => localInstant(start, 'UTC')), 'must be a real date, e.g. not 2026-02-30'),
   handoffs: z.array(handoff).min(1).default(['mon 09:00']),
-  usergroup: z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id such as S0123456789').optional(),
+  usergroup: z
+    .string()
+    .regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id such as S0123456789')
+    .optional(),
   timezone: timeZone.optional(),
 });
 
@@ -201,7 +204,8 @@ export function parseSupportConfig(doc: unknown, source = 'SUPPORT_CONFIG'): Sup
   const raw = parsed.data;
   const problems: string[] = [];
   for (const [sid, s] of Object.entries(raw.services)) {
-    if (s.squad && !raw.squads[s.squad]) problems.push(`  services.${sid}.squad: unknown squad "${s.squad}" (known: ${Object.keys(raw.squads).join(', ') || 'none'})`);
+    if (s.squad && !raw.squads[s.squad])
+      problems.push(`  services.${sid}.squad: unknown squad "${s.squad}" (known: ${Object.keys(raw.squads).join(', ') || 'none'})`);
   }
   // One pay basis, so a report never pays hours and shifts for the same time by accident.
   if (raw.pay.hourlyRate !== undefined && raw.pay.shiftRate !== undefined) {
@@ -219,7 +223,9 @@ export function loadSupportConfig(path: string): SupportConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new ConfigError(`SUPPORT_CONFIG: cannot read "${path}". Copy supportbot.example.yml to supportbot.yml (or point SUPPORT_CONFIG at your file).`);
+    throw new ConfigError(
+      `SUPPORT_CONFIG: cannot read "${path}". Copy supportbot.example.yml to supportbot.yml (or point SUPPORT_CONFIG at your file).`,
+    );
   }
   let doc: unknown;
   try {

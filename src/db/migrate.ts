@@ -32,7 +32,8 @@ let runtime: Promise<typeof import('@prisma/schema-engine-wasm/schema_engine_bg'
 function loadRuntime() {
   runtime ??= (async () => {
     const bg = await import('@prisma/schema-engine-wasm/schema_engine_bg');
-    const wasmFile = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg')
+    const wasmFile = createRequire(import.meta.url)
+      .resolve('@prisma/schema-engine-wasm/schema_engine_bg')
       .replace(/schema_engine_bg\.js$/, 'schema_engine_bg.wasm');
     const module = new WebAssembly.Module(await readFile(wasmFile));
     const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports });
@@ -68,7 +69,10 @@ async function withEngine<T>(url: string, run: (engine: SchemaEngine, provider: 
 
 export async function listMigrations(provider: Provider): Promise<MigrationList> {
   const baseDir = migrationsDir(provider);
-  const names = (await readdir(baseDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const names = (await readdir(baseDir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   const migrationDirectories = await Promise.all(
     names.map(async (name) => ({
       path: name,
@@ -137,8 +141,11 @@ export async function nextMigrationSql(url: string): Promise<string> {
   const bg = await loadRuntime();
   const target = { path: schemaPath(provider), content: await readFile(schemaPath(provider), 'utf8') };
   const previous = await latestSnapshot(provider);
-  const engine = await bg.SchemaEngine.new({ datamodels: [[target.path, target.content]] }, () => {},
-    bindMigrationAwareSqlAdapterFactory(adapterFactory(url) as SqlMigrationAwareDriverAdapterFactory));
+  const engine = await bg.SchemaEngine.new(
+    { datamodels: [[target.path, target.content]] },
+    () => {},
+    bindMigrationAwareSqlAdapterFactory(adapterFactory(url) as SqlMigrationAwareDriverAdapterFactory),
+  );
   try {
     const result = await engine.diff({
       from: previous === null ? { tag: 'empty' } : { tag: 'schemaDatamodel', files: [{ path: target.path, content: previous }] },

@@ -73,7 +73,6 @@ function check(cal: BusinessCalendar): CheckedCalendar {
   };
 }
 
-
 function minutesToMs(minutes: number): number {
   return toMs(minutes, 'Business');
 }

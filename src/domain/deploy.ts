@@ -30,7 +30,11 @@ const optionalText = (max: number) =>
     z.string().trim().max(max, `must be at most ${max} characters`).optional(),
   );
 const requiredText = (max: number) =>
-  z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') }).trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
+  z
+    .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
+    .trim()
+    .min(1, 'is required')
+    .max(max, `must be at most ${max} characters`);
 
 export const deployBodySchema = z
   .object({
@@ -42,7 +46,10 @@ export const deployBodySchema = z
     mergedBy: optionalText(200),
     url: z.preprocess(
       (v) => (v === null || v === '' ? undefined : v),
-      z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000, 'must be at most 2000 characters').optional(),
+      z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+        .max(2000, 'must be at most 2000 characters')
+        .optional(),
     ),
     environment: z.preprocess((v) => (v === null || v === '' ? undefined : v), requiredText(60).default(PRODUCTION)),
     status: z.preprocess(
@@ -67,7 +74,8 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; message: string }
 function describeIssues(issues: z.core.$ZodIssue[]): string {
   return issues
     .map((i) => {
-      if (i.code === 'unrecognized_keys') return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')} (fields are camelCase: ${DEPLOY_FIELDS.join(', ')})`;
+      if (i.code === 'unrecognized_keys')
+        return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')} (fields are camelCase: ${DEPLOY_FIELDS.join(', ')})`;
       return `"${i.path.join('.') || 'body'}" ${i.message}`;
     })
     .join('; ');
@@ -75,7 +83,8 @@ function describeIssues(issues: z.core.$ZodIssue[]): string {
 
 /** Checks a decoded JSON body against the deploy API's fields. */
 export function parseDeployBody(body: unknown, now: Date): Checked<DeployInput> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, message: 'The body must be a JSON object with the deploy\'s fields.' };
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return { ok: false, message: "The body must be a JSON object with the deploy's fields." };
   const parsed = deployBodySchema.safeParse(body);
   if (!parsed.success) return { ok: false, message: `Invalid deploy: ${describeIssues(parsed.error.issues)}.` };
   const v = parsed.data;
@@ -132,10 +141,7 @@ export function relationToTicket(deployedAt: Date, ticketCreatedAt: Date, lookba
 }
 
 /** A person named in a deploy report, before anyone asks Slack. */
-export type PersonRef =
-  | { kind: 'slack'; userId: string }
-  | { kind: 'email'; email: string }
-  | { kind: 'text'; text: string };
+export type PersonRef = { kind: 'slack'; userId: string } | { kind: 'email'; email: string } | { kind: 'text'; text: string };
 
 const SLACK_ID = /^[UW][A-Z0-9]{2,}$/;
 
@@ -210,7 +216,10 @@ export function fromGithubDeploymentStatus(body: unknown, services: Record<strin
   const { deployment_status: status, deployment, repository } = parsed.data;
   const mapped = GITHUB_STATES[status.state];
   if (!mapped) return { kind: 'ignored', reason: `deployment state "${status.state}" is not final` };
-  const extra = (typeof deployment.payload === 'object' && deployment.payload !== null ? deployment.payload : {}) as Record<string, unknown>;
+  const extra = (typeof deployment.payload === 'object' && deployment.payload !== null ? deployment.payload : {}) as Record<
+    string,
+    unknown
+  >;
   const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
   const candidates = servicesForRepository(services, repository.full_name);
   const asked = str(extra.service)?.toLowerCase();
@@ -224,7 +233,10 @@ export function fromGithubDeploymentStatus(body: unknown, services: Record<strin
         : `Repository ${repository.full_name} is not mapped to a service. Add it to services.<id>.repositories in the config (mapped now: ${mappedRepos.join(', ') || 'none'}).`,
     };
   }
-  const creator = deployment.creator && deployment.creator.type !== 'Bot' && !deployment.creator.login.endsWith('[bot]') ? deployment.creator.login : null;
+  const creator =
+    deployment.creator && deployment.creator.type !== 'Bot' && !deployment.creator.login.endsWith('[bot]')
+      ? deployment.creator.login
+      : null;
   const short = deployment.sha.slice(0, 7);
   const at = status.updated_at ?? status.created_at;
   const deployedAt = at && !Number.isNaN(Date.parse(at)) ? new Date(at) : null;
@@ -249,5 +261,7 @@ export function fromGithubDeploymentStatus(body: unknown, services: Record<strin
 
 /** GitHub's link between the previous and the new commit, or to the commit alone for a first deploy. */
 export function githubCompareUrl(repositoryUrl: string, previousCommit: string | null, commit: string): string {
-  return previousCommit && previousCommit !== commit ? `${repositoryUrl}/compare/${previousCommit}...${commit}` : `${repositoryUrl}/commit/${commit}`;
+  return previousCommit && previousCommit !== commit
+    ? `${repositoryUrl}/compare/${previousCommit}...${commit}`
+    : `${repositoryUrl}/commit/${commit}`;
 }

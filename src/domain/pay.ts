@@ -82,9 +82,7 @@ function* byLocalDay([from, to]: Span, calendar: BusinessCalendar, rates: PayRat
     const weekend = !calendar.workingDays.includes(local.getDay() || 7);
     const holiday = calendar.holidays.includes(date);
     const multiplier =
-      weekend || holiday
-        ? Math.max(weekend ? rates.weekendMultiplier : -Infinity, holiday ? rates.holidayMultiplier : -Infinity)
-        : 1;
+      weekend || holiday ? Math.max(weekend ? rates.weekendMultiplier : -Infinity, holiday ? rates.holidayMultiplier : -Infinity) : 1;
     const end = Math.min(to, nextMidnight);
     yield { ms: end - cursor, premium: weekend || holiday, multiplier };
     cursor = end;
@@ -136,8 +134,7 @@ export function computeOnCallPay({ segments, pages, calendar, rates, from, to }:
       }
     }
     const pageCount = paged.get(user) ?? 0;
-    const pay =
-      (rates.hourlyRate ?? 0) * (weightedMs / HOUR) + (rates.shiftRate ?? 0) * shifts + rates.calloutFee * pageCount;
+    const pay = (rates.hourlyRate ?? 0) * (weightedMs / HOUR) + (rates.shiftRate ?? 0) * shifts + rates.calloutFee * pageCount;
     return {
       user,
       outOfHoursHours: outMs / HOUR,

@@ -86,16 +86,7 @@ function fromLocal(local: number, timeZone: string): number {
   const d = new Date(local);
   // TZDate moves a time in a spring-forward gap forward and takes the later instant of a
   // fall-back overlap, so the mapping never runs backwards.
-  return new TZDate(
-    d.getUTCFullYear(),
-    d.getUTCMonth(),
-    d.getUTCDate(),
-    d.getUTCHours(),
-    d.getUTCMinutes(),
-    0,
-    0,
-    timeZone,
-  ).getTime();
+  return new TZDate(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), 0, 0, timeZone).getTime();
 }
 
 function localDate(t: number, timeZone: string): string {
@@ -105,7 +96,13 @@ function localDate(t: number, timeZone: string): string {
 function parseLocal(value: string, withTime: boolean): number {
   const match = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}))?$/.exec(value);
   const local = match && Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!, +(match[4] ?? 0), +(match[5] ?? 0));
-  const canonical = local === null ? '' : new Date(local).toISOString().replace('T', ' ').slice(0, withTime ? 16 : 10);
+  const canonical =
+    local === null
+      ? ''
+      : new Date(local)
+          .toISOString()
+          .replace('T', ' ')
+          .slice(0, withTime ? 16 : 10);
   // Round-tripping rejects impossible dates such as 2026-02-30, which Date.UTC would roll over.
   if (local === null || canonical !== value) {
     throw new Error(`invalid local ${withTime ? 'date-time' : 'date'} "${value}": expected "YYYY-MM-DD${withTime ? ' HH:mm' : ''}"`);
@@ -243,12 +240,14 @@ interface RankedOverride {
 
 /** Oldest first, so the last override covering an instant is the one in force. */
 function rank(overrides: Override[]): RankedOverride[] {
-  return overrides
-    .map((o, index) => ({ user: o.user, from: o.from.getTime(), to: o.to.getTime(), created: o.createdAt.getTime(), index }))
-    .filter((o) => o.from < o.to)
-    // Equal createdAt: the later entry wins, so re-saving the same list is deterministic.
-    .sort((a, b) => a.created - b.created || a.index - b.index)
-    .map(({ user, from, to }) => ({ user, from, to }));
+  return (
+    overrides
+      .map((o, index) => ({ user: o.user, from: o.from.getTime(), to: o.to.getTime(), created: o.createdAt.getTime(), index }))
+      .filter((o) => o.from < o.to)
+      // Equal createdAt: the later entry wins, so re-saving the same list is deterministic.
+      .sort((a, b) => a.created - b.created || a.index - b.index)
+      .map(({ user, from, to }) => ({ user, from, to }))
+  );
 }
 
 function inForce(ranked: RankedOverride[], t: number): number {
@@ -377,12 +376,7 @@ export function dutySegments(rotation: Rotation, overrides: Override[], from: Da
  * handoff or by an override starting or ending. An override that hands duty to the person who
  * already holds it is not a change.
  */
-export function nextHandoffs(
-  rotation: Rotation,
-  overrides: Override[],
-  t: Date,
-  count: number,
-): Array<{ at: Date; user: string | null }> {
+export function nextHandoffs(rotation: Rotation, overrides: Override[], t: Date, count: number): Array<{ at: Date; user: string | null }> {
   const result: Array<{ at: Date; user: string | null }> = [];
   if (count <= 0) return result;
   for (const change of changes(rotation, overrides, t.getTime(), MAX_MS - 1)) {

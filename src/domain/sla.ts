@@ -23,13 +23,11 @@ export interface SlaInput {
 
 export type SlaState = 'on_track' | 'at_risk' | 'breached' | 'paused';
 
-
 /** [from, to) in epoch milliseconds; `to` may be Infinity. */
 interface Span {
   from: number;
   to: number;
 }
-
 
 function minutesToMs(minutes: number): number {
   return toMs(minutes, 'SLA');

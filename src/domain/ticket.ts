@@ -64,7 +64,10 @@ export interface ResolveForm {
   codeChangeNeeded: boolean;
 }
 
-export function validateResolveForm(raw: { resolution?: string | null; codeChange?: string | null }): Validation<ResolveForm, 'resolution' | 'codeChange'> {
+export function validateResolveForm(raw: {
+  resolution?: string | null;
+  codeChange?: string | null;
+}): Validation<ResolveForm, 'resolution' | 'codeChange'> {
   const errors: Partial<Record<'resolution' | 'codeChange', string>> = {};
   const resolution = (raw.resolution ?? '').trim();
   if (!resolution) errors.resolution = 'Say in a sentence how it was resolved.';
@@ -98,7 +101,13 @@ export type Decision =
 export function decide(ticket: TicketState, action: TicketAction, actor: Actor): Decision {
   const involved = actor.isAdmin || actor.userId === ticket.ownerId || actor.userId === ticket.reporterId;
   const refuse = (reason: string): Decision => ({ ok: false, reason });
-  const next = (status: TicketStatus, type: string, data: Record<string, unknown>, ownerId = ticket.ownerId, priority = ticket.priority): Decision => ({
+  const next = (
+    status: TicketStatus,
+    type: string,
+    data: Record<string, unknown>,
+    ownerId = ticket.ownerId,
+    priority = ticket.priority,
+  ): Decision => ({
     ok: true,
     status,
     ownerId,
@@ -113,7 +122,12 @@ export function decide(ticket: TicketState, action: TicketAction, actor: Actor):
       if (ticket.ownerId === actor.userId) return refuse(`#${ticket.id} is already yours.`);
       if (ticket.ownerId && !actor.isAdmin)
         return refuse(`#${ticket.id} is owned by <@${ticket.ownerId}>; only they or an admin can hand it over.`);
-      return next(ticket.status === 'waiting' ? 'waiting' : 'in_progress', 'taken', { previousOwner: ticket.ownerId, owner: actor.userId }, actor.userId);
+      return next(
+        ticket.status === 'waiting' ? 'waiting' : 'in_progress',
+        'taken',
+        { previousOwner: ticket.ownerId, owner: actor.userId },
+        actor.userId,
+      );
     case 'wait':
       if (resolved || ticket.status === 'waiting') return refuse(`#${ticket.id} is ${STATUS_WORDS[ticket.status]}.`);
       if (!involved) return refuse('Only the owner, the reporter or an admin can set a ticket to waiting.');
@@ -134,6 +148,12 @@ export function decide(ticket: TicketState, action: TicketAction, actor: Actor):
       if (resolved) return refuse(`#${ticket.id} is resolved; reopen it first.`);
       if (!involved) return refuse('Only the owner, the reporter or an admin can change the priority.');
       if (action.priority === ticket.priority) return refuse(`#${ticket.id} is already ${action.priority}.`);
-      return next(ticket.status, 'priority_changed', { fromPriority: ticket.priority, toPriority: action.priority }, ticket.ownerId, action.priority);
+      return next(
+        ticket.status,
+        'priority_changed',
+        { fromPriority: ticket.priority, toPriority: action.priority },
+        ticket.ownerId,
+        action.priority,
+      );
   }
 }

@@ -79,7 +79,10 @@ function say(res: Response, status: number, text: string): void {
 
 function answer(res: Response, result: RecordResult, log: Logger): void {
   if (result.kind === 'unknown_service') return say(res, 422, result.message);
-  log.info({ deployId: result.deploy.id, service: result.deploy.service, version: result.deploy.version, result: result.kind }, 'deploy reported');
+  log.info(
+    { deployId: result.deploy.id, service: result.deploy.service, version: result.deploy.version, result: result.kind },
+    'deploy reported',
+  );
   res.status(result.kind === 'created' ? 201 : 200).json({ result: result.kind, deploy: deployJson(result.deploy) });
 }
 
@@ -87,7 +90,12 @@ export function registerDeployRoutes(http: Express, deps: DeployRouteDeps): void
   // Any content type: curl without -H still works, and the signature covers exactly these bytes.
   // Bodies over the limit end in the shared error handler as 413.
   http.post(DEPLOY_PATH, express.raw({ type: () => true, limit: MAX_BODY }), async (req: Request, res: Response) => {
-    if (!deps.secret) return say(res, 503, 'The deploy API is not configured: set DEPLOY_WEBHOOK_SECRET on the bot and send it as "Authorization: Bearer <secret>".');
+    if (!deps.secret)
+      return say(
+        res,
+        503,
+        'The deploy API is not configured: set DEPLOY_WEBHOOK_SECRET on the bot and send it as "Authorization: Bearer <secret>".',
+      );
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const auth = authenticate(req.headers, raw, deps.secret);
     if (auth !== 'ok') {
@@ -110,7 +118,8 @@ export function registerDeployRoutes(http: Express, deps: DeployRouteDeps): void
     const event = req.headers['x-github-event'];
     if (typeof event === 'string') {
       if (event === 'ping') return say(res, 200, 'pong: the webhook reaches supportbot and its signature is valid.');
-      if (event !== 'deployment_status') return say(res, 202, `Ignored: supportbot reads deployment_status events, not ${event.slice(0, 60)}.`);
+      if (event !== 'deployment_status')
+        return say(res, 202, `Ignored: supportbot reads deployment_status events, not ${event.slice(0, 60)}.`);
       const mapped = fromGithubDeploymentStatus(body, deps.config.services);
       if (mapped.kind === 'invalid') return say(res, 400, mapped.message);
       if (mapped.kind === 'unmapped') return say(res, 422, mapped.message);

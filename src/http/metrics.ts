@@ -17,9 +17,23 @@ export function createMetrics(openTicketsByPriority: () => Promise<Array<{ prior
         for (const { priority, count } of await openTicketsByPriority()) this.set({ priority }, count);
       },
     }),
-    outboxSent: new Counter({ name: 'supportbot_outbox_sent_total', help: 'Slack messages delivered', labelNames: ['kind'], registers: [registry] }),
-    outboxFailed: new Counter({ name: 'supportbot_outbox_failures_total', help: 'Slack deliveries that failed (permanent=true: given up)', labelNames: ['kind', 'permanent'], registers: [registry] }),
-    outboxPending: new Gauge({ name: 'supportbot_outbox_pending', help: 'Slack messages due and not yet delivered', registers: [registry] }),
+    outboxSent: new Counter({
+      name: 'supportbot_outbox_sent_total',
+      help: 'Slack messages delivered',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    outboxFailed: new Counter({
+      name: 'supportbot_outbox_failures_total',
+      help: 'Slack deliveries that failed (permanent=true: given up)',
+      labelNames: ['kind', 'permanent'],
+      registers: [registry],
+    }),
+    outboxPending: new Gauge({
+      name: 'supportbot_outbox_pending',
+      help: 'Slack messages due and not yet delivered',
+      registers: [registry],
+    }),
     slackListenerSeconds: new Histogram({
       name: 'supportbot_slack_listener_seconds',
       help: 'Time the listeners of one Slack request took, acknowledgement (which comes first) included',

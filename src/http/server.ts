@@ -30,6 +30,9 @@ export function finishHttpApp(app: Express, log: Logger): void {
     if (err.type === 'entity.parse.failed') return void res.status(400).type('text/plain').send('Malformed JSON body');
     if (err.type === 'entity.too.large') return void res.status(413).type('text/plain').send('Body too large');
     log.error({ err }, 'http request failed');
-    res.status(err.status && err.status < 500 ? err.status : 500).type('text/plain').send(err.status && err.status < 500 ? err.message : 'Internal error');
+    res
+      .status(err.status && err.status < 500 ? err.status : 500)
+      .type('text/plain')
+      .send(err.status && err.status < 500 ? err.message : 'Internal error');
   });
 }

@@ -33,7 +33,13 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === 'P2002';
 }
 
-async function handoffView(tx: Tx, deps: HandoffDeps, ref: RotationRef, change: { at: Date; user: string | null; previous: string | null }, now: Date): Promise<HandoffView> {
+async function handoffView(
+  tx: Tx,
+  deps: HandoffDeps,
+  ref: RotationRef,
+  change: { at: Date; user: string | null; previous: string | null },
+  now: Date,
+): Promise<HandoffView> {
   const where = { status: { not: 'resolved' }, ...(ref.services ? { service: { in: ref.services } } : {}) };
   const [tickets, total] = await Promise.all([
     tx.ticket.findMany({ where, orderBy: [{ priority: 'asc' }, { id: 'asc' }], take: TICKETS_SHOWN }),
@@ -57,7 +63,11 @@ async function handoffView(tx: Tx, deps: HandoffDeps, ref: RotationRef, change: 
 /** The group holds exactly the person on duty; Slack cannot empty a group, so "nobody" leaves it. */
 async function syncUsergroup(tx: Tx, ref: RotationRef, user: string | null, key: string, now: Date): Promise<void> {
   if (!user || !ref.rotation.usergroupId) return;
-  await enqueue(tx, { kind: 'call', method: 'usergroups.users.update', args: { usergroup: ref.rotation.usergroupId, users: user } }, { now, dedupKey: `${key}:usergroup` });
+  await enqueue(
+    tx,
+    { kind: 'call', method: 'usergroups.users.update', args: { usergroup: ref.rotation.usergroupId, users: user } },
+    { now, dedupKey: `${key}:usergroup` },
+  );
 }
 
 /**

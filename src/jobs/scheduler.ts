@@ -116,7 +116,11 @@ export class Scheduler {
       this.log.error({ err, jobId: id, kind: job.kind, attempts: job.attempts, retryInMs }, 'job failed; will retry');
       await this.db.job.updateMany({
         where: { id, status: 'pending' },
-        data: { attempts: { increment: 1 }, dueAt: new Date(now.getTime() + retryInMs), lastError: String((err as Error).message ?? err).slice(0, 500) },
+        data: {
+          attempts: { increment: 1 },
+          dueAt: new Date(now.getTime() + retryInMs),
+          lastError: String((err as Error).message ?? err).slice(0, 500),
+        },
       });
       return 1;
     }

@@ -114,7 +114,11 @@ export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: {
   // Slack lookups happen before the transaction: it must not wait on the network.
   const [author, mergedBy] = await Promise.all([deps.people.resolve(input.author), deps.people.resolve(input.mergedBy)]);
   const deployedAt = input.deployedAt ?? now;
-  const url = input.url ?? (opts.repositoryUrl && input.commit ? githubCompareUrl(opts.repositoryUrl, await previousCommit(deps.db, input, deployedAt), input.commit) : null);
+  const url =
+    input.url ??
+    (opts.repositoryUrl && input.commit
+      ? githubCompareUrl(opts.repositoryUrl, await previousCommit(deps.db, input, deployedAt), input.commit)
+      : null);
   try {
     const deploy = await deps.db.$transaction(async (tx) => {
       const created = await tx.deploy.create({
@@ -151,7 +155,13 @@ export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: {
 
 async function previousCommit(db: Db, input: DeployInput, before: Date): Promise<string | null> {
   const prev = await db.deploy.findFirst({
-    where: { service: input.service, environment: input.environment, status: 'succeeded', commit: { not: null }, deployedAt: { lt: before } },
+    where: {
+      service: input.service,
+      environment: input.environment,
+      status: 'succeeded',
+      commit: { not: null },
+      deployedAt: { lt: before },
+    },
     orderBy: { deployedAt: 'desc' },
   });
   return prev?.commit ?? null;
@@ -161,14 +171,25 @@ async function previousCommit(db: Db, input: DeployInput, before: Date): Promise
 async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Date): Promise<void> {
   const view = deployView(deps.config, deploy);
   const open = await tx.ticket.findMany({ where: { service: deploy.service, ...isOpen }, orderBy: { id: 'asc' } });
-  const announcement = deployAnnouncement(view, open.map((t) => ({ id: t.id, priority: t.priority, title: t.title })));
-  await enqueue(tx, { kind: 'post', channel: deps.config.channels.deploys, ...announcement }, { now, dedupKey: announcementKey(deploy.id) });
+  const announcement = deployAnnouncement(
+    view,
+    open.map((t) => ({ id: t.id, priority: t.priority, title: t.title })),
+  );
+  await enqueue(
+    tx,
+    { kind: 'post', channel: deps.config.channels.deploys, ...announcement },
+    { now, dedupKey: announcementKey(deploy.id) },
+  );
   for (const ticket of open) {
     // A report can arrive after tickets it may have caused (slow CI): those get the question too.
     const relation = relationToTicket(deploy.deployedAt, ticket.createdAt, deps.config.deploys.lookbackMinutes);
     if (relation === 'suggest') {
       await tx.deployLink.create({ data: { deployId: deploy.id, ticketId: ticket.id, createdAt: now } });
-      await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...suspectedCauses(ticket.id, [view], deps.config.deploys.lookbackMinutes) }, { now });
+      await enqueue(
+        tx,
+        { kind: 'ticket.reply', ticketId: ticket.id, ...suspectedCauses(ticket.id, [view], deps.config.deploys.lookbackMinutes) },
+        { now },
+      );
     } else if (relation === 'note') {
       await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...deployNote(view) }, { now });
     }
@@ -187,9 +208,14 @@ async function markRolledBack(deps: DeployDeps, deploy: Deploy, at: Date): Promi
     // Another report of the same rollback won the race: nothing more to say.
     if (claimed.count !== 1 || after.environment !== PRODUCTION) return { after, told: false };
     const view = deployView(deps.config, after);
-    await enqueue(tx, { kind: 'post', channel: deps.config.channels.deploys, thread: { dedupKey: announcementKey(after.id) }, ...rollbackReply(view, at) }, { now });
+    await enqueue(
+      tx,
+      { kind: 'post', channel: deps.config.channels.deploys, thread: { dedupKey: announcementKey(after.id) }, ...rollbackReply(view, at) },
+      { now },
+    );
     const open = await tx.ticket.findMany({ where: { service: after.service, ...isOpen }, orderBy: { id: 'asc' } });
-    for (const ticket of open) await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...deployNote({ ...view, deployedAt: at }) }, { now });
+    for (const ticket of open)
+      await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...deployNote({ ...view, deployedAt: at }) }, { now });
     return { after, told: true };
   });
   if (updated.told) deps.kick();
@@ -203,9 +229,15 @@ async function markRolledBack(deps: DeployDeps, deploy: Deploy, at: Date): Promi
 async function warnIfSuspect(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Date): Promise<void> {
   const minutesSince = (now.getTime() - deploy.deployedAt.getTime()) / 60_000;
   if (deploy.suspectWarnedAt || minutesSince < 0 || minutesSince > SUSPECT_WINDOW_MINUTES) return;
-  const since = await tx.ticket.findMany({ where: { service: deploy.service, createdAt: { gte: deploy.deployedAt, lte: now } }, select: { id: true }, orderBy: { id: 'asc' } });
+  const since = await tx.ticket.findMany({
+    where: { service: deploy.service, createdAt: { gte: deploy.deployedAt, lte: now } },
+    select: { id: true },
+    orderBy: { id: 'asc' },
+  });
   const baselineFrom = new Date(deploy.deployedAt.getTime() - BASELINE_DAYS * 86_400_000);
-  const baselineTickets = await tx.ticket.count({ where: { service: deploy.service, createdAt: { gte: baselineFrom, lt: deploy.deployedAt } } });
+  const baselineTickets = await tx.ticket.count({
+    where: { service: deploy.service, createdAt: { gte: baselineFrom, lt: deploy.deployedAt } },
+  });
   const verdict = suspectDeploy({ ticketsSince: since.length, minutesSince, baselineTickets, baselineMinutes: BASELINE_DAYS * 1440 });
   if (!verdict.suspect) return;
   // Conditional on "not warned yet", so concurrent tickets cannot both warn.
@@ -219,7 +251,11 @@ async function warnIfSuspect(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Date
     baselineDays: BASELINE_DAYS,
     verdict,
   });
-  await enqueue(tx, { kind: 'post', channel: deps.config.channels.deploys, thread: { dedupKey: announcementKey(deploy.id) }, ...warning }, { now });
+  await enqueue(
+    tx,
+    { kind: 'post', channel: deps.config.channels.deploys, thread: { dedupKey: announcementKey(deploy.id) }, ...warning },
+    { now },
+  );
 }
 
 /** A new ticket: list its service's recent production deploys (paging their authors) and check for a burst. */
@@ -229,7 +265,11 @@ export function deployTicketHooks(deps: DeployDeps): TicketHooks {
       if (!deps.config.services[ticket.service]) return;
       const lookback = deps.config.deploys.lookbackMinutes;
       const recent = await tx.deploy.findMany({
-        where: { service: ticket.service, environment: PRODUCTION, deployedAt: { gte: new Date(now.getTime() - lookback * 60_000), lte: now } },
+        where: {
+          service: ticket.service,
+          environment: PRODUCTION,
+          deployedAt: { gte: new Date(now.getTime() - lookback * 60_000), lte: now },
+        },
         orderBy: [{ deployedAt: 'desc' }, { id: 'desc' }],
       });
       if (recent.length) {
@@ -238,7 +278,11 @@ export function deployTicketHooks(deps: DeployDeps): TicketHooks {
         await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...suspectedCauses(ticket.id, views, lookback) }, { now });
       }
       const latest = await tx.deploy.findFirst({
-        where: { service: ticket.service, environment: PRODUCTION, deployedAt: { gte: new Date(now.getTime() - SUSPECT_WINDOW_MINUTES * 60_000), lte: now } },
+        where: {
+          service: ticket.service,
+          environment: PRODUCTION,
+          deployedAt: { gte: new Date(now.getTime() - SUSPECT_WINDOW_MINUTES * 60_000), lte: now },
+        },
         orderBy: [{ deployedAt: 'desc' }, { id: 'desc' }],
       });
       if (latest) await warnIfSuspect(tx, deps, latest, now);
@@ -246,7 +290,11 @@ export function deployTicketHooks(deps: DeployDeps): TicketHooks {
   };
 }
 
-const VERDICT_EVENT: Record<Verdict, string> = { caused: 'deploy_caused', unrelated: 'deploy_not_related', suggested: 'deploy_verdict_undone' };
+const VERDICT_EVENT: Record<Verdict, string> = {
+  caused: 'deploy_caused',
+  unrelated: 'deploy_not_related',
+  suggested: 'deploy_verdict_undone',
+};
 
 export type DecideResult = { ok: true } | { ok: false; reason: string };
 
@@ -255,7 +303,10 @@ export type DecideResult = { ok: true } | { ok: false; reason: string };
  * ticket link. The deploy's change-failure flag and the ticket's incident flag follow, each change a
  * ticket event; any verdict can be changed again, which is how it is undone.
  */
-export async function decideLink(deps: DeployDeps, input: { deployId: number; ticketId: number; verdict: Verdict; actorId: string }): Promise<DecideResult> {
+export async function decideLink(
+  deps: DeployDeps,
+  input: { deployId: number; ticketId: number; verdict: Verdict; actorId: string },
+): Promise<DecideResult> {
   const now = deps.clock.now();
   const result = await deps.db.$transaction(async (tx): Promise<DecideResult> => {
     const where = { deployId_ticketId: { deployId: input.deployId, ticketId: input.ticketId } };
@@ -267,7 +318,10 @@ export async function decideLink(deps: DeployDeps, input: { deployId: number; ti
     await tx.ticket.updateMany({ where: { id: input.ticketId }, data: { id: input.ticketId } });
     const link = (await tx.deployLink.findUnique({ where, include: { deploy: true, ticket: true } }))!;
     if (link.verdict === input.verdict) {
-      return { ok: false, reason: input.verdict === 'suggested' ? 'There is nothing to undo.' : `That is already recorded for #${input.ticketId}.` };
+      return {
+        ok: false,
+        reason: input.verdict === 'suggested' ? 'There is nothing to undo.' : `That is already recorded for #${input.ticketId}.`,
+      };
     }
     await tx.deployLink.update({ where: { id: link.id }, data: { verdict: input.verdict, decidedBy: input.actorId, decidedAt: now } });
 
@@ -290,11 +344,20 @@ export async function decideLink(deps: DeployDeps, input: { deployId: number; ti
     else if (ticketCauses === 0 && incident && link.verdict === 'caused') incident = false;
     if (incident !== link.ticket.incident) {
       await tx.ticket.update({ where: { id: link.ticketId }, data: { incident, updatedAt: now, version: { increment: 1 } } });
-      await recordEvent(tx, link.ticketId, incident ? 'incident_marked' : 'incident_cleared', input.actorId, now, { deployId: link.deployId });
+      await recordEvent(tx, link.ticketId, incident ? 'incident_marked' : 'incident_cleared', input.actorId, now, {
+        deployId: link.deployId,
+      });
       await enqueue(tx, { kind: 'ticket.root', ticketId: link.ticketId }, { now });
     }
 
-    const reply = verdictReply({ verdict: input.verdict, actorId: input.actorId, ticketId: link.ticketId, deploy: deployView(deps.config, link.deploy), changeFailure, incident });
+    const reply = verdictReply({
+      verdict: input.verdict,
+      actorId: input.actorId,
+      ticketId: link.ticketId,
+      deploy: deployView(deps.config, link.deploy),
+      changeFailure,
+      incident,
+    });
     await enqueue(tx, { kind: 'ticket.reply', ticketId: link.ticketId, ...reply }, { now });
     return { ok: true };
   });
@@ -303,7 +366,10 @@ export async function decideLink(deps: DeployDeps, input: { deployId: number; ti
 }
 
 /** Deploys linked to a ticket that the resolver may still name as its cause, for the resolve form. */
-export async function causeCandidates(deps: Pick<DeployDeps, 'db' | 'config'>, ticketId: number): Promise<Array<{ id: number; label: string }>> {
+export async function causeCandidates(
+  deps: Pick<DeployDeps, 'db' | 'config'>,
+  ticketId: number,
+): Promise<Array<{ id: number; label: string }>> {
   const links = await deps.db.deployLink.findMany({
     where: { ticketId, verdict: { in: ['suggested', 'caused'] } },
     include: { deploy: true },
@@ -321,7 +387,10 @@ export interface FailureRate {
  * Change failure rate over [from, to): distinct production deploys that failed, were rolled back or
  * caused a ticket, over production deploys — overall and per service, numerator and denominator.
  */
-export async function changeFailureRate(db: Db | Tx, period: { from: Date; to: Date }): Promise<FailureRate & { byService: Record<string, FailureRate> }> {
+export async function changeFailureRate(
+  db: Db | Tx,
+  period: { from: Date; to: Date },
+): Promise<FailureRate & { byService: Record<string, FailureRate> }> {
   const groups = await db.deploy.groupBy({
     by: ['service', 'changeFailure'],
     where: { environment: PRODUCTION, deployedAt: { gte: period.from, lt: period.to } },

@@ -26,16 +26,40 @@ function needsSomeone(ticket: Ticket): boolean {
 async function page(tx: Tx, config: SupportConfig, ticket: Ticket, chain: string[], level: number, now: Date): Promise<void> {
   const userId = chain[level]!;
   await tx.page.create({ data: { ticketId: ticket.id, userId, level, at: now } });
-  const who = level === 0 ? 'you are on call' : `you are next in line after ${chain.slice(0, level).map((u) => `<@${u}>`).join(', ')}`;
+  const who =
+    level === 0
+      ? 'you are on call'
+      : `you are next in line after ${chain
+          .slice(0, level)
+          .map((u) => `<@${u}>`)
+          .join(', ')}`;
   await enqueue(
     tx,
-    { kind: 'ticket.dm', ticketId: ticket.id, userId, text: `:rotating_light: P1 out of hours, nobody on it, and ${who}: #${ticket.id} ${escapeMrkdwn(ticket.title)}. Please take it in its thread.` },
+    {
+      kind: 'ticket.dm',
+      ticketId: ticket.id,
+      userId,
+      text: `:rotating_light: P1 out of hours, nobody on it, and ${who}: #${ticket.id} ${escapeMrkdwn(ticket.title)}. Please take it in its thread.`,
+    },
     { now },
   );
-  await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, text: `:pager: Paged <@${userId}> by DM (${level === 0 ? 'on call' : `escalation ${level}`}).` }, { now });
+  await enqueue(
+    tx,
+    {
+      kind: 'ticket.reply',
+      ticketId: ticket.id,
+      text: `:pager: Paged <@${userId}> by DM (${level === 0 ? 'on call' : `escalation ${level}`}).`,
+    },
+    { now },
+  );
   if (level + 1 < chain.length) {
     const payload: EscalationPayload = { chain, level: level + 1 };
-    await scheduleJob(tx, { kind: PAGE_ESCALATION, ticketId: ticket.id, dueAt: new Date(now.getTime() + config.escalation.pageTimeoutMinutes * 60_000), payload });
+    await scheduleJob(tx, {
+      kind: PAGE_ESCALATION,
+      ticketId: ticket.id,
+      dueAt: new Date(now.getTime() + config.escalation.pageTimeoutMinutes * 60_000),
+      payload,
+    });
   }
 }
 
@@ -50,7 +74,8 @@ export function pagingHooks(config: SupportConfig): TicketHooks {
     created: (tx, ticket, now) => pageOnCall(tx, config, ticket, now),
     async changed(tx, before, after, eventType, now) {
       if (!needsSomeone(after)) {
-        if (after.ownerId && !before.ownerId) await tx.page.updateMany({ where: { ticketId: after.id, takenAt: null }, data: { takenAt: now } });
+        if (after.ownerId && !before.ownerId)
+          await tx.page.updateMany({ where: { ticketId: after.id, takenAt: null }, data: { takenAt: now } });
         await cancelJobs(tx, { ticketId: after.id, kinds: [PAGE_ESCALATION] });
         return;
       }

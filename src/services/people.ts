@@ -47,7 +47,9 @@ export class PeopleResolver {
 }
 
 /** The lookup through a Web API client: "users_not_found" is an answer, anything else an error. */
-export function slackEmailLookup(client: { users: { lookupByEmail(args: { email: string }): Promise<{ user?: { id?: string } }> } }): EmailLookup {
+export function slackEmailLookup(client: {
+  users: { lookupByEmail(args: { email: string }): Promise<{ user?: { id?: string } }> };
+}): EmailLookup {
   return async (email) => {
     try {
       const res = await client.users.lookupByEmail({ email });

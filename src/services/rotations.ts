@@ -9,7 +9,14 @@ import { computeOnCallPay, monthRange, payCsv, type PayRow } from '../domain/pay
 import { dutyAt, dutySegments, nextHandoffs, type Duty, type Override } from '../domain/rotation.js';
 import type { TimeArg } from '../slack/rotationArgs.js';
 import { enqueue } from '../slack/outbox.js';
-import { coverAnnouncement, swapAnnouncement, type DutyReportView, type Message, type RoleWords, type SwappedShift } from '../slack/views/rotationViews.js';
+import {
+  coverAnnouncement,
+  swapAnnouncement,
+  type DutyReportView,
+  type Message,
+  type RoleWords,
+  type SwappedShift,
+} from '../slack/views/rotationViews.js';
 import { loadOverrides, ONCALL_ROTATION } from './duty.js';
 import { isAdmin } from './tickets.js';
 
@@ -51,7 +58,9 @@ export function gardenerRef(config: SupportConfig, squadId: string): RotationRef
     title: `${squad.name} gardener`,
     role: `the ${squad.name} gardener`,
     configPath: `squads.${squadId}.gardener.members`,
-    services: Object.values(config.services).filter((s) => s.squad === squadId).map((s) => s.id),
+    services: Object.values(config.services)
+      .filter((s) => s.squad === squadId)
+      .map((s) => s.id),
   };
 }
 
@@ -121,7 +130,8 @@ export async function cover(
   const { actorId, userId, from, to, ref } = input;
   const now = deps.clock.now();
   if (to <= now) return fail('That window is already over.');
-  if (to.getTime() - from.getTime() > MAX_COVER_MS) return fail('A cover can last at most 92 days; for longer absences change the members in the config.');
+  if (to.getTime() - from.getTime() > MAX_COVER_MS)
+    return fail('A cover can last at most 92 days; for longer absences change the members in the config.');
   const result = await deps.db.$transaction(async (tx): Promise<Result<{ announcement: Message }>> => {
     const overrides = await loadOverrides(tx, ref.rotation.id, { from, to });
     const covered = users(dutySegments(ref.rotation, overrides, from, to)).filter((u) => u !== userId);
@@ -130,7 +140,9 @@ export async function cover(
     if (!isAdmin(deps.config, actorId) && actorId !== userId && !covered.includes(actorId)) {
       return fail(`Sorry, only admins, <@${userId}> and the people being covered (${mentions(covered)}) can set up this cover.`);
     }
-    await tx.rotationOverride.create({ data: { rotationId: ref.rotation.id, userId, from, to, createdBy: actorId, createdAt: now, reason: 'cover' } });
+    await tx.rotationOverride.create({
+      data: { rotationId: ref.rotation.id, userId, from, to, createdBy: actorId, createdAt: now, reason: 'cover' },
+    });
     const message = coverAnnouncement({ ...ref, actorId, userId, covered, from, to, timeZone: deps.config.timeZone });
     await announceChange(tx, deps, message, [userId, ...covered], now);
     return { ok: true, value: { announcement: message } };
@@ -150,7 +162,8 @@ export async function swap(
   input: { actorId: string; a: string; b: string; at: TimeArg; ref: RotationRef },
 ): Promise<Result<{ announcement: Message }>> {
   const { actorId, a, b, at, ref } = input;
-  if (!isAdmin(deps.config, actorId) && actorId !== a && actorId !== b) return fail(`Sorry, only admins, <@${a}> and <@${b}> can swap their shifts.`);
+  if (!isAdmin(deps.config, actorId) && actorId !== a && actorId !== b)
+    return fail(`Sorry, only admins, <@${a}> and <@${b}> can swap their shifts.`);
   const now = deps.clock.now();
   const t = at.at.getTime();
   const result = await deps.db.$transaction(async (tx): Promise<Result<{ announcement: Message }>> => {
@@ -167,13 +180,16 @@ export async function swap(
     const holder = first.user!;
     const other = holder === a ? b : a;
     const second = theirs.find((s) => s.user === other && s.from >= first.to);
-    if (!second) return fail(`<@${other}> has no shift as ${ref.role} in the 26 weeks after that to swap with; use \`/support cover\` instead.`);
+    if (!second)
+      return fail(`<@${other}> has no shift as ${ref.role} in the 26 weeks after that to swap with; use \`/support cover\` instead.`);
     const shifts: [SwappedShift, SwappedShift] = [
       { user: other, was: holder, from: new Date(Math.max(first.from.getTime(), now.getTime())), to: first.to },
       { user: holder, was: other, from: second.from, to: second.to },
     ];
     for (const s of shifts) {
-      await tx.rotationOverride.create({ data: { rotationId: ref.rotation.id, userId: s.user, from: s.from, to: s.to, createdBy: actorId, createdAt: now, reason: 'swap' } });
+      await tx.rotationOverride.create({
+        data: { rotationId: ref.rotation.id, userId: s.user, from: s.from, to: s.to, createdBy: actorId, createdAt: now, reason: 'swap' },
+      });
     }
     const message = swapAnnouncement({ ...ref, actorId, shifts, timeZone: deps.config.timeZone });
     await announceChange(tx, deps, message, [a, b], now);
@@ -200,7 +216,8 @@ export async function addHandoffNote(
     if (dutyAt(ref.rotation, overrides, now).user !== input.authorId) continue;
     held.push({ ref, handoffAt: nextHandoffs(ref.rotation, overrides, now, 1)[0]?.at ?? null });
   }
-  if (!held.length) return fail('Sorry, only the person on duty can leave a handoff note, and you are not on call or a gardener right now.');
+  if (!held.length)
+    return fail('Sorry, only the person on duty can leave a handoff note, and you are not on call or a gardener right now.');
   await deps.db.handoffNote.createMany({
     data: held.map(({ ref }) => ({ rotationId: ref.rotation.id, authorId: input.authorId, text, createdAt: now })),
   });

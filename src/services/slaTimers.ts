@@ -42,7 +42,9 @@ export async function syncSlaTimers(tx: Tx, config: SupportConfig, ticket: Ticke
   const wanted = !timers ? [] : timers.breach.at > now ? [timers.reminder, timers.breach] : [timers.breach];
   const keys = wanted.map((t) => t.dedupKey);
   await cancelJobs(tx, { ticketId: ticket.id, kinds: SLA_KINDS, keep: keys });
-  const existing = new Set((await tx.job.findMany({ where: { dedupKey: { in: keys } }, select: { dedupKey: true } })).map((j) => j.dedupKey));
+  const existing = new Set(
+    (await tx.job.findMany({ where: { dedupKey: { in: keys } }, select: { dedupKey: true } })).map((j) => j.dedupKey),
+  );
   for (const t of wanted) {
     if (!existing.has(t.dedupKey)) await scheduleJob(tx, { kind: t.kind, ticketId: ticket.id, dueAt: t.at, dedupKey: t.dedupKey });
   }
@@ -118,7 +120,11 @@ export function slaJobHandlers(config: SupportConfig): JobHandlers {
         // breachedAt is the instant the SLA ran out, also when the bot was down at that moment.
         // No version bump: nobody decided anything, and a click in flight must not be refused for it.
         await tx.ticket.update({ where: { id: ticket.id }, data: { breachedAt: deadline, updatedAt: now } });
-        await recordEvent(tx, ticket.id, 'sla_breached', null, now, { dueAt: deadline.toISOString(), priority: ticket.priority, ownerId: ticket.ownerId });
+        await recordEvent(tx, ticket.id, 'sla_breached', null, now, {
+          dueAt: deadline.toISOString(),
+          priority: ticket.priority,
+          ownerId: ticket.ownerId,
+        });
         messages.push({ kind: 'ticket.reply', ticketId: ticket.id, text }, { kind: 'ticket.root', ticketId: ticket.id });
       }
       await enqueueAll(tx, messages, { now });

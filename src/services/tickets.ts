@@ -37,7 +37,10 @@ export function isAdmin(config: SupportConfig, userId: string): boolean {
 }
 
 export function pausesOf(ticket: Pick<Ticket, 'pauses' | 'waitingSince'>): Pause[] {
-  const closed = (JSON.parse(ticket.pauses) as Array<{ from: string; to: string }>).map((p) => ({ from: new Date(p.from), to: new Date(p.to) }));
+  const closed = (JSON.parse(ticket.pauses) as Array<{ from: string; to: string }>).map((p) => ({
+    from: new Date(p.from),
+    to: new Date(p.to),
+  }));
   return ticket.waitingSince ? [...closed, { from: ticket.waitingSince, to: null }] : closed;
 }
 
@@ -46,7 +49,14 @@ export function slaInput(config: SupportConfig, ticket: Pick<Ticket, 'priority' 
   return { startedAt: ticket.slaStartedAt, policy: config.sla[priority], calendar: config.calendar, pauses: pausesOf(ticket) };
 }
 
-export async function recordEvent(tx: Tx, ticketId: number, type: string, actorId: string | null, at: Date, data: Record<string, unknown> = {}): Promise<void> {
+export async function recordEvent(
+  tx: Tx,
+  ticketId: number,
+  type: string,
+  actorId: string | null,
+  at: Date,
+  data: Record<string, unknown> = {},
+): Promise<void> {
   await tx.ticketEvent.create({ data: { ticketId, type, actorId, at, data: JSON.stringify(data) } });
 }
 
@@ -108,7 +118,13 @@ export async function actOnTicket(deps: TicketDeps, input: { ticketId: number; a
     const before = await tx.ticket.findUnique({ where: { id: input.ticketId } });
     if (!before) return { ok: false, reason: `Ticket #${input.ticketId} does not exist.` };
     const decision = decide(
-      { id: before.id, status: before.status as TicketStatus, priority: before.priority as Priority, reporterId: before.reporterId, ownerId: before.ownerId },
+      {
+        id: before.id,
+        status: before.status as TicketStatus,
+        priority: before.priority as Priority,
+        reporterId: before.reporterId,
+        ownerId: before.ownerId,
+      },
       input.action,
       input.actor,
     );
@@ -143,7 +159,11 @@ export async function actOnTicket(deps: TicketDeps, input: { ticketId: number; a
     const after = (await tx.ticket.findUnique({ where: { id: before.id } }))!;
     await recordEvent(tx, before.id, decision.event.type, input.actor.userId, now, decision.event.data);
     await enqueue(tx, { kind: 'ticket.root', ticketId: before.id }, { now });
-    await enqueue(tx, { kind: 'ticket.reply', ticketId: before.id, text: describeChange(decision.event.type, input.actor.userId, before, after) }, { now });
+    await enqueue(
+      tx,
+      { kind: 'ticket.reply', ticketId: before.id, text: describeChange(decision.event.type, input.actor.userId, before, after) },
+      { now },
+    );
     for (const hook of deps.hooks) await hook.changed?.(tx, before, after, decision.event.type, now);
     return { ok: true, ticket: after };
   });

@@ -31,7 +31,7 @@ export function helpText(subcommands: Subcommand[], preface?: string): string {
     '*supportbot* — engineering support in one thread per ticket.',
     '`/support` — file a ticket (title, description, priority, service).',
     ...subcommands.map((s) => `\`/support ${s.usage}\` — ${s.summary}`),
-    'In a ticket\'s thread use its buttons: *Take it*, *Resolve*, *Change priority*, *Waiting on reporter*, *Reopen*.',
+    "In a ticket's thread use its buttons: *Take it*, *Resolve*, *Change priority*, *Waiting on reporter*, *Reopen*.",
   ];
   return lines.join('\n');
 }
@@ -63,16 +63,28 @@ export function registerSupportCommand(
         await deps.openTicketForm(client, command.trigger_id, command.channel_id);
       } catch (err) {
         deps.log.error({ err }, 'could not open the ticket form');
-        await respond({ response_type: 'ephemeral', text: 'Sorry, the ticket form could not be opened. Please try `/support` again.' }).catch(() => {});
+        await respond({
+          response_type: 'ephemeral',
+          text: 'Sorry, the ticket form could not be opened. Please try `/support` again.',
+        }).catch(() => {});
       }
       return;
     }
     const sub = byName.get(name);
     if (!sub) {
-      await ack({ response_type: 'ephemeral', text: helpText(deps.subcommands, `I don't know \`${name.slice(0, 40)}\`. Here is what I can do:`) });
+      await ack({
+        response_type: 'ephemeral',
+        text: helpText(deps.subcommands, `I don't know \`${name.slice(0, 40)}\`. Here is what I can do:`),
+      });
       return;
     }
-    const ctx: CommandContext = { userId: command.user_id, channelId: command.channel_id, args: rest.join(' '), triggerId: command.trigger_id, client };
+    const ctx: CommandContext = {
+      userId: command.user_id,
+      channelId: command.channel_id,
+      args: rest.join(' '),
+      triggerId: command.trigger_id,
+      client,
+    };
     const failed = (err: unknown): CommandReply => {
       deps.log.error({ err, subcommand: name }, 'subcommand failed');
       return { text: `Sorry, \`/support ${name}\` failed on our side. It has been logged; please try again.` };

@@ -25,27 +25,36 @@ export function deploySubcommand(deps: DeployDeps): Subcommand {
     async run(ctx) {
       const [service, version, rawUrl, ...extra] = ctx.args.split(/\s+/).filter(Boolean);
       const known = Object.keys(deps.config.services).join(', ');
-      if (!service || !version || extra.length) return { text: `Usage: \`/support ${USAGE}\`, e.g. \`/support deploy ${Object.keys(deps.config.services)[0]} 1.4.2\`. Services: ${known}.` };
+      if (!service || !version || extra.length)
+        return {
+          text: `Usage: \`/support ${USAGE}\`, e.g. \`/support deploy ${Object.keys(deps.config.services)[0]} 1.4.2\`. Services: ${known}.`,
+        };
       // The same checks as the API, so both answer alike.
       const parsed = parseDeployBody({ service, version, url: rawUrl ? unwrapLink(rawUrl) : null, author: ctx.userId }, deps.clock.now());
       if (!parsed.ok) return { text: parsed.message };
       const result = await recordDeploy(deps, { ...parsed.value, source: 'slack' });
       if (result.kind === 'unknown_service') return { text: result.message };
       const name = deployName({ serviceName: serviceName(deps.config, result.deploy.service), version: result.deploy.version });
-      if (result.kind !== 'created') return { text: `${name} is already recorded (deploy ${result.deploy.id}); nothing was announced again.` };
-      return { text: `Recorded ${name} in production as your deploy; it is announced in <#${deps.config.channels.deploys}> and linked to tickets on that service.` };
+      if (result.kind !== 'created')
+        return { text: `${name} is already recorded (deploy ${result.deploy.id}); nothing was announced again.` };
+      return {
+        text: `Recorded ${name} in production as your deploy; it is announced in <#${deps.config.channels.deploys}> and linked to tickets on that service.`,
+      };
     },
   };
 }
 
 export function registerDeployListeners(app: App, deps: DeployDeps & { log: Logger }): void {
-  const answer = (verdict: Verdict) =>
+  const answer =
+    (verdict: Verdict) =>
     async ({ ack, body, action, client }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; client: App['client'] }) => {
       await ack();
       const channel = body.channel?.id ?? body.container?.channel_id;
       const tell = async (text: string) => {
         if (!channel) return;
-        await client.chat.postEphemeral({ channel, user: body.user.id, text }).catch((err) => deps.log.warn({ err }, 'could not send an ephemeral answer'));
+        await client.chat
+          .postEphemeral({ channel, user: body.user.id, text })
+          .catch((err) => deps.log.warn({ err }, 'could not send an ephemeral answer'));
       };
       const link = parseLinkValue(action.value);
       if (!link) return tell('That button does not point at a deploy and a ticket.');

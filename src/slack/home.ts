@@ -26,7 +26,10 @@ export function homeView(args: { userId: string; open: Ticket[]; config: Support
       { type: 'header', text: plain('Support dashboard', 150) },
       { type: 'section', text: mrkdwn(`Open tickets by priority   ${counts}`) },
       { type: 'divider' },
-      { type: 'section', text: mrkdwn(mine.length ? `*Yours*\n${mine.map(line).join('\n')}` : '*Yours*\nNothing open that you filed or own.') },
+      {
+        type: 'section',
+        text: mrkdwn(mine.length ? `*Yours*\n${mine.map(line).join('\n')}` : '*Yours*\nNothing open that you filed or own.'),
+      },
       { type: 'context', elements: [mrkdwn('File a ticket with `/support`; `/support help` lists everything else.')] },
     ],
   };
@@ -35,7 +38,14 @@ export function homeView(args: { userId: string; open: Ticket[]; config: Support
 export function registerHome(app: App, deps: { db: Db; config: SupportConfig; clock: Clock; log: Logger }): void {
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
-    const open = await deps.db.ticket.findMany({ where: { status: { not: 'resolved' } }, orderBy: [{ priority: 'asc' }, { id: 'asc' }], take: 200 });
-    await client.views.publish({ user_id: event.user, view: homeView({ userId: event.user, open, config: deps.config, now: deps.clock.now() }) as never });
+    const open = await deps.db.ticket.findMany({
+      where: { status: { not: 'resolved' } },
+      orderBy: [{ priority: 'asc' }, { id: 'asc' }],
+      take: 200,
+    });
+    await client.views.publish({
+      user_id: event.user,
+      view: homeView({ userId: event.user, open, config: deps.config, now: deps.clock.now() }) as never,
+    });
   });
 }

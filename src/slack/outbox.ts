@@ -30,7 +30,9 @@ export type OutboxKind =
 
 export interface Renderer {
   /** The root message of a ticket as it is now, plus where it lives. */
-  ticketRoot(ticketId: number): Promise<{ channel: string; rootTs: string | null; text: string; blocks: unknown[]; reporterId: string } | null>;
+  ticketRoot(
+    ticketId: number,
+  ): Promise<{ channel: string; rootTs: string | null; text: string; blocks: unknown[]; reporterId: string } | null>;
 }
 
 function outboxRow(message: OutboxKind, opts: { now: Date; dedupKey?: string }) {
@@ -59,13 +61,23 @@ export async function enqueueAll(tx: Tx | Db, messages: OutboxKind[], opts: { no
   const rows = messages.map((m) => outboxRow(m, opts));
   // 1000 rows × 6 parameters stays well inside SQLite's limit of 32,766 bound parameters.
   for (let i = 0; i < rows.length; i += 1000) {
-    const values = rows.slice(i, i + 1000).map((r) => Prisma.sql`(${r.method}, ${r.payload}, ${r.ticketId}, ${r.orderingKey}, ${r.nextAttemptAt}, ${r.createdAt})`);
+    const values = rows
+      .slice(i, i + 1000)
+      .map((r) => Prisma.sql`(${r.method}, ${r.payload}, ${r.ticketId}, ${r.orderingKey}, ${r.nextAttemptAt}, ${r.createdAt})`);
     await tx.$executeRaw`INSERT INTO "OutboxMessage" ("method", "payload", "ticketId", "orderingKey", "nextAttemptAt", "createdAt") VALUES ${Prisma.join(values)}`;
   }
 }
 
 // thread_parent_pending is ours: a thread reply waits (with backoff) for its parent to be posted.
-const TRANSIENT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited', 'message_limit_exceeded', 'thread_parent_pending']);
+const TRANSIENT_ERRORS = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+  'message_limit_exceeded',
+  'thread_parent_pending',
+]);
 const LEASE_MS = 2 * 60_000;
 const MAX_BACKOFF_MS = 10 * 60_000;
 const BATCH = 50;
@@ -140,7 +152,10 @@ export class OutboxRelay {
   }
 
   /** Sends the messages that are first in line for their ticket; returns how many it attempted. */
-  private async sendBatch(due: Array<{ id: number; orderingKey: string | null; payload: string; attempts: number; lastError: string | null }>, now: Date): Promise<number> {
+  private async sendBatch(
+    due: Array<{ id: number; orderingKey: string | null; payload: string; attempts: number; lastError: string | null }>,
+    now: Date,
+  ): Promise<number> {
     if (!due.length) return 0;
     const keys = [...new Set(due.map((m) => m.orderingKey).filter((k): k is string => k !== null))];
     const heads = new Map<string, number>();
@@ -176,7 +191,10 @@ export class OutboxRelay {
     }
     const now = this.clock.now();
     if (outcome.ok) {
-      await this.db.outboxMessage.update({ where: { id }, data: { status: 'sent', sentAt: now, resultTs: outcome.ts ?? null, lastError: null } });
+      await this.db.outboxMessage.update({
+        where: { id },
+        data: { status: 'sent', sentAt: now, resultTs: outcome.ts ?? null, lastError: null },
+      });
       this.metrics?.sent(message.kind);
       return;
     }
@@ -187,10 +205,18 @@ export class OutboxRelay {
       where: { id },
       data: permanent
         ? { status: 'failed', lastError: outcome.error }
-        : { status: 'pending', nextAttemptAt: new Date(now.getTime() + outcome.retryInMs!), lastError: `${outcome.ambiguous ? 'ambiguous: ' : ''}${outcome.error}` },
+        : {
+            status: 'pending',
+            nextAttemptAt: new Date(now.getTime() + outcome.retryInMs!),
+            lastError: `${outcome.ambiguous ? 'ambiguous: ' : ''}${outcome.error}`,
+          },
     });
     this.metrics?.failed(message.kind, permanent);
-    (permanent ? this.log.error : this.log.warn).call(this.log, { outboxId: id, kind: message.kind, error: outcome.error, attempts }, permanent ? 'Slack refused a message; giving up' : 'Slack call failed; will retry');
+    (permanent ? this.log.error : this.log.warn).call(
+      this.log,
+      { outboxId: id, kind: message.kind, error: outcome.error, attempts },
+      permanent ? 'Slack refused a message; giving up' : 'Slack call failed; will retry',
+    );
   }
 
   /** Tags each posted message with its outbox id so an earlier attempt can be recognised. */
@@ -208,12 +234,17 @@ export class OutboxRelay {
       ? await this.client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 })
       : await this.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 });
     const found = res.messages?.find(
-      (m) => (m as { metadata?: { event_type?: string; event_payload?: { outbox_id?: unknown } } }).metadata?.event_payload?.outbox_id === id,
+      (m) =>
+        (m as { metadata?: { event_type?: string; event_payload?: { outbox_id?: unknown } } }).metadata?.event_payload?.outbox_id === id,
     );
     return found?.ts ?? null;
   }
 
-  private async post(id: number, args: { channel: string; text: string; blocks?: unknown[]; thread_ts?: string }, retry: boolean): Promise<string> {
+  private async post(
+    id: number,
+    args: { channel: string; text: string; blocks?: unknown[]; thread_ts?: string },
+    retry: boolean,
+  ): Promise<string> {
     if (retry && !args.channel.startsWith('U')) {
       const ts = await this.alreadyPosted(id, args.channel, args.thread_ts);
       if (ts) return ts;
@@ -237,16 +268,37 @@ export class OutboxRelay {
       }
       case 'ticket.reply': {
         const root = await this.requireRoot(message.ticketId);
-        return { ts: await this.post(id, { channel: root.channel, thread_ts: root.rootTs, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) }, retry) };
+        return {
+          ts: await this.post(
+            id,
+            { channel: root.channel, thread_ts: root.rootTs, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) },
+            retry,
+          ),
+        };
       }
       case 'ticket.confirm':
-        return this.ticketDm(id, message.ticketId, null, (link) => `Thanks, your ticket is filed: ${link}. Follow it in its thread; you will be mentioned there when something changes.`, retry);
+        return this.ticketDm(
+          id,
+          message.ticketId,
+          null,
+          (link) => `Thanks, your ticket is filed: ${link}. Follow it in its thread; you will be mentioned there when something changes.`,
+          retry,
+        );
       case 'ticket.dm':
         return this.ticketDm(id, message.ticketId, message.userId, (link) => `${message.text} ${link}`, retry);
       case 'post': {
         const threadTs = message.thread ? await this.threadOf(message.thread.dedupKey) : undefined;
         return {
-          ts: await this.post(id, { channel: message.channel, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}), ...(threadTs ? { thread_ts: threadTs } : {}) }, retry),
+          ts: await this.post(
+            id,
+            {
+              channel: message.channel,
+              text: message.text,
+              ...(message.blocks ? { blocks: message.blocks } : {}),
+              ...(threadTs ? { thread_ts: threadTs } : {}),
+            },
+            retry,
+          ),
         };
       }
       case 'call':
@@ -263,13 +315,22 @@ export class OutboxRelay {
     const parent = await this.db.outboxMessage.findUnique({ where: { dedupKey }, select: { status: true, resultTs: true } });
     if (parent?.status === 'sent') return parent.resultTs ?? undefined;
     if (parent?.status === 'pending' || parent?.status === 'sending') {
-      throw Object.assign(new Error(`thread parent ${dedupKey} is not posted yet`), { code: 'slack_webapi_platform_error', data: { error: 'thread_parent_pending' } });
+      throw Object.assign(new Error(`thread parent ${dedupKey} is not posted yet`), {
+        code: 'slack_webapi_platform_error',
+        data: { error: 'thread_parent_pending' },
+      });
     }
     return undefined;
   }
 
   /** A DM about a ticket (to its reporter when `userId` is null), linking the root message. */
-  private async ticketDm(id: number, ticketId: number, userId: string | null, text: (link: string) => string, retry: boolean): Promise<{ ts: string }> {
+  private async ticketDm(
+    id: number,
+    ticketId: number,
+    userId: string | null,
+    text: (link: string) => string,
+    retry: boolean,
+  ): Promise<{ ts: string }> {
     const root = await this.requireRoot(ticketId);
     const { permalink } = await this.client.chat.getPermalink({ channel: root.channel, message_ts: root.rootTs });
     return { ts: await this.post(id, { channel: userId ?? root.reporterId, text: text(`<${permalink}|#${ticketId}>`) }, retry) };
@@ -278,7 +339,11 @@ export class OutboxRelay {
   private async requireRoot(ticketId: number) {
     const root = await this.render.ticketRoot(ticketId);
     // Ordering per ticket puts the root first, so a missing ts means its post failed for good.
-    if (!root?.rootTs) throw Object.assign(new Error(`ticket ${ticketId} has no root message`), { code: 'slack_webapi_platform_error', data: { error: 'root_message_missing' } });
+    if (!root?.rootTs)
+      throw Object.assign(new Error(`ticket ${ticketId} has no root message`), {
+        code: 'slack_webapi_platform_error',
+        data: { error: 'root_message_missing' },
+      });
     return root as typeof root & { rootTs: string };
   }
 }

@@ -72,7 +72,9 @@ export function rotationSubcommands(deps: RotationCommandDeps): Subcommand[] {
         return ref.ok ? rotationStatus(deps, [ref.value]) : { text: ref.reason };
       }
       const refs = Object.keys(config.squads).flatMap((id) => gardenerRef(config, id) ?? []);
-      return refs.length ? rotationStatus(deps, refs) : { text: 'No squad has a gardener rotation (`squads.<squad>.gardener` in the config).' };
+      return refs.length
+        ? rotationStatus(deps, refs)
+        : { text: 'No squad has a gardener rotation (`squads.<squad>.gardener` in the config).' };
     },
   };
 
@@ -81,14 +83,20 @@ export function rotationSubcommands(deps: RotationCommandDeps): Subcommand[] {
   const coverCommand: Subcommand = {
     name: 'cover',
     usage: 'cover @person <from> <to> [squad]',
-    summary: 'someone holds on call (or the squad\'s gardener rotation) for a while; admins and the people involved.',
+    summary: "someone holds on call (or the squad's gardener rotation) for a while; admins and the people involved.",
     async run(ctx) {
       const now = deps.clock.now();
       const args = parseCover(ctx.args, now, tz);
       if (!args.ok) return usageReply(coverCommand, args.error, tz, '/support cover @jane 2026-12-24 18:00 2026-12-27');
       const ref = resolveRotation(config, args.value.squad);
       if (!ref.ok) return { text: ref.reason };
-      const done = await cover(deps, { actorId: ctx.userId, userId: args.value.userId, from: args.value.from, to: args.value.to, ref: ref.value });
+      const done = await cover(deps, {
+        actorId: ctx.userId,
+        userId: args.value.userId,
+        from: args.value.from,
+        to: args.value.to,
+        ref: ref.value,
+      });
       return done.ok ? announced(done.value.announcement) : { text: done.reason };
     },
   };
@@ -96,7 +104,7 @@ export function rotationSubcommands(deps: RotationCommandDeps): Subcommand[] {
   const swapCommand: Subcommand = {
     name: 'swap',
     usage: 'swap @a @b <date> [squad]',
-    summary: 'two people trade shifts: the one on that date and the other\'s next one; admins and the two people.',
+    summary: "two people trade shifts: the one on that date and the other's next one; admins and the two people.",
     async run(ctx) {
       const now = deps.clock.now();
       const args = parseSwap(ctx.args, now, tz);

@@ -78,17 +78,33 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
     }
   });
 
-  const act = (action: TicketAction | ((id: number) => Promise<void>)) =>
-    async ({ ack, body, action: button, client }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; client: WebClient }) => {
+  const act =
+    (action: TicketAction | ((id: number) => Promise<void>)) =>
+    async ({
+      ack,
+      body,
+      action: button,
+      client,
+    }: {
+      ack: () => Promise<void>;
+      body: BlockAction;
+      action: ButtonAction;
+      client: WebClient;
+    }) => {
       await ack();
       const channel = body.channel?.id ?? body.container?.channel_id;
       const ticketId = ticketIdFrom(button.value);
       if (ticketId === null) return tell(client, channel, body.user.id, 'That button does not point at a ticket.');
-      if (typeof action === 'function') return action(ticketId).catch(async (err) => {
-        deps.log.error({ err }, 'ticket action failed');
-        await tell(client, channel, body.user.id, 'Sorry, that did not work. Please try again.');
+      if (typeof action === 'function')
+        return action(ticketId).catch(async (err) => {
+          deps.log.error({ err }, 'ticket action failed');
+          await tell(client, channel, body.user.id, 'Sorry, that did not work. Please try again.');
+        });
+      const result = await actOnTicket(deps, {
+        ticketId,
+        action,
+        actor: { userId: body.user.id, isAdmin: isAdmin(deps.config, body.user.id) },
       });
-      const result = await actOnTicket(deps, { ticketId, action, actor: { userId: body.user.id, isAdmin: isAdmin(deps.config, body.user.id) } });
       if (!result.ok) await tell(client, channel, body.user.id, result.reason);
     };
 
@@ -117,9 +133,16 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
 
   app.view(CALLBACK.resolveTicket, async ({ ack, view, body }) => {
     const ticketId = metadataTicketId(view.private_metadata);
-    const checked = validateResolveForm({ resolution: fieldValue(view.state.values, 'resolution'), codeChange: fieldValue(view.state.values, 'codeChange') });
+    const checked = validateResolveForm({
+      resolution: fieldValue(view.state.values, 'resolution'),
+      codeChange: fieldValue(view.state.values, 'codeChange'),
+    });
     if (!checked.ok) return void (await ack({ response_action: 'errors', errors: checked.errors as Record<string, string> }));
-    if (ticketId === null) return void (await ack({ response_action: 'errors', errors: { resolution: 'This form lost track of its ticket; open it again from the ticket.' } }));
+    if (ticketId === null)
+      return void (await ack({
+        response_action: 'errors',
+        errors: { resolution: 'This form lost track of its ticket; open it again from the ticket.' },
+      }));
     const result = await actOnTicket(deps, {
       ticketId,
       action: { type: 'resolve', ...checked.value },
@@ -136,7 +159,11 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
     const ticketId = metadataTicketId(view.private_metadata);
     const priority = fieldValue(view.state.values, 'priority');
     if (!isPriority(priority)) return void (await ack({ response_action: 'errors', errors: { priority: 'Choose P1, P2 or P3.' } }));
-    if (ticketId === null) return void (await ack({ response_action: 'errors', errors: { priority: 'This form lost track of its ticket; open it again from the ticket.' } }));
+    if (ticketId === null)
+      return void (await ack({
+        response_action: 'errors',
+        errors: { priority: 'This form lost track of its ticket; open it again from the ticket.' },
+      }));
     const result = await actOnTicket(deps, {
       ticketId,
       action: { type: 'change_priority', priority },
@@ -148,6 +175,11 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
   app.event('message', async ({ event, body }) => {
     const m = event as { subtype?: string; thread_ts?: string; ts: string; user?: string; bot_id?: string; channel: string };
     if ((m.subtype && m.subtype !== 'thread_broadcast') || m.bot_id || !m.user || !m.thread_ts || m.thread_ts === m.ts) return;
-    await recordThreadReply(deps, { channelId: m.channel, threadTs: m.thread_ts, userId: m.user, deliveryId: `event:${(body as { event_id: string }).event_id}` });
+    await recordThreadReply(deps, {
+      channelId: m.channel,
+      threadTs: m.thread_ts,
+      userId: m.user,
+      deliveryId: `event:${(body as { event_id: string }).event_id}`,
+    });
   });
 }

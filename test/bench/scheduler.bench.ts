@@ -68,11 +68,21 @@ async function seed(db: Db, provider: Provider): Promise<void> {
   const jobs = [
     ...dueTickets.flatMap((t) => {
       const timers = slaTimers(config, t)!;
-      return [timers.reminder, timers.breach].map((timer) => ({ kind: timer.kind, ticketId: t.id, dueAt: timer.at, dedupKey: timer.dedupKey }));
+      return [timers.reminder, timers.breach].map((timer) => ({
+        kind: timer.kind,
+        ticketId: t.id,
+        dueAt: timer.at,
+        dedupKey: timer.dedupKey,
+      }));
     }),
     ...tickets.slice(DUE).flatMap((t) => {
       const at = NOW.getTime() + (10 + (t.id % 30_000)) * MIN;
-      return [SLA_REMINDER, SLA_BREACH].map((kind, n) => ({ kind, ticketId: t.id, dueAt: new Date(at + n * 15 * MIN), dedupKey: `${kind}:${t.id}:bench` }));
+      return [SLA_REMINDER, SLA_BREACH].map((kind, n) => ({
+        kind,
+        ticketId: t.id,
+        dueAt: new Date(at + n * 15 * MIN),
+        dedupKey: `${kind}:${t.id}:bench`,
+      }));
     }),
   ];
   await insert(db, provider, 'Job', jobs);
@@ -89,7 +99,9 @@ async function bench(provider: 'sqlite' | 'postgresql'): Promise<void> {
     await db.$executeRawUnsafe('ANALYZE');
     const pending = await db.job.count({ where: { status: 'pending' } });
     const dueNow = await db.job.count({ where: { status: 'pending', dueAt: { lte: NOW } } });
-    console.log(`${provider}: seeded ${TICKETS} open tickets, ${pending} pending jobs, ${dueNow} due, in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+    console.log(
+      `${provider}: seeded ${TICKETS} open tickets, ${pending} pending jobs, ${dueNow} due, in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
+    );
 
     const p = (n: number) => (provider === 'postgresql' ? `$${n}` : '?');
     const floorSql = `SELECT "id" FROM "Job" WHERE "status" = 'pending' AND "dueAt" <= ${p(1)} ORDER BY "dueAt" LIMIT ${p(2)}`;
@@ -99,7 +111,10 @@ async function bench(provider: 'sqlite' | 'postgresql'): Promise<void> {
     const noop = new Scheduler(db, provider, clock, { [SLA_REMINDER]: async () => {} }, quiet);
     const dueIds = (await db.$queryRawUnsafe<Array<{ id: number }>>(floorSql, NOW, DUE)).map((r) => r.id);
     const reset = async () => {
-      await db.job.updateMany({ where: { id: { in: dueIds } }, data: { status: 'pending', claimedBy: null, claimedAt: null, attempts: 0, doneAt: null } });
+      await db.job.updateMany({
+        where: { id: { in: dueIds } },
+        data: { status: 'pending', claimedBy: null, claimedAt: null, attempts: 0, doneAt: null },
+      });
       await db.outboxMessage.deleteMany();
     };
 
@@ -117,12 +132,14 @@ async function bench(provider: 'sqlite' | 'postgresql'): Promise<void> {
       if (found.length !== DUE) throw new Error(`the floor query found ${found.length}`);
       if ((await timed(overhead, () => noop.pass())) !== DUE) throw new Error('the no-op pass missed jobs');
       await reset();
-      if ((await timed(pass, () => real.pass())) !== DUE || (await db.outboxMessage.count()) !== 2 * DUE) throw new Error('the pass missed jobs');
+      if ((await timed(pass, () => real.pass())) !== DUE || (await db.outboxMessage.count()) !== 2 * DUE)
+        throw new Error('the pass missed jobs');
       await reset();
     }
     // The first run warms caches and prepared statements; it is not counted.
     const [f, o, p1] = [floor, overhead, pass].map((xs) => median(xs.slice(1))) as [number, number, number];
-    const line = (what: string, ms: number) => console.log(`${provider.padEnd(10)} ${what.padEnd(52)} ${ms.toFixed(2).padStart(8)} ms  ${(ms / f).toFixed(1).padStart(6)}x`);
+    const line = (what: string, ms: number) =>
+      console.log(`${provider.padEnd(10)} ${what.padEnd(52)} ${ms.toFixed(2).padStart(8)} ms  ${(ms / f).toFixed(1).padStart(6)}x`);
     line(`bare indexed query finding the ${DUE} due jobs (floor)`, f);
     line(`scheduler pass, no-op handlers (claim + commit)`, o);
     line(`scheduler pass, ${DUE} real SLA reminders`, p1);

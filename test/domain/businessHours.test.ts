@@ -69,7 +69,13 @@ describe('businessMinutesBetween', () => {
     ['Santiago: an opening inside the DST gap moves to 01:00', santiagoNights, '2026-09-06T00:00:00.000Z', '2026-09-07T00:00:00.000Z', 420],
     // 2026-01-05 (Mon) + 90 days: 12 full weeks, then Mon–Sat; the DST change is inside.
     ['90 days', london, '2026-01-05T00:00:00.000Z', '2026-04-05T00:00:00.000Z', 65 * 540],
-    ['90 days with Good Friday off', { ...london, holidays: ['2026-04-03'] }, '2026-01-05T00:00:00.000Z', '2026-04-05T00:00:00.000Z', 64 * 540],
+    [
+      '90 days with Good Friday off',
+      { ...london, holidays: ['2026-04-03'] },
+      '2026-01-05T00:00:00.000Z',
+      '2026-04-05T00:00:00.000Z',
+      64 * 540,
+    ],
   ];
   for (const [name, cal, from, to, expected] of cases) {
     it(name, () => assert.equal(businessMinutesBetween(cal, d(from), d(to)), expected));

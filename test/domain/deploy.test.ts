@@ -11,7 +11,11 @@ import {
 } from '../../src/domain/deploy.js';
 
 const now = new Date('2026-11-24T10:00:00Z');
-const services = { checkout: { repositories: ['acme/checkout'] }, web: { repositories: ['acme/mono'] }, admin: { repositories: ['acme/mono'] } };
+const services = {
+  checkout: { repositories: ['acme/checkout'] },
+  web: { repositories: ['acme/mono'] },
+  admin: { repositories: ['acme/mono'] },
+};
 
 describe('parseDeployBody', () => {
   it('fills defaults: production, succeeded, received now; lower-cases service and environment', () => {
@@ -35,7 +39,14 @@ describe('parseDeployBody', () => {
   it('names every bad field, and suggests camelCase for unknown ones', () => {
     const r = parseDeployBody({ service: '', version: 'x', status: 'ok', url: 'ftp://x', deployedAt: 'yesterday', merged_by: 'a' }, now);
     assert.ok(!r.ok);
-    for (const part of ['"service" is required', '"status" must be one of succeeded, failed, rolled_back', '"url" must be an http(s) URL', '"deployedAt" must be an ISO 8601 time', 'unknown field "merged_by"', 'mergedBy']) {
+    for (const part of [
+      '"service" is required',
+      '"status" must be one of succeeded, failed, rolled_back',
+      '"url" must be an http(s) URL',
+      '"deployedAt" must be an ISO 8601 time',
+      'unknown field "merged_by"',
+      'mergedBy',
+    ]) {
       assert.ok(r.message.includes(part), `${r.message} mentions ${part}`);
     }
   });
@@ -82,7 +93,7 @@ describe('deploy rules', () => {
     const d = { service: 's', version: '1', environment: 'production', status: 'succeeded' };
     assert.notEqual(naturalKey(d), naturalKey({ ...d, status: 'failed' }));
     assert.notEqual(naturalKey(d), naturalKey({ ...d, environment: 'staging' }));
-    assert.notEqual(naturalKey({ ...d, service: 's|1' , version: '' }), naturalKey({ ...d, version: '|1' }), 'no separator collisions');
+    assert.notEqual(naturalKey({ ...d, service: 's|1', version: '' }), naturalKey({ ...d, version: '|1' }), 'no separator collisions');
   });
 
   it('links GitHub commits: a compare link against the previous deploy, else the commit', () => {
@@ -95,7 +106,14 @@ describe('fromGithubDeploymentStatus', () => {
   const payload = (state: string, repo = 'acme/checkout', extra: Record<string, unknown> = {}) => ({
     action: 'created',
     deployment_status: { id: 77, state, environment: 'production', updated_at: '2026-11-24T09:30:00Z' },
-    deployment: { id: 9, sha: 'abcdef1234567890', ref: 'main', environment: 'production', payload: extra, creator: { login: 'github-actions[bot]', type: 'Bot' } },
+    deployment: {
+      id: 9,
+      sha: 'abcdef1234567890',
+      ref: 'main',
+      environment: 'production',
+      payload: extra,
+      creator: { login: 'github-actions[bot]', type: 'Bot' },
+    },
     repository: { full_name: repo, html_url: `https://github.com/${repo}` },
   });
 
@@ -111,7 +129,8 @@ describe('fromGithubDeploymentStatus', () => {
       const r = fromGithubDeploymentStatus(payload(s), services);
       assert.ok(r.kind === 'deploy' && r.input.status === 'failed');
     }
-    for (const s of ['queued', 'in_progress', 'inactive', 'pending']) assert.equal(fromGithubDeploymentStatus(payload(s), services).kind, 'ignored');
+    for (const s of ['queued', 'in_progress', 'inactive', 'pending'])
+      assert.equal(fromGithubDeploymentStatus(payload(s), services).kind, 'ignored');
   });
 
   it('a repository deploying several services needs payload.service', () => {

@@ -145,8 +145,22 @@ describe('computeOnCallPay: weekend and holiday multipliers', () => {
   const cases: Array<[string, BusinessCalendar, PayRates, string, string, [ooh: number, premium: number, pay: number]]> = [
     ['weekday evening Wed 20:00–24:00: 4 × 10', calendar, base, '2026-04-08T19:00:00.000Z', '2026-04-08T23:00:00.000Z', [4, 0, 40]],
     ['Saturday 10:00–14:00: 4 × 15', calendar, base, '2026-04-11T09:00:00.000Z', '2026-04-11T13:00:00.000Z', [4, 4, 60]],
-    ['holiday Fri 3, 10:00–14:00 (closed all day): 4 × 20', calendar, base, '2026-04-03T09:00:00.000Z', '2026-04-03T13:00:00.000Z', [4, 4, 80]],
-    ['Sun 22:00 → Mon 02:00 splits at local midnight: 2 × 15 + 2 × 10', calendar, base, '2026-04-12T21:00:00.000Z', '2026-04-13T01:00:00.000Z', [4, 2, 50]],
+    [
+      'holiday Fri 3, 10:00–14:00 (closed all day): 4 × 20',
+      calendar,
+      base,
+      '2026-04-03T09:00:00.000Z',
+      '2026-04-03T13:00:00.000Z',
+      [4, 4, 80],
+    ],
+    [
+      'Sun 22:00 → Mon 02:00 splits at local midnight: 2 × 15 + 2 × 10',
+      calendar,
+      base,
+      '2026-04-12T21:00:00.000Z',
+      '2026-04-13T01:00:00.000Z',
+      [4, 2, 50],
+    ],
     [
       'holiday on a Saturday: the larger multiplier (2), not both',
       { ...calendar, holidays: ['2026-04-11'] },

@@ -134,7 +134,10 @@ describe('dutyAt', () => {
     ],
     [
       'every member has left: nobody',
-      gardener([{ user: 'A', until: '2026-03-01' }, { user: 'B', until: '2026-03-09' }]),
+      gardener([
+        { user: 'A', until: '2026-03-01' },
+        { user: 'B', until: '2026-03-09' },
+      ]),
       [],
       '2026-03-10T12:00:00.000Z',
       { user: null, source: 'rotation', from: '2026-03-09T09:00:00.000Z', to: '2026-03-16T09:00:00.000Z' },
@@ -264,32 +267,26 @@ describe('overrides', () => {
   }
 
   it('dutySegments: covers the window, applies overrides, merges equal neighbours', () => {
-    assert.deepEqual(
-      dutySegments(gardener(), overrides, d('2026-03-01T00:00:00.000Z'), d('2026-03-16T10:00:00.000Z')).map(show),
-      [
-        { user: null, source: 'rotation', from: '2026-03-01T00:00:00.000Z', to: '2026-03-02T09:00:00.000Z' },
-        { user: 'A', source: 'rotation', from: '2026-03-02T09:00:00.000Z', to: '2026-03-03T00:00:00.000Z' },
-        { user: 'X', source: 'override', from: '2026-03-03T00:00:00.000Z', to: '2026-03-04T00:00:00.000Z' },
-        { user: 'Y', source: 'override', from: '2026-03-04T00:00:00.000Z', to: '2026-03-05T00:00:00.000Z' },
-        { user: 'X', source: 'override', from: '2026-03-05T00:00:00.000Z', to: '2026-03-06T00:00:00.000Z' },
-        { user: 'A', source: 'rotation', from: '2026-03-06T00:00:00.000Z', to: '2026-03-09T09:00:00.000Z' },
-        { user: 'B', source: 'rotation', from: '2026-03-09T09:00:00.000Z', to: '2026-03-16T09:00:00.000Z' },
-        { user: 'C', source: 'rotation', from: '2026-03-16T09:00:00.000Z', to: '2026-03-16T10:00:00.000Z' },
-      ],
-    );
+    assert.deepEqual(dutySegments(gardener(), overrides, d('2026-03-01T00:00:00.000Z'), d('2026-03-16T10:00:00.000Z')).map(show), [
+      { user: null, source: 'rotation', from: '2026-03-01T00:00:00.000Z', to: '2026-03-02T09:00:00.000Z' },
+      { user: 'A', source: 'rotation', from: '2026-03-02T09:00:00.000Z', to: '2026-03-03T00:00:00.000Z' },
+      { user: 'X', source: 'override', from: '2026-03-03T00:00:00.000Z', to: '2026-03-04T00:00:00.000Z' },
+      { user: 'Y', source: 'override', from: '2026-03-04T00:00:00.000Z', to: '2026-03-05T00:00:00.000Z' },
+      { user: 'X', source: 'override', from: '2026-03-05T00:00:00.000Z', to: '2026-03-06T00:00:00.000Z' },
+      { user: 'A', source: 'rotation', from: '2026-03-06T00:00:00.000Z', to: '2026-03-09T09:00:00.000Z' },
+      { user: 'B', source: 'rotation', from: '2026-03-09T09:00:00.000Z', to: '2026-03-16T09:00:00.000Z' },
+      { user: 'C', source: 'rotation', from: '2026-03-16T09:00:00.000Z', to: '2026-03-16T10:00:00.000Z' },
+    ]);
   });
 
   it('dutySegments: consecutive shifts of a lone member merge; an override by them stays separate', () => {
     const lone = gardener(members('A'));
     const own = [override('A', '2026-03-10T00:00:00.000Z', '2026-03-11T00:00:00.000Z', '2026-03-01T00:00:00.000Z')];
-    assert.deepEqual(
-      dutySegments(lone, own, d('2026-03-02T09:00:00.000Z'), d('2026-03-23T09:00:00.000Z')).map(show),
-      [
-        { user: 'A', source: 'rotation', from: '2026-03-02T09:00:00.000Z', to: '2026-03-10T00:00:00.000Z' },
-        { user: 'A', source: 'override', from: '2026-03-10T00:00:00.000Z', to: '2026-03-11T00:00:00.000Z' },
-        { user: 'A', source: 'rotation', from: '2026-03-11T00:00:00.000Z', to: '2026-03-23T09:00:00.000Z' },
-      ],
-    );
+    assert.deepEqual(dutySegments(lone, own, d('2026-03-02T09:00:00.000Z'), d('2026-03-23T09:00:00.000Z')).map(show), [
+      { user: 'A', source: 'rotation', from: '2026-03-02T09:00:00.000Z', to: '2026-03-10T00:00:00.000Z' },
+      { user: 'A', source: 'override', from: '2026-03-10T00:00:00.000Z', to: '2026-03-11T00:00:00.000Z' },
+      { user: 'A', source: 'rotation', from: '2026-03-11T00:00:00.000Z', to: '2026-03-23T09:00:00.000Z' },
+    ]);
   });
 
   it('dutySegments: empty when to <= from', () => {
@@ -429,14 +426,7 @@ describe('escalationChain', () => {
     ['each member once, however long the request', four, [], t, 10, ['C', 'D', 'A', 'B']],
     ['an outside cover comes first and the covered holder last', four, byX, t, 5, ['X', 'D', 'A', 'B', 'C']],
     ['a member covering is not repeated', four, byB, t, 5, ['B', 'D', 'A', 'C']],
-    [
-      'members who have left are skipped',
-      [...members('A', 'B', 'C'), { user: 'D', until: '2026-03-16' }],
-      [],
-      t,
-      5,
-      ['C', 'A', 'B'],
-    ],
+    ['members who have left are skipped', [...members('A', 'B', 'C'), { user: 'D', until: '2026-03-16' }], [], t, 5, ['C', 'A', 'B']],
     ['before start: members in list order', four, [], '2026-03-01T00:00:00.000Z', 2, ['A', 'B']],
     ['empty rotation', [], [], t, 3, []],
     ['length 0', four, [], t, 0, []],
@@ -449,11 +439,19 @@ describe('escalationChain', () => {
 describe('malformed rotation config fails loudly instead of guessing', () => {
   const t = d('2026-03-10T12:00:00.000Z');
   const cases: Array<[string, Rotation, string]> = [
-    ['impossible start date', { ...gardener(), start: '2026-02-30 09:00' }, 'invalid local date-time "2026-02-30 09:00": expected "YYYY-MM-DD HH:mm"'],
+    [
+      'impossible start date',
+      { ...gardener(), start: '2026-02-30 09:00' },
+      'invalid local date-time "2026-02-30 09:00": expected "YYYY-MM-DD HH:mm"',
+    ],
     ['start without time', { ...gardener(), start: '2026-03-02' }, 'invalid local date-time "2026-03-02": expected "YYYY-MM-DD HH:mm"'],
     ['member date not zero-padded', gardener([{ user: 'A', from: '2026-3-1' }]), 'invalid local date "2026-3-1": expected "YYYY-MM-DD"'],
     ['unknown time zone', { ...gardener(), timeZone: 'Mars/Olympus' }, 'rotation gardener:payments: unknown time zone "Mars/Olympus"'],
-    ['bad handoff', { ...gardener(), handoffs: ['mon 25:00'] }, 'invalid handoff "mon 25:00": expected "<mon|tue|wed|thu|fri|sat|sun> HH:mm", e.g. "mon 09:00"'],
+    [
+      'bad handoff',
+      { ...gardener(), handoffs: ['mon 25:00'] },
+      'invalid handoff "mon 25:00": expected "<mon|tue|wed|thu|fri|sat|sun> HH:mm", e.g. "mon 09:00"',
+    ],
   ];
   for (const [name, rotation, message] of cases) {
     it(name, () => assert.throws(() => dutyAt(rotation, [], t), { message }));

@@ -74,10 +74,22 @@ describe('dueAt', () => {
       { ...p2('2026-10-25T07:00:00.000Z', [], londonDaily), policy: { targetMinutes: 540, businessHoursOnly: true } },
       '2026-10-25T18:00:00.000Z',
     ],
-    ['24/7 closed pause extends due by its length', p1('2026-01-05T10:00:00.000Z', [pause('2026-01-05T10:20:00.000Z', '2026-01-05T10:50:00.000Z')]), '2026-01-05T11:30:00.000Z'],
+    [
+      '24/7 closed pause extends due by its length',
+      p1('2026-01-05T10:00:00.000Z', [pause('2026-01-05T10:20:00.000Z', '2026-01-05T10:50:00.000Z')]),
+      '2026-01-05T11:30:00.000Z',
+    ],
     // The pause covers 480 business minutes (Mon 10:00–18:00), so due moves from Mon 12:00 to Tue 11:00.
-    ['P2 closed pause extends due by paused business minutes', p2('2026-01-05T09:00:00.000Z', [pause('2026-01-05T10:00:00.000Z', '2026-01-05T20:00:00.000Z')]), '2026-01-06T11:00:00.000Z'],
-    ['P2 pause entirely out of hours changes nothing', p2('2026-01-09T17:59:00.000Z', [pause('2026-01-10T00:00:00.000Z', '2026-01-11T23:00:00.000Z')]), '2026-01-12T11:59:00.000Z'],
+    [
+      'P2 closed pause extends due by paused business minutes',
+      p2('2026-01-05T09:00:00.000Z', [pause('2026-01-05T10:00:00.000Z', '2026-01-05T20:00:00.000Z')]),
+      '2026-01-06T11:00:00.000Z',
+    ],
+    [
+      'P2 pause entirely out of hours changes nothing',
+      p2('2026-01-09T17:59:00.000Z', [pause('2026-01-10T00:00:00.000Z', '2026-01-11T23:00:00.000Z')]),
+      '2026-01-12T11:59:00.000Z',
+    ],
     [
       'overlapping pauses, one starting before startedAt',
       p1('2026-01-05T10:00:00.000Z', [
@@ -89,18 +101,40 @@ describe('dueAt', () => {
     ],
     [
       'pause inside another pause',
-      p1('2026-01-05T10:00:00.000Z', [pause('2026-01-05T10:10:00.000Z', '2026-01-05T10:40:00.000Z'), pause('2026-01-05T10:15:00.000Z', '2026-01-05T10:20:00.000Z')]),
+      p1('2026-01-05T10:00:00.000Z', [
+        pause('2026-01-05T10:10:00.000Z', '2026-01-05T10:40:00.000Z'),
+        pause('2026-01-05T10:15:00.000Z', '2026-01-05T10:20:00.000Z'),
+      ]),
       '2026-01-05T11:30:00.000Z',
     ],
-    ['inverted pause is ignored', p1('2026-01-05T10:00:00.000Z', [pause('2026-01-05T10:30:00.000Z', '2026-01-05T10:10:00.000Z')]), '2026-01-05T11:00:00.000Z'],
+    [
+      'inverted pause is ignored',
+      p1('2026-01-05T10:00:00.000Z', [pause('2026-01-05T10:30:00.000Z', '2026-01-05T10:10:00.000Z')]),
+      '2026-01-05T11:00:00.000Z',
+    ],
     ['open pause before due → clock stopped', p1('2026-01-05T10:00:00.000Z', [pause('2026-01-05T10:30:00.000Z', null)]), null],
     ['open pause before start → clock stopped', p2('2026-01-05T10:00:00.000Z', [pause('2026-01-05T09:00:00.000Z', null)]), null],
-    ['open pause after due → due unaffected', p1('2026-01-05T10:00:00.000Z', [pause('2026-01-05T12:00:00.000Z', null)]), '2026-01-05T11:00:00.000Z'],
-    ['open pause starting exactly at due → due reached', p1('2026-01-05T10:00:00.000Z', [pause('2026-01-05T11:00:00.000Z', null)]), '2026-01-05T11:00:00.000Z'],
-    ['P2 open pause starting after due → due unaffected', p2('2026-01-09T17:59:00.000Z', [pause('2026-01-12T12:00:00.000Z', null)]), '2026-01-12T11:59:00.000Z'],
+    [
+      'open pause after due → due unaffected',
+      p1('2026-01-05T10:00:00.000Z', [pause('2026-01-05T12:00:00.000Z', null)]),
+      '2026-01-05T11:00:00.000Z',
+    ],
+    [
+      'open pause starting exactly at due → due reached',
+      p1('2026-01-05T10:00:00.000Z', [pause('2026-01-05T11:00:00.000Z', null)]),
+      '2026-01-05T11:00:00.000Z',
+    ],
+    [
+      'P2 open pause starting after due → due unaffected',
+      p2('2026-01-09T17:59:00.000Z', [pause('2026-01-12T12:00:00.000Z', null)]),
+      '2026-01-12T11:59:00.000Z',
+    ],
     [
       'closed then open pause, due falls between',
-      p1('2026-01-05T10:00:00.000Z', [pause('2026-01-05T10:10:00.000Z', '2026-01-05T10:20:00.000Z'), pause('2026-01-05T11:30:00.000Z', null)]),
+      p1('2026-01-05T10:00:00.000Z', [
+        pause('2026-01-05T10:10:00.000Z', '2026-01-05T10:20:00.000Z'),
+        pause('2026-01-05T11:30:00.000Z', null),
+      ]),
       '2026-01-05T11:10:00.000Z',
     ],
   ];
@@ -121,8 +155,18 @@ describe('reminderAt', () => {
     ['24/7 at 75% of 60 min', p1('2026-01-05T10:00:00.000Z'), undefined, '2026-01-05T10:45:00.000Z'],
     ['P2 Friday 17:59 at 75% of 180 → Monday 11:14', p2('2026-01-09T17:59:00.000Z'), undefined, '2026-01-12T11:14:00.000Z'],
     ['P2 at 50%', p2('2026-01-09T17:59:00.000Z'), 0.5, '2026-01-12T10:29:00.000Z'],
-    ['fraction of a minute is kept (75% of 45 min = 33:45)', { ...p1('2026-01-05T10:00:00.000Z'), policy: { targetMinutes: 45, businessHoursOnly: false } }, 0.75, '2026-01-05T10:33:45.000Z'],
-    ['shifted by a closed pause', p1('2026-01-05T10:00:00.000Z', [pause('2026-01-05T10:20:00.000Z', '2026-01-05T10:50:00.000Z')]), undefined, '2026-01-05T11:15:00.000Z'],
+    [
+      'fraction of a minute is kept (75% of 45 min = 33:45)',
+      { ...p1('2026-01-05T10:00:00.000Z'), policy: { targetMinutes: 45, businessHoursOnly: false } },
+      0.75,
+      '2026-01-05T10:33:45.000Z',
+    ],
+    [
+      'shifted by a closed pause',
+      p1('2026-01-05T10:00:00.000Z', [pause('2026-01-05T10:20:00.000Z', '2026-01-05T10:50:00.000Z')]),
+      undefined,
+      '2026-01-05T11:15:00.000Z',
+    ],
     ['open pause before it → null', p1('2026-01-05T10:00:00.000Z', [pause('2026-01-05T10:30:00.000Z', null)]), undefined, null],
   ];
   for (const [name, input, fraction, expected] of cases) {
@@ -152,7 +196,12 @@ describe('countedMinutes', () => {
     ['24/7 over London fall-back night', p1('2026-10-24T23:00:00.000Z'), '2026-10-25T03:00:00.000Z', 240],
     ['business minutes across a weekend', p2('2026-01-09T17:00:00.000Z'), '2026-01-12T10:30:00.000Z', 60 + 90],
     ['business minutes, seconds kept', p2('2026-01-05T09:00:00.000Z'), '2026-01-05T09:00:30.000Z', 0.5],
-    ['inside an open pause the count is frozen', p1('2026-01-05T10:00:00.000Z', [pause('2026-01-05T10:30:00.000Z', null)]), '2026-01-06T10:00:00.000Z', 30],
+    [
+      'inside an open pause the count is frozen',
+      p1('2026-01-05T10:00:00.000Z', [pause('2026-01-05T10:30:00.000Z', null)]),
+      '2026-01-06T10:00:00.000Z',
+      30,
+    ],
     [
       'overlapping pauses are not subtracted twice',
       p1('2026-01-05T10:00:00.000Z', [
@@ -163,7 +212,12 @@ describe('countedMinutes', () => {
       '2026-01-05T11:00:00.000Z',
       10 + 20,
     ],
-    ['business pause only subtracts business time', p2('2026-01-05T09:00:00.000Z', [pause('2026-01-05T17:00:00.000Z', '2026-01-06T10:00:00.000Z')]), '2026-01-06T11:00:00.000Z', 480 + 60],
+    [
+      'business pause only subtracts business time',
+      p2('2026-01-05T09:00:00.000Z', [pause('2026-01-05T17:00:00.000Z', '2026-01-06T10:00:00.000Z')]),
+      '2026-01-06T11:00:00.000Z',
+      480 + 60,
+    ],
   ];
   for (const [name, input, now, expected] of cases) {
     it(name, () => assert.equal(countedMinutes(input, d(now)), expected));
@@ -182,9 +236,24 @@ describe('slaState', () => {
     ['inside an open pause', p1(start, [pause('2026-01-05T10:10:00.000Z', null)]), '2026-01-05T12:00:00.000Z', 'paused'],
     ['paused beats at_risk', p1(start, [pause('2026-01-05T10:50:00.000Z', null)]), '2026-01-05T12:00:00.000Z', 'paused'],
     ['breach before a pause stays breached', p1(start, [pause('2026-01-05T11:30:00.000Z', null)]), '2026-01-05T12:00:00.000Z', 'breached'],
-    ['inside a closed pause that ends later', p1(start, [pause('2026-01-05T10:10:00.000Z', '2026-01-05T13:00:00.000Z')]), '2026-01-05T12:00:00.000Z', 'paused'],
-    ['at the end of a closed pause the clock runs again', p1(start, [pause('2026-01-05T10:10:00.000Z', '2026-01-05T13:00:00.000Z')]), '2026-01-05T13:00:00.000Z', 'on_track'],
-    ['after a closed pause, counting resumes', p1(start, [pause('2026-01-05T10:10:00.000Z', '2026-01-05T13:00:00.000Z')]), '2026-01-05T13:40:00.000Z', 'at_risk'],
+    [
+      'inside a closed pause that ends later',
+      p1(start, [pause('2026-01-05T10:10:00.000Z', '2026-01-05T13:00:00.000Z')]),
+      '2026-01-05T12:00:00.000Z',
+      'paused',
+    ],
+    [
+      'at the end of a closed pause the clock runs again',
+      p1(start, [pause('2026-01-05T10:10:00.000Z', '2026-01-05T13:00:00.000Z')]),
+      '2026-01-05T13:00:00.000Z',
+      'on_track',
+    ],
+    [
+      'after a closed pause, counting resumes',
+      p1(start, [pause('2026-01-05T10:10:00.000Z', '2026-01-05T13:00:00.000Z')]),
+      '2026-01-05T13:40:00.000Z',
+      'at_risk',
+    ],
     ['open pause not yet begun', p1(start, [pause('2026-01-05T10:30:00.000Z', null)]), '2026-01-05T10:20:00.000Z', 'on_track'],
     ['P2 over the weekend does not breach', p2('2026-01-09T17:59:00.000Z'), '2026-01-11T23:00:00.000Z', 'on_track'],
     ['P2 at Monday 11:14 is at risk', p2('2026-01-09T17:59:00.000Z'), '2026-01-12T11:14:00.000Z', 'at_risk'],

@@ -122,7 +122,10 @@ export class FakeSlack {
         return;
       }
       if ('status' in f) {
-        res.writeHead(f.status, { 'content-type': 'application/json', ...(f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {}) });
+        res.writeHead(f.status, {
+          'content-type': 'application/json',
+          ...(f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {}),
+        });
         res.end(JSON.stringify({ ok: false, error: f.status === 429 ? 'ratelimited' : 'internal_error' }));
         return;
       }
@@ -153,11 +156,16 @@ export class FakeSlack {
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
       case 'chat.getPermalink':
-        return { ok: true, channel: args.channel, permalink: `https://acme.slack.com/archives/${args.channel}/p${String(args.message_ts).replace('.', '')}` };
+        return {
+          ok: true,
+          channel: args.channel,
+          permalink: `https://acme.slack.com/archives/${args.channel}/p${String(args.message_ts).replace('.', '')}`,
+        };
       case 'conversations.history':
       case 'conversations.replies': {
         const list = this.messages.filter(
-          (m) => m.channel === args.channel && (method === 'conversations.history' ? !m.thread_ts : m.thread_ts === args.ts || m.ts === args.ts),
+          (m) =>
+            m.channel === args.channel && (method === 'conversations.history' ? !m.thread_ts : m.thread_ts === args.ts || m.ts === args.ts),
         );
         return { ok: true, messages: list.slice().reverse(), has_more: false };
       }

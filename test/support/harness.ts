@@ -27,7 +27,10 @@ export function testConfigDoc(): Record<string, any> {
     businessHours: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '18:00', holidays: ['2026-12-25'] },
     admins: ['UADMIN'],
     squads: {
-      payments: { name: 'Payments', gardener: { members: ['UGARD1', 'UGARD2'], start: '2026-01-05 09:00', handoffs: ['mon 09:00'], usergroup: 'SGARDPAY' } },
+      payments: {
+        name: 'Payments',
+        gardener: { members: ['UGARD1', 'UGARD2'], start: '2026-01-05 09:00', handoffs: ['mon 09:00'], usergroup: 'SGARDPAY' },
+      },
       search: { name: 'Search' },
     },
     services: {
@@ -35,7 +38,12 @@ export function testConfigDoc(): Record<string, any> {
       billing: { name: 'Billing', squad: 'payments' },
       search: { name: 'Search', squad: 'search' },
     },
-    oncall: { members: ['UONCALL1', 'UONCALL2', 'UONCALL3'], start: '2026-01-05 18:00', handoffs: ['mon 18:00', 'tue 18:00', 'wed 18:00', 'thu 18:00', 'fri 18:00'], usergroup: 'SONCALL' },
+    oncall: {
+      members: ['UONCALL1', 'UONCALL2', 'UONCALL3'],
+      start: '2026-01-05 18:00',
+      handoffs: ['mon 18:00', 'tue 18:00', 'wed 18:00', 'thu 18:00', 'fri 18:00'],
+      usergroup: 'SONCALL',
+    },
     pay: { currency: 'EUR', hourlyRate: 5, calloutFee: 50, weekendMultiplier: 1.5, holidayMultiplier: 2 },
   };
 }
@@ -120,7 +128,15 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const start = (cfg: SupportConfig) =>
     // No handoff cron: real minutes passing must not announce handoffs mid-test; tests call checkHandoffs().
-    startSupportbot({ env, config: cfg, clock, logger, pollMs: 50, handoffCron: null, ...(opts.slackTimeoutMs ? { slackTimeoutMs: opts.slackTimeoutMs } : {}) });
+    startSupportbot({
+      env,
+      config: cfg,
+      clock,
+      logger,
+      pollMs: 50,
+      handoffCron: null,
+      ...(opts.slackTimeoutMs ? { slackTimeoutMs: opts.slackTimeoutMs } : {}),
+    });
   let bot = await start(config);
   const h: Harness = {
     bot,
@@ -136,7 +152,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await h.bot.stop();
       const cfg = changes?.config ? configWith(changes.config) : h.config;
       bot = await start(cfg);
-      Object.assign(h, { bot, config: cfg, db: bot.database.db, baseUrl: `http://127.0.0.1:${bot.port}`, slack: new SlackRequests(`http://127.0.0.1:${bot.port}`, SIGNING_SECRET) });
+      Object.assign(h, {
+        bot,
+        config: cfg,
+        db: bot.database.db,
+        baseUrl: `http://127.0.0.1:${bot.port}`,
+        slack: new SlackRequests(`http://127.0.0.1:${bot.port}`, SIGNING_SECRET),
+      });
     },
     async stop() {
       await h.bot.stop();
@@ -150,7 +172,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 /** Form state as Slack sends it for the ticket modal. */
 export function ticketFormValues(f: { title?: string; description?: string; priority?: string; service?: string; link?: string }) {
   const text = (v: string | undefined) => ({ value: { type: 'plain_text_input', value: v ?? null } });
-  const select = (v: string | undefined) => ({ value: { type: 'static_select', selected_option: v ? { value: v, text: { type: 'plain_text', text: v } } : null } });
+  const select = (v: string | undefined) => ({
+    value: { type: 'static_select', selected_option: v ? { value: v, text: { type: 'plain_text', text: v } } : null },
+  });
   return {
     title: text(f.title),
     description: text(f.description),
@@ -161,11 +185,20 @@ export function ticketFormValues(f: { title?: string; description?: string; prio
 }
 
 /** Files a ticket through the modal, as a person would, and waits for its messages to go out. */
-export async function fileTicket(h: Harness, f: { title?: string; description?: string; priority?: string; service?: string; link?: string; reporter?: string } = {}) {
+export async function fileTicket(
+  h: Harness,
+  f: { title?: string; description?: string; priority?: string; service?: string; link?: string; reporter?: string } = {},
+) {
   const res = await h.slack.submitView({
     callbackId: 'ticket_create',
     userId: f.reporter ?? 'UREPORTER',
-    values: ticketFormValues({ title: 'Checkout fails', description: 'Card payments fail for EU customers', priority: 'P2', service: 'checkout', ...f }),
+    values: ticketFormValues({
+      title: 'Checkout fails',
+      description: 'Card payments fail for EU customers',
+      priority: 'P2',
+      service: 'checkout',
+      ...f,
+    }),
   });
   if (res.status !== 200) throw new Error(`submit answered ${res.status}`);
   const body = await res.text();

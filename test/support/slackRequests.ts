@@ -11,11 +11,18 @@ export interface SignOptions {
 
 export class SlackRequests {
   private triggerCounter = 0;
-  constructor(private readonly baseUrl: string, private readonly signingSecret: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly signingSecret: string,
+  ) {}
 
   async send(body: string, contentType: string, opts: SignOptions = {}): Promise<Response> {
     const ts = opts.timestamp ?? Math.floor(Date.now() / 1000);
-    const sig = 'v0=' + createHmac('sha256', opts.secret ?? this.signingSecret).update(`v0:${ts}:${body}`).digest('hex');
+    const sig =
+      'v0=' +
+      createHmac('sha256', opts.secret ?? this.signingSecret)
+        .update(`v0:${ts}:${body}`)
+        .digest('hex');
     return fetch(`${this.baseUrl}/slack/events`, {
       method: 'POST',
       headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig, ...opts.headers },
@@ -47,7 +54,10 @@ export class SlackRequests {
   }
 
   /** A click on a button of a message (block_actions). */
-  clickButton(args: { actionId: string; value: string; userId: string; channel?: string; messageTs?: string }, opts: SignOptions = {}): Promise<Response> {
+  clickButton(
+    args: { actionId: string; value: string; userId: string; channel?: string; messageTs?: string },
+    opts: SignOptions = {},
+  ): Promise<Response> {
     return this.interactive(
       {
         type: 'block_actions',
@@ -63,7 +73,10 @@ export class SlackRequests {
   }
 
   /** A modal submitted: `values` maps block_id → action_id → the element's state. */
-  submitView(args: { callbackId: string; userId: string; values: Record<string, Record<string, unknown>>; privateMetadata?: string }, opts: SignOptions = {}): Promise<Response> {
+  submitView(
+    args: { callbackId: string; userId: string; values: Record<string, Record<string, unknown>>; privateMetadata?: string },
+    opts: SignOptions = {},
+  ): Promise<Response> {
     return this.interactive(
       {
         type: 'view_submission',
@@ -83,7 +96,7 @@ export class SlackRequests {
   }
 
   /** An Events API delivery; `retryNum` adds Slack's retry headers. */
-  event(event: Record<string, unknown>, args: { eventId: string; retryNum?: number } , opts: SignOptions = {}): Promise<Response> {
+  event(event: Record<string, unknown>, args: { eventId: string; retryNum?: number }, opts: SignOptions = {}): Promise<Response> {
     const body = JSON.stringify({
       token: 'legacy',
       team_id: 'T0TEST',
@@ -94,15 +107,33 @@ export class SlackRequests {
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [{ team_id: 'T0TEST', user_id: 'UBOT', is_bot: true }],
     });
-    const headers: Record<string, string> = args.retryNum ? { 'x-slack-retry-num': String(args.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {};
+    const headers: Record<string, string> = args.retryNum
+      ? { 'x-slack-retry-num': String(args.retryNum), 'x-slack-retry-reason': 'http_timeout' }
+      : {};
     return this.send(body, 'application/json', { ...opts, headers: { ...headers, ...opts.headers } });
   }
 
   /** A reply in a thread, as the message.channels event delivers it. */
-  threadReply(args: { channel?: string; threadTs: string; userId: string; text: string; eventId: string; retryNum?: number }): Promise<Response> {
+  threadReply(args: {
+    channel?: string;
+    threadTs: string;
+    userId: string;
+    text: string;
+    eventId: string;
+    retryNum?: number;
+  }): Promise<Response> {
     const ts = `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
     return this.event(
-      { type: 'message', channel: args.channel ?? 'C0SUPPORT', channel_type: 'channel', user: args.userId, text: args.text, ts, thread_ts: args.threadTs, event_ts: ts },
+      {
+        type: 'message',
+        channel: args.channel ?? 'C0SUPPORT',
+        channel_type: 'channel',
+        user: args.userId,
+        text: args.text,
+        ts,
+        thread_ts: args.threadTs,
+        event_ts: ts,
+      },
       { eventId: args.eventId, ...(args.retryNum ? { retryNum: args.retryNum } : {}) },
     );
   }

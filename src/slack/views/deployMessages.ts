@@ -78,7 +78,14 @@ function headline(d: DeployView): string {
 }
 
 function details(d: DeployView): string {
-  return [people(d), d.commit ? `commit \`${escapeMrkdwn(truncate(d.commit, 12))}\`` : null, slackDate(d.deployedAt, d.timeZone), compareLink(d)].filter(Boolean).join(' · ');
+  return [
+    people(d),
+    d.commit ? `commit \`${escapeMrkdwn(truncate(d.commit, 12))}\`` : null,
+    slackDate(d.deployedAt, d.timeZone),
+    compareLink(d),
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 function ticketLine(t: TicketSummary): string {
@@ -120,12 +127,19 @@ export function suspectedCauses(ticketId: number, deploys: DeployView[], lookbac
       type: 'actions',
       block_id: `deploy_actions_${d.id}`,
       elements: [
-        { type: 'button', text: plain('This caused it', 75), action_id: DEPLOY_ACTION.caused, value: linkValue(d.id, ticketId), style: 'danger' },
+        {
+          type: 'button',
+          text: plain('This caused it', 75),
+          action_id: DEPLOY_ACTION.caused,
+          value: linkValue(d.id, ticketId),
+          style: 'danger',
+        },
         { type: 'button', text: plain('Not related', 75), action_id: DEPLOY_ACTION.unrelated, value: linkValue(d.id, ticketId) },
       ],
     });
   }
-  if (deploys.length > shown.length) blocks.push({ type: 'context', elements: [mrkdwn(`${deploys.length - shown.length} older deploys are not listed.`)] });
+  if (deploys.length > shown.length)
+    blocks.push({ type: 'context', elements: [mrkdwn(`${deploys.length - shown.length} older deploys are not listed.`)] });
   return {
     text: truncate(`${intro} ${shown.map((d) => `${deployName(d)} (${people(d)})`).join('; ')}`, 3900),
     blocks,

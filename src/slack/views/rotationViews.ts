@@ -123,7 +123,9 @@ export function handoffDm(v: HandoffView): Message {
   return { text: truncate(lines.join('\n'), 3900), blocks: lineSections(lines) };
 }
 
-export function coverAnnouncement(v: RoleWords & { actorId: string; userId: string; covered: string[]; from: Date; to: Date; timeZone: string }): Message {
+export function coverAnnouncement(
+  v: RoleWords & { actorId: string; userId: string; covered: string[]; from: Date; to: Date; timeZone: string },
+): Message {
   return {
     text: `:busts_in_silhouette: ${mention(v.userId)} will be ${v.role} ${timeWindow(v.from, v.to, v.timeZone)}, covering ${v.covered.map((u) => mention(u)).join(', ')} (set up by ${mention(v.actorId)}).`,
   };

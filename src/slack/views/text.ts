@@ -25,7 +25,15 @@ const fallbackFormats = new Map<string, Intl.DateTimeFormat>();
 export function slackDate(at: Date, timeZone: string): string {
   let format = fallbackFormats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    });
     fallbackFormats.set(timeZone, format);
   }
   const fallback = format.format(at).replace(',', '');

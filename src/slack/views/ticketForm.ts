@@ -52,7 +52,12 @@ export function ticketFormView(args: { services: Service[]; sla: Record<Priority
         type: 'input',
         block_id: 'title',
         label: plain('Title'),
-        element: { type: 'plain_text_input', action_id: FIELD_ACTION, max_length: LIMITS.title, placeholder: plain('Checkout fails for EU customers') },
+        element: {
+          type: 'plain_text_input',
+          action_id: FIELD_ACTION,
+          max_length: LIMITS.title,
+          placeholder: plain('Checkout fails for EU customers'),
+        },
       },
       {
         type: 'input',
@@ -71,14 +76,24 @@ export function ticketFormView(args: { services: Service[]; sla: Record<Priority
         type: 'input',
         block_id: 'service',
         label: plain('Service'),
-        element: { type: 'static_select', action_id: FIELD_ACTION, placeholder: plain('Which part of the product?'), options: serviceOptions.slice(0, 100) },
+        element: {
+          type: 'static_select',
+          action_id: FIELD_ACTION,
+          placeholder: plain('Which part of the product?'),
+          options: serviceOptions.slice(0, 100),
+        },
       },
       {
         type: 'input',
         block_id: 'link',
         optional: true,
         label: plain('Link or reference'),
-        element: { type: 'plain_text_input', action_id: FIELD_ACTION, max_length: LIMITS.link, placeholder: plain('https://… or ORDER-1234') },
+        element: {
+          type: 'plain_text_input',
+          action_id: FIELD_ACTION,
+          max_length: LIMITS.link,
+          placeholder: plain('https://… or ORDER-1234'),
+        },
       },
     ],
   };
@@ -91,7 +106,10 @@ export const NO_DEPLOY = 'none';
  * are linked to the ticket — whether one of them caused it.
  */
 export function resolveView(ticketId: number, title: string, linkedDeploys: Array<{ id: number; label: string }> = []) {
-  const deployOptions = [{ text: plain('No, none of them', 75), value: NO_DEPLOY }, ...linkedDeploys.slice(0, 99).map((d) => ({ text: plain(d.label, 75), value: String(d.id) }))];
+  const deployOptions = [
+    { text: plain('No, none of them', 75), value: NO_DEPLOY },
+    ...linkedDeploys.slice(0, 99).map((d) => ({ text: plain(d.label, 75), value: String(d.id) })),
+  ];
   return {
     type: 'modal' as const,
     callback_id: CALLBACK.resolveTicket,
@@ -105,7 +123,13 @@ export function resolveView(ticketId: number, title: string, linkedDeploys: Arra
         type: 'input',
         block_id: 'resolution',
         label: plain('Resolution'),
-        element: { type: 'plain_text_input', action_id: FIELD_ACTION, multiline: true, max_length: LIMITS.resolution, placeholder: plain('What fixed it, in a sentence') },
+        element: {
+          type: 'plain_text_input',
+          action_id: FIELD_ACTION,
+          multiline: true,
+          max_length: LIMITS.resolution,
+          placeholder: plain('What fixed it, in a sentence'),
+        },
       },
       {
         type: 'input',
