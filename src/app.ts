@@ -16,7 +16,7 @@ import { helpSubcommand, registerSupportCommand, type Subcommand } from './slack
 import { registerHome } from './slack/home.js';
 import { OutboxRelay, type Renderer } from './slack/outbox.js';
 import { openTicketForm, registerTicketListeners } from './slack/ticketListeners.js';
-import { ticketMessage } from './slack/views/ticketMessage.js';
+import { ticketMessage } from './messages/ticketMessage.js';
 import { ticketView, type TicketDeps, type TicketHooks } from './services/tickets.js';
 import { registerDeployRoutes } from './http/deploys.js';
 import { causeCandidates, decideLink, deployTicketHooks, recordDeploy, type DeployDeps } from './services/deploys.js';

@@ -7,7 +7,7 @@ import {
   lineSections,
   payReportMessage,
   type HandoffView,
-} from '../src/slack/views/rotationViews.js';
+} from '../src/messages/rotationViews.js';
 import { assertWithinLimits } from './support/blockKit.js';
 
 const words = { title: 'Payments gardener', role: 'the Payments gardener', configPath: 'squads.payments.gardener.members' };

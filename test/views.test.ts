@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseSupportConfig } from '../src/config/supportConfig.js';
 import { DEFAULT_SLA } from '../src/domain/priority.js';
-import { changePriorityView, resolveView, ticketFormView } from '../src/slack/views/ticketForm.js';
-import { slaLine, ticketMessage, type TicketView } from '../src/slack/views/ticketMessage.js';
-import { escapeMrkdwn, truncate } from '../src/slack/views/text.js';
+import { changePriorityView, resolveView, ticketFormView } from '../src/messages/ticketForm.js';
+import { slaLine, ticketMessage, type TicketView } from '../src/messages/ticketMessage.js';
+import { escapeMrkdwn, truncate } from '../src/messages/text.js';
 import { assertWithinLimits } from './support/blockKit.js';
 import { testConfigDoc } from './support/harness.js';
 
@@ -82,7 +82,7 @@ describe('modals', () => {
       repositories: [],
     }));
     const v = ticketFormView({ services, sla: DEFAULT_SLA });
-    assert.ok(v.title.text.length <= 24 && v.submit.text.length <= 24);
+    assert.ok(v.title.text.length <= 24 && v.submit!.text.length <= 24);
     assertWithinLimits(v.blocks as any[], 100);
     const serviceBlock = (v.blocks as any[]).find((b) => b.block_id === 'service');
     assert.equal(serviceBlock.element.options.length, 100);
@@ -91,7 +91,7 @@ describe('modals', () => {
   it('resolve and priority modals carry the ticket id and fit their titles', () => {
     const r = resolveView(123456, 'x'.repeat(150));
     assert.ok(r.title.text.length <= 24);
-    assert.deepEqual(JSON.parse(r.private_metadata), { ticketId: 123456 });
+    assert.deepEqual(JSON.parse(r.private_metadata!), { ticketId: 123456 });
     const p = changePriorityView(123456, 'P2', config.sla);
     assert.ok(p.title.text.length <= 24);
     assert.equal((p.blocks[0] as any).element.initial_option.value, 'P2');

@@ -11,9 +11,10 @@ import type { Db, Tx } from '../db/client.js';
 import { dutyAt, handoffsBetween } from '../domain/rotation.js';
 import { loadOverrides } from '../services/duty.js';
 import { allRotationRefs, type RotationRef } from '../services/rotations.js';
-import { ticketLine } from '../slack/home.js';
+import { ticketView } from '../services/tickets.js';
+import { ticketLine } from '../messages/home.js';
 import { enqueue } from '../slack/outbox.js';
-import { handoffAnnouncement, handoffDm, type HandoffView } from '../slack/views/rotationViews.js';
+import { handoffAnnouncement, handoffDm, type HandoffView } from '../messages/rotationViews.js';
 
 export interface HandoffDeps {
   db: Db;
@@ -52,7 +53,7 @@ async function handoffView(
     role: ref.role,
     configPath: ref.configPath,
     ...change,
-    tickets: tickets.map((t) => ticketLine(deps.config, t, now)),
+    tickets: tickets.map((t) => ticketLine(ticketView(deps.config, t, now))),
     moreTickets: total - tickets.length,
     notes: notes.map((n) => ({ authorId: n.authorId, text: n.text })),
     ...(ref.rotation.usergroupId ? { usergroupId: ref.rotation.usergroupId } : {}),

@@ -26,7 +26,7 @@ import {
   verdictReply,
   type DeployView,
   type Verdict,
-} from '../slack/views/deployMessages.js';
+} from '../messages/deployMessages.js';
 import type { PeopleResolver } from './people.js';
 import { recordEvent, serviceName, type Ticket, type TicketHooks } from './tickets.js';
 

@@ -7,7 +7,7 @@ import type { Tx } from '../db/client.js';
 import { isBusinessTime } from '../domain/businessHours.js';
 import { cancelJobs, scheduleJob, type JobHandlers } from '../jobs/scheduler.js';
 import { enqueue } from '../slack/outbox.js';
-import { escapeMrkdwn } from '../slack/views/text.js';
+import { pageDm, pagedReply } from '../messages/ticketReplies.js';
 import { pagingChain } from './duty.js';
 import type { Ticket, TicketHooks } from './tickets.js';
 
@@ -26,20 +26,13 @@ function needsSomeone(ticket: Ticket): boolean {
 async function page(tx: Tx, config: SupportConfig, ticket: Ticket, chain: string[], level: number, now: Date): Promise<void> {
   const userId = chain[level]!;
   await tx.page.create({ data: { ticketId: ticket.id, userId, level, at: now } });
-  const who =
-    level === 0
-      ? 'you are on call'
-      : `you are next in line after ${chain
-          .slice(0, level)
-          .map((u) => `<@${u}>`)
-          .join(', ')}`;
   await enqueue(
     tx,
     {
       kind: 'ticket.dm',
       ticketId: ticket.id,
       userId,
-      text: `:rotating_light: P1 out of hours, nobody on it, and ${who}: #${ticket.id} ${escapeMrkdwn(ticket.title)}. Please take it in its thread.`,
+      text: pageDm({ ticketId: ticket.id, title: ticket.title, chain, level }),
     },
     { now },
   );
@@ -48,7 +41,7 @@ async function page(tx: Tx, config: SupportConfig, ticket: Ticket, chain: string
     {
       kind: 'ticket.reply',
       ticketId: ticket.id,
-      text: `:pager: Paged <@${userId}> by DM (${level === 0 ? 'on call' : `escalation ${level}`}).`,
+      text: pagedReply(userId, level),
     },
     { now },
   );

@@ -16,7 +16,7 @@ import {
   type Message,
   type RoleWords,
   type SwappedShift,
-} from '../slack/views/rotationViews.js';
+} from '../messages/rotationViews.js';
 import { loadOverrides, ONCALL_ROTATION } from './duty.js';
 import { isAdmin } from './tickets.js';
 

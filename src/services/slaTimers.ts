@@ -7,10 +7,10 @@
 import type { SupportConfig } from '../config/supportConfig.js';
 import type { Tx } from '../db/client.js';
 import { isBusinessTime } from '../domain/businessHours.js';
-import { dueAt, formatDuration, minutesLeft, reminderAt } from '../domain/sla.js';
+import { dueAt, minutesLeft, reminderAt } from '../domain/sla.js';
 import { cancelJobs, scheduleJob, type Job, type JobHandlers } from '../jobs/scheduler.js';
 import { enqueueAll, type OutboxKind } from '../slack/outbox.js';
-import { slackDate } from '../slack/views/text.js';
+import { ownerCall, slaBreach, slaReminder, unownedCall } from '../messages/ticketReplies.js';
 import { gardenerRotationForService, onDuty } from './duty.js';
 import { recordEvent, slaInput, type Ticket, type TicketHooks } from './tickets.js';
 
@@ -68,10 +68,10 @@ function callOn(tx: Tx, config: SupportConfig, now: Date): (ticket: Ticket) => P
     const business = isBusinessTime(config.calendar, now);
     const rotation = business ? gardenerRotationForService(config, service) : config.oncall;
     const user = rotation ? (await onDuty(tx, rotation, now)).user : null;
-    return user ? `<@${user}> (${business ? 'gardener' : 'on call'}), nobody has taken it yet.` : 'Nobody has taken it yet.';
+    return unownedCall(user, business);
   };
   return async (ticket) => {
-    if (ticket.ownerId) return `<@${ticket.ownerId}>, this is yours.`;
+    if (ticket.ownerId) return ownerCall(ticket.ownerId);
     let line = unowned.get(ticket.service);
     if (!line) unowned.set(ticket.service, (line = lookUp(ticket.service)));
     return line;
@@ -97,6 +97,12 @@ async function stillDue(tx: Tx, config: SupportConfig, jobs: Job[], now: Date, p
 }
 
 export function slaJobHandlers(config: SupportConfig): JobHandlers {
+  const alarm = (ticket: Ticket, deadline: Date) => ({
+    ticketId: ticket.id,
+    priority: ticket.priority,
+    deadline,
+    timeZone: config.timeZone,
+  });
   return {
     async [SLA_REMINDER](tx, jobs, now) {
       const callee = callOn(tx, config, now);
@@ -105,7 +111,7 @@ export function slaJobHandlers(config: SupportConfig): JobHandlers {
         const left = minutesLeft(slaInput(config, ticket), now);
         // Ran late (the bot was down) and the deadline has passed: the breach message says it.
         if (left <= 0) continue;
-        const text = `:hourglass_flowing_sand: SLA: ${formatDuration(left)} left. #${ticket.id} (${ticket.priority}) is due ${slackDate(deadline, config.timeZone)}. ${await callee(ticket)}`;
+        const text = slaReminder({ ...alarm(ticket, deadline), minutesLeft: left, callee: await callee(ticket) });
         // The root is edited too, to show the ticket at risk.
         messages.push({ kind: 'ticket.reply', ticketId: ticket.id, text }, { kind: 'ticket.root', ticketId: ticket.id });
       }
@@ -116,7 +122,7 @@ export function slaJobHandlers(config: SupportConfig): JobHandlers {
       const callee = callOn(tx, config, now);
       const messages: OutboxKind[] = [];
       for (const { ticket, deadline } of await stillDue(tx, config, jobs, now, 'breach')) {
-        const text = `:rotating_light: SLA breached: #${ticket.id} (${ticket.priority}) was due ${slackDate(deadline, config.timeZone)}. ${await callee(ticket)}`;
+        const text = slaBreach({ ...alarm(ticket, deadline), callee: await callee(ticket) });
         // breachedAt is the instant the SLA ran out, also when the bot was down at that moment.
         // No version bump: nobody decided anything, and a click in flight must not be refused for it.
         await tx.ticket.update({ where: { id: ticket.id }, data: { breachedAt: deadline, updatedAt: now } });

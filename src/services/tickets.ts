@@ -7,8 +7,8 @@ import { isPriority, type Priority } from '../domain/priority.js';
 import { dueAt, minutesLeft, slaState, type Pause, type SlaInput } from '../domain/sla.js';
 import { decide, NOT_SURE_SERVICE, type Actor, type TicketAction, type TicketForm, type TicketStatus } from '../domain/ticket.js';
 import { enqueue } from '../slack/outbox.js';
-import { STATUS_WORDS } from '../domain/ticket.js';
-import type { TicketView } from '../slack/views/ticketMessage.js';
+import { changeReply, type ChangedTicket } from '../messages/ticketReplies.js';
+import type { TicketView } from '../messages/ticketMessage.js';
 import type { Ticket } from '../generated/sqlite/client.js';
 
 export type { Ticket };
@@ -90,26 +90,9 @@ export async function createTicket(deps: TicketDeps, input: { form: TicketForm; 
   return ticket;
 }
 
-export type ActResult = { ok: true; ticket: Ticket } | { ok: false; reason: string };
+const changed = (t: Ticket): ChangedTicket => ({ ...t, status: t.status as TicketStatus });
 
-function describeChange(eventType: string, actorId: string, before: Ticket, after: Ticket): string {
-  switch (eventType) {
-    case 'taken':
-      return before.ownerId ? `<@${actorId}> handed #${after.id} to <@${after.ownerId}>.` : `<@${actorId}> took #${after.id}.`;
-    case 'waiting_on_reporter':
-      return `<@${actorId}> is waiting on <@${after.reporterId}>; the SLA clock is paused.`;
-    case 'back_from_waiting':
-      return `<@${actorId}> set #${after.id} back to ${STATUS_WORDS[after.status as TicketStatus]}; the SLA clock runs again.`;
-    case 'resolved':
-      return `<@${actorId}> resolved #${after.id} (${after.codeChangeNeeded ? 'code change needed' : 'no code change'}):\n>${(after.resolution ?? '').replace(/\n/g, '\n>')}`;
-    case 'reopened':
-      return `<@${actorId}> reopened #${after.id}; it is open again with a fresh SLA.`;
-    case 'priority_changed':
-      return `<@${actorId}> changed the priority from ${before.priority} to ${after.priority}; the SLA due time is recomputed.`;
-    default:
-      return `<@${actorId}>: ${eventType}`;
-  }
-}
+export type ActResult = { ok: true; ticket: Ticket } | { ok: false; reason: string };
 
 /** Applies a button or modal action to a ticket, if the rules allow it for this person. */
 export async function actOnTicket(deps: TicketDeps, input: { ticketId: number; action: TicketAction; actor: Actor }): Promise<ActResult> {
@@ -161,7 +144,11 @@ export async function actOnTicket(deps: TicketDeps, input: { ticketId: number; a
     await enqueue(tx, { kind: 'ticket.root', ticketId: before.id }, { now });
     await enqueue(
       tx,
-      { kind: 'ticket.reply', ticketId: before.id, text: describeChange(decision.event.type, input.actor.userId, before, after) },
+      {
+        kind: 'ticket.reply',
+        ticketId: before.id,
+        text: changeReply(decision.event.type, input.actor.userId, changed(before), changed(after)),
+      },
       { now },
     );
     for (const hook of deps.hooks) await hook.changed?.(tx, before, after, decision.event.type, now);

@@ -6,7 +6,7 @@ import { parseDeployBody } from '../domain/deploy.js';
 import { decideLink, recordDeploy, type DeployDeps } from '../services/deploys.js';
 import { serviceName } from '../services/tickets.js';
 import type { Subcommand } from './commands.js';
-import { DEPLOY_ACTION, deployName, parseLinkValue, type Verdict } from './views/deployMessages.js';
+import { DEPLOY_ACTION, deployName, parseLinkValue, type Verdict } from '../messages/deployMessages.js';
 
 const USAGE = 'deploy <service> <version> [url]';
 

@@ -3,19 +3,21 @@
 // per ticket, retrying 5xx / 429 / timeouts with backoff, and looks before re-posting so that an
 // answer lost in transit does not become a duplicate message.
 import { randomUUID } from 'node:crypto';
+import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../db/client.js';
 import { Prisma } from '../generated/sqlite/client.js';
 import { drainLoop } from '../jobs/drainLoop.js';
+import { filedConfirmation } from '../messages/ticketReplies.js';
 
 /** What a queued message asks Slack for. Ticket-bound kinds are rendered from the ticket when sent. */
 export type OutboxKind =
   /** Post the ticket's root message, or edit it to show the ticket as it is now. */
   | { kind: 'ticket.root'; ticketId: number }
   /** A reply in the ticket's thread (also edits nothing). */
-  | { kind: 'ticket.reply'; ticketId: number; text: string; blocks?: unknown[] }
+  | { kind: 'ticket.reply'; ticketId: number; text: string; blocks?: KnownBlock[] }
   /** The reporter's confirmation: a DM with the permalink of the root message. */
   | { kind: 'ticket.confirm'; ticketId: number }
   /** A DM to someone about a ticket (a page); the permalink of the root message is appended. */
@@ -24,7 +26,7 @@ export type OutboxKind =
    * Any chat.postMessage (channel announcements, DMs to a user id). `thread` makes it a reply to the
    * message queued under that dedupKey (e.g. a deploy announcement), whose ts is known only once sent.
    */
-  | { kind: 'post'; channel: string; text: string; blocks?: unknown[]; ticketId?: number; thread?: { dedupKey: string } }
+  | { kind: 'post'; channel: string; text: string; blocks?: KnownBlock[]; ticketId?: number; thread?: { dedupKey: string } }
   /** Any other Web API call, e.g. usergroups.users.update. */
   | { kind: 'call'; method: string; args: Record<string, unknown> };
 
@@ -32,7 +34,7 @@ export interface Renderer {
   /** The root message of a ticket as it is now, plus where it lives. */
   ticketRoot(
     ticketId: number,
-  ): Promise<{ channel: string; rootTs: string | null; text: string; blocks: unknown[]; reporterId: string } | null>;
+  ): Promise<{ channel: string; rootTs: string | null; text: string; blocks: KnownBlock[]; reporterId: string } | null>;
 }
 
 function outboxRow(message: OutboxKind, opts: { now: Date; dedupKey?: string }) {
@@ -242,14 +244,14 @@ export class OutboxRelay {
 
   private async post(
     id: number,
-    args: { channel: string; text: string; blocks?: unknown[]; thread_ts?: string },
+    args: { channel: string; text: string; blocks?: KnownBlock[]; thread_ts?: string },
     retry: boolean,
   ): Promise<string> {
     if (retry && !args.channel.startsWith('U')) {
       const ts = await this.alreadyPosted(id, args.channel, args.thread_ts);
       if (ts) return ts;
     }
-    const res = await this.client.chat.postMessage({ ...args, metadata: this.metadata(id), unfurl_links: false } as never);
+    const res = await this.client.chat.postMessage({ ...args, metadata: this.metadata(id), unfurl_links: false });
     return res.ts as string;
   }
 
@@ -259,7 +261,7 @@ export class OutboxRelay {
         const root = await this.render.ticketRoot(message.ticketId);
         if (!root) return {};
         if (root.rootTs) {
-          await this.client.chat.update({ channel: root.channel, ts: root.rootTs, text: root.text, blocks: root.blocks as never });
+          await this.client.chat.update({ channel: root.channel, ts: root.rootTs, text: root.text, blocks: root.blocks });
           return { ts: root.rootTs };
         }
         const ts = await this.post(id, { channel: root.channel, text: root.text, blocks: root.blocks }, retry);
@@ -277,13 +279,7 @@ export class OutboxRelay {
         };
       }
       case 'ticket.confirm':
-        return this.ticketDm(
-          id,
-          message.ticketId,
-          null,
-          (link) => `Thanks, your ticket is filed: ${link}. Follow it in its thread; you will be mentioned there when something changes.`,
-          retry,
-        );
+        return this.ticketDm(id, message.ticketId, null, filedConfirmation, retry);
       case 'ticket.dm':
         return this.ticketDm(id, message.ticketId, message.userId, (link) => `${message.text} ${link}`, retry);
       case 'post': {

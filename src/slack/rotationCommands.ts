@@ -17,8 +17,8 @@ import {
 } from '../services/rotations.js';
 import type { CommandContext, CommandReply, Subcommand } from './commands.js';
 import { parseCover, parseMonth, parseSwap } from './rotationArgs.js';
-import { dutyReportMessage, monthLabel, payReportMessage } from './views/rotationViews.js';
-import { mrkdwn, slackDate } from './views/text.js';
+import { dutyReportMessage, monthLabel, payReportMessage } from '../messages/rotationViews.js';
+import { mrkdwn, slackDate } from '../messages/text.js';
 
 export interface RotationCommandDeps extends RotationDeps {
   log: Logger;

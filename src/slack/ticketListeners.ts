@@ -5,8 +5,8 @@ import type { Logger } from 'pino';
 import { isPriority } from '../domain/priority.js';
 import { validateResolveForm, validateTicketForm, type TicketAction } from '../domain/ticket.js';
 import { actOnTicket, createTicket, isAdmin, recordThreadReply, type TicketDeps } from '../services/tickets.js';
-import { ACTION, CALLBACK, FIELD_ACTION } from './views/ids.js';
-import { changePriorityView, resolveView, ticketFormView } from './views/ticketForm.js';
+import { ACTION, CALLBACK, FIELD_ACTION } from '../messages/ids.js';
+import { changePriorityView, resolveView, ticketFormView } from '../messages/ticketForm.js';
 
 type StateValues = ViewSubmitAction['view']['state']['values'];
 
@@ -34,7 +34,7 @@ export function openTicketForm(deps: TicketDeps) {
   return async (client: WebClient, triggerId: string, channelId: string) => {
     await client.views.open({
       trigger_id: triggerId,
-      view: ticketFormView({ services: Object.values(deps.config.services), sla: deps.config.sla, channelId }) as never,
+      view: ticketFormView({ services: Object.values(deps.config.services), sla: deps.config.sla, channelId }),
     });
   };
 }
@@ -118,7 +118,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
       const ticket = await deps.db.ticket.findUnique({ where: { id: ticketId } });
       if (!ticket) return tell(client, body.channel?.id, body.user.id, `Ticket #${ticketId} does not exist.`);
       const linked = (await deps.deployCauses?.linked(ticket.id)) ?? [];
-      await client.views.open({ trigger_id: body.trigger_id, view: resolveView(ticket.id, ticket.title, linked) as never });
+      await client.views.open({ trigger_id: body.trigger_id, view: resolveView(ticket.id, ticket.title, linked) });
     })(args);
   });
   app.action<BlockAction<ButtonAction>>(ACTION.changePriority, async (args) => {
@@ -127,7 +127,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
       const ticket = await deps.db.ticket.findUnique({ where: { id: ticketId } });
       if (!ticket) return tell(client, body.channel?.id, body.user.id, `Ticket #${ticketId} does not exist.`);
       const current = isPriority(ticket.priority) ? ticket.priority : 'P3';
-      await client.views.open({ trigger_id: body.trigger_id, view: changePriorityView(ticket.id, current, deps.config.sla) as never });
+      await client.views.open({ trigger_id: body.trigger_id, view: changePriorityView(ticket.id, current, deps.config.sla) });
     })(args);
   });
 
