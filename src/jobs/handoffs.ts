@@ -13,7 +13,7 @@ import { loadOverrides } from '../services/duty.js';
 import { allRotationRefs, type RotationRef } from '../services/rotations.js';
 import { ticketView } from '../services/tickets.js';
 import { ticketLine } from '../messages/home.js';
-import { enqueue } from '../slack/outbox.js';
+import { enqueue } from '../outbox/queue.js';
 import { handoffAnnouncement, handoffDm, type HandoffView } from '../messages/rotationViews.js';
 
 export interface HandoffDeps {

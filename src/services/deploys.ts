@@ -16,7 +16,7 @@ import {
 } from '../domain/deploy.js';
 import { suspectDeploy } from '../domain/poisson.js';
 import type { Deploy } from '../generated/sqlite/client.js';
-import { enqueue } from '../slack/outbox.js';
+import { enqueue } from '../outbox/queue.js';
 import {
   deployAnnouncement,
   deployNote,

@@ -6,7 +6,7 @@ import type { SupportConfig } from '../config/supportConfig.js';
 import type { Tx } from '../db/client.js';
 import { isBusinessTime } from '../domain/businessHours.js';
 import { cancelJobs, scheduleJob, type JobHandlers } from '../jobs/scheduler.js';
-import { enqueue } from '../slack/outbox.js';
+import { enqueue } from '../outbox/queue.js';
 import { pageDm, pagedReply } from '../messages/ticketReplies.js';
 import { pagingChain } from './duty.js';
 import type { Ticket, TicketHooks } from './tickets.js';

@@ -8,7 +8,7 @@ import { isBusinessTime, nextBusinessBoundary } from '../domain/businessHours.js
 import { computeOnCallPay, monthRange, payCsv, type PayRow } from '../domain/pay.js';
 import { dutyAt, dutySegments, nextHandoffs, type Duty, type Override } from '../domain/rotation.js';
 import type { TimeArg } from '../slack/rotationArgs.js';
-import { enqueue } from '../slack/outbox.js';
+import { enqueue } from '../outbox/queue.js';
 import {
   coverAnnouncement,
   swapAnnouncement,

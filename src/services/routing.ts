@@ -3,7 +3,7 @@
 import type { SupportConfig } from '../config/supportConfig.js';
 import { isBusinessTime } from '../domain/businessHours.js';
 import { gardenerCall } from '../messages/ticketReplies.js';
-import { enqueue } from '../slack/outbox.js';
+import { enqueue } from '../outbox/queue.js';
 import { onDuty } from './duty.js';
 import { gardenerRef } from './rotations.js';
 import type { TicketHooks } from './tickets.js';

@@ -9,7 +9,7 @@ import type { Tx } from '../db/client.js';
 import { isBusinessTime } from '../domain/businessHours.js';
 import { dueAt, minutesLeft, reminderAt } from '../domain/sla.js';
 import { cancelJobs, scheduleJob, type Job, type JobHandlers } from '../jobs/scheduler.js';
-import { enqueueAll, type OutboxKind } from '../slack/outbox.js';
+import { enqueueAll, type OutboxKind } from '../outbox/queue.js';
 import { ownerCall, slaBreach, slaReminder, unownedCall } from '../messages/ticketReplies.js';
 import { gardenerRotationForService, onDuty } from './duty.js';
 import { recordEvent, slaInput, type Ticket, type TicketHooks } from './tickets.js';

@@ -6,7 +6,7 @@ import type { Db, Tx } from '../db/client.js';
 import { isPriority, type Priority } from '../domain/priority.js';
 import { dueAt, minutesLeft, slaState, type Pause, type SlaInput } from '../domain/sla.js';
 import { decide, NOT_SURE_SERVICE, type Actor, type TicketAction, type TicketForm, type TicketStatus } from '../domain/ticket.js';
-import { enqueue } from '../slack/outbox.js';
+import { enqueue } from '../outbox/queue.js';
 import { changeReply, type ChangedTicket } from '../messages/ticketReplies.js';
 import type { TicketView } from '../messages/ticketMessage.js';
 import type { Ticket } from '../generated/sqlite/client.js';

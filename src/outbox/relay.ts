@@ -1,34 +1,16 @@
-// Transactional outbox for every message the bot sends to Slack. A use case writes its state change
-// and the messages it implies in one transaction; the relay delivers them at least once, in order
-// per ticket, retrying 5xx / 429 / timeouts with backoff, and looks before re-posting so that an
-// answer lost in transit does not become a duplicate message.
+// The outbox relay: delivers queued messages at least once, in order per ticket, retrying 5xx / 429 /
+// timeouts with backoff, and looks before re-posting so that an answer lost in transit does not
+// become a duplicate message. The only code that calls Slack's Web API for the bot's messages.
 import { randomUUID } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import type { Db, Tx } from '../db/client.js';
-import { Prisma } from '../generated/sqlite/client.js';
+import type { Db } from '../db/client.js';
 import { drainLoop } from '../jobs/drainLoop.js';
 import { filedConfirmation } from '../messages/ticketReplies.js';
-
-/** What a queued message asks Slack for. Ticket-bound kinds are rendered from the ticket when sent. */
-export type OutboxKind =
-  /** Post the ticket's root message, or edit it to show the ticket as it is now. */
-  | { kind: 'ticket.root'; ticketId: number }
-  /** A reply in the ticket's thread (also edits nothing). */
-  | { kind: 'ticket.reply'; ticketId: number; text: string; blocks?: KnownBlock[] }
-  /** The reporter's confirmation: a DM with the permalink of the root message. */
-  | { kind: 'ticket.confirm'; ticketId: number }
-  /** A DM to someone about a ticket (a page); the permalink of the root message is appended. */
-  | { kind: 'ticket.dm'; ticketId: number; userId: string; text: string }
-  /**
-   * Any chat.postMessage (channel announcements, DMs to a user id). `thread` makes it a reply to the
-   * message queued under that dedupKey (e.g. a deploy announcement), whose ts is known only once sent.
-   */
-  | { kind: 'post'; channel: string; text: string; blocks?: KnownBlock[]; ticketId?: number; thread?: { dedupKey: string } }
-  /** Any other Web API call, e.g. usergroups.users.update. */
-  | { kind: 'call'; method: string; args: Record<string, unknown> };
+import type { OutboxKind } from './queue.js';
+import { classifyFailure, ownPlatformError, type SlackFailure } from './slackErrors.js';
 
 export interface Renderer {
   /** The root message of a ticket as it is now, plus where it lives. */
@@ -37,73 +19,10 @@ export interface Renderer {
   ): Promise<{ channel: string; rootTs: string | null; text: string; blocks: KnownBlock[]; reporterId: string } | null>;
 }
 
-function outboxRow(message: OutboxKind, opts: { now: Date; dedupKey?: string }) {
-  const ticketId = 'ticketId' in message ? (message.ticketId ?? null) : null;
-  return {
-    method: message.kind,
-    payload: JSON.stringify(message),
-    ticketId,
-    orderingKey: ticketId !== null ? `ticket:${ticketId}` : null,
-    nextAttemptAt: opts.now,
-    createdAt: opts.now,
-    ...(opts.dedupKey ? { dedupKey: opts.dedupKey } : {}),
-  };
-}
-
-export async function enqueue(tx: Tx | Db, message: OutboxKind, opts: { now: Date; dedupKey?: string }): Promise<void> {
-  await tx.outboxMessage.create({ data: outboxRow(message, opts) });
-}
-
-/**
- * Several messages (a batch of timers) in one INSERT, delivered in the order given. Raw SQL because
- * Prisma's createMany compiles every value into its query plan, at about 0.25 ms a row: most of
- * the time of an SLA pass otherwise.
- */
-export async function enqueueAll(tx: Tx | Db, messages: OutboxKind[], opts: { now: Date }): Promise<void> {
-  const rows = messages.map((m) => outboxRow(m, opts));
-  // 1000 rows × 6 parameters stays well inside SQLite's limit of 32,766 bound parameters.
-  for (let i = 0; i < rows.length; i += 1000) {
-    const values = rows
-      .slice(i, i + 1000)
-      .map((r) => Prisma.sql`(${r.method}, ${r.payload}, ${r.ticketId}, ${r.orderingKey}, ${r.nextAttemptAt}, ${r.createdAt})`);
-    await tx.$executeRaw`INSERT INTO "OutboxMessage" ("method", "payload", "ticketId", "orderingKey", "nextAttemptAt", "createdAt") VALUES ${Prisma.join(values)}`;
-  }
-}
-
-// thread_parent_pending is ours: a thread reply waits (with backoff) for its parent to be posted.
-const TRANSIENT_ERRORS = new Set([
-  'internal_error',
-  'fatal_error',
-  'service_unavailable',
-  'request_timeout',
-  'ratelimited',
-  'message_limit_exceeded',
-  'thread_parent_pending',
-]);
 const LEASE_MS = 2 * 60_000;
-const MAX_BACKOFF_MS = 10 * 60_000;
 const BATCH = 50;
 
-type Outcome = { ok: true; ts?: string } | { ok: false; retryInMs: number | null; error: string; ambiguous: boolean };
-
-/** Classifies a Web API failure: retry when (and how soon), and whether Slack may have acted anyway. */
-export function classifyFailure(err: unknown, attempts: number): Exclude<Outcome, { ok: true }> {
-  const e = err as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; message?: string };
-  const backoff = Math.min(1000 * 2 ** Math.max(attempts - 1, 0), MAX_BACKOFF_MS);
-  switch (e.code) {
-    case 'slack_webapi_rate_limited_error':
-      return { ok: false, retryInMs: Math.max((e.retryAfter ?? 1) * 1000, 1000), error: 'ratelimited', ambiguous: false };
-    case 'slack_webapi_platform_error': {
-      const error = e.data?.error ?? 'unknown_error';
-      return { ok: false, retryInMs: TRANSIENT_ERRORS.has(error) ? backoff : null, error, ambiguous: false };
-    }
-    case 'slack_webapi_http_error':
-      return { ok: false, retryInMs: backoff, error: `http_${e.statusCode}`, ambiguous: (e.statusCode ?? 500) >= 500 };
-    default:
-      // Timeouts and network errors: the request may have reached Slack.
-      return { ok: false, retryInMs: backoff, error: e.message ?? String(err), ambiguous: true };
-  }
-}
+type Outcome = { ok: true; ts?: string } | ({ ok: false } & SlackFailure);
 
 export class OutboxRelay {
   private readonly owner = randomUUID();
@@ -189,7 +108,7 @@ export class OutboxRelay {
     try {
       outcome = { ok: true, ...(await this.send(id, message, lastError !== null && attempts > 1)) };
     } catch (err) {
-      outcome = classifyFailure(err, attempts);
+      outcome = { ok: false, ...classifyFailure(err, attempts) };
     }
     const now = this.clock.now();
     if (outcome.ok) {
@@ -311,10 +230,7 @@ export class OutboxRelay {
     const parent = await this.db.outboxMessage.findUnique({ where: { dedupKey }, select: { status: true, resultTs: true } });
     if (parent?.status === 'sent') return parent.resultTs ?? undefined;
     if (parent?.status === 'pending' || parent?.status === 'sending') {
-      throw Object.assign(new Error(`thread parent ${dedupKey} is not posted yet`), {
-        code: 'slack_webapi_platform_error',
-        data: { error: 'thread_parent_pending' },
-      });
+      throw ownPlatformError(`thread parent ${dedupKey} is not posted yet`, 'thread_parent_pending');
     }
     return undefined;
   }
@@ -335,11 +251,7 @@ export class OutboxRelay {
   private async requireRoot(ticketId: number) {
     const root = await this.render.ticketRoot(ticketId);
     // Ordering per ticket puts the root first, so a missing ts means its post failed for good.
-    if (!root?.rootTs)
-      throw Object.assign(new Error(`ticket ${ticketId} has no root message`), {
-        code: 'slack_webapi_platform_error',
-        data: { error: 'root_message_missing' },
-      });
+    if (!root?.rootTs) throw ownPlatformError(`ticket ${ticketId} has no root message`, 'root_message_missing');
     return root as typeof root & { rootTs: string };
   }
 }
