@@ -9,6 +9,8 @@ import type { Env } from './config/env.js';
 import type { SupportConfig } from './config/supportConfig.js';
 import { openDatabase, type Database } from './db/client.js';
 import { migrateIfNeeded } from './db/migrate.js';
+import { ping } from './repos/db.js';
+import { findTicket, openTicketsByPriority } from './repos/tickets.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createHttpApp, finishHttpApp } from './http/server.js';
 import { boltLogger, createLogger, type Logger } from './logger.js';
@@ -67,12 +69,7 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
   await migrateIfNeeded(env.DATABASE_URL);
   const database = await openDatabase(env.DATABASE_URL);
   const { db } = database;
-  const metrics = createMetrics(async () =>
-    (await db.ticket.groupBy({ by: ['priority'], where: { status: { not: 'resolved' } }, _count: { _all: true } })).map((g) => ({
-      priority: g.priority,
-      count: g._count._all,
-    })),
-  );
+  const metrics = createMetrics(() => openTicketsByPriority(db));
 
   // The outbox owns retries: the client reports 429s and errors at once instead of queueing them.
   const clientOptions = {
@@ -85,7 +82,7 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
   const health = async () => {
     const checks: Record<string, string> = {};
     try {
-      await db.$queryRawUnsafe('SELECT 1');
+      await ping(db);
       checks.database = 'ok';
     } catch (err) {
       checks.database = (err as Error).message;
@@ -143,7 +140,7 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
 
   const render: Renderer = {
     async ticketRoot(ticketId) {
-      const ticket = await db.ticket.findUnique({ where: { id: ticketId } });
+      const ticket = await findTicket(db, ticketId);
       if (!ticket) return null;
       const message = ticketMessage(ticketView(config, ticket, clock.now()));
       return { channel: ticket.channelId, rootTs: ticket.rootTs, reporterId: ticket.reporterId, ...message };

@@ -1,13 +1,7 @@
 // Rotation messages at their largest still fit Slack's limits, and user text shows verbatim.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  dutyReportMessage,
-  handoffAnnouncement,
-  lineSections,
-  payReportMessage,
-  type HandoffView,
-} from '../src/messages/rotationViews.js';
+import { dutyReportMessage, handoffAnnouncement, lineSections, payReportMessage, type HandoffView } from '../src/messages/rotationViews.js';
 import { assertWithinLimits } from './support/blockKit.js';
 
 const words = { title: 'Payments gardener', role: 'the Payments gardener', configPath: 'squads.payments.gardener.members' };

@@ -23,6 +23,22 @@ export interface DeployInput {
   source: 'api' | 'github' | 'slack';
 }
 
+/** A recorded deploy. */
+export interface Deploy extends Omit<DeployInput, 'deployedAt' | 'source'> {
+  id: number;
+  dedupKey: string;
+  deployedAt: Date;
+  createdAt: Date;
+  source: DeployInput['source'];
+  /** Failed, rolled back, or confirmed as the cause of a ticket. */
+  changeFailure: boolean;
+  rolledBackAt: Date | null;
+  /** Set when the suspect-deploy warning was queued; it is given once. */
+  suspectWarnedAt: Date | null;
+}
+
+export type Verdict = 'caused' | 'unrelated' | 'suggested';
+
 // CI templates render missing values as "" or null; both mean "not given".
 const optionalText = (max: number) =>
   z.preprocess(

@@ -1,4 +1,6 @@
 import { isPriority, type Priority } from './priority.js';
+import { fail, ok, type Result } from './result.js';
+import type { Pause } from './sla.js';
 
 export const TICKET_STATUSES = ['open', 'in_progress', 'waiting', 'resolved'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -9,6 +11,46 @@ export const STATUS_WORDS: Record<TicketStatus, string> = {
   waiting: 'waiting',
   resolved: 'resolved',
 };
+
+export function isTicketStatus(value: unknown): value is TicketStatus {
+  return typeof value === 'string' && (TICKET_STATUSES as readonly string[]).includes(value);
+}
+
+/** A closed waiting-on-reporter window. */
+export type ClosedPause = Pause & { to: Date };
+
+/** A ticket as the use cases see it (repos/tickets.ts maps the stored row to it). */
+export interface Ticket {
+  id: number;
+  title: string;
+  description: string;
+  priority: Priority;
+  service: string;
+  link: string | null;
+  reporterId: string;
+  ownerId: string | null;
+  status: TicketStatus;
+  channelId: string;
+  rootTs: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Start of the SLA clock: creation, or the last reopen. */
+  slaStartedAt: Date;
+  slaDueAt: Date | null;
+  /** Set while waiting on the reporter: the open pause. */
+  waitingSince: Date | null;
+  /** The closed waiting-on-reporter windows since the SLA clock started. */
+  pauses: ClosedPause[];
+  breachedAt: Date | null;
+  firstResponseAt: Date | null;
+  firstResponderId: string | null;
+  resolvedAt: Date | null;
+  resolution: string | null;
+  codeChangeNeeded: boolean | null;
+  incident: boolean;
+  /** Bumped by every change; updates are conditional on it so concurrent clicks cannot both win. */
+  version: number;
+}
 
 export const LIMITS = { title: 150, description: 3000, link: 500, resolution: 3000 } as const;
 export const NOT_SURE_SERVICE = 'not_sure';
@@ -90,9 +132,12 @@ export interface Actor {
   isAdmin: boolean;
 }
 
-export type Decision =
-  | { ok: true; status: TicketStatus; ownerId: string | null; priority: Priority; event: { type: string; data: Record<string, unknown> } }
-  | { ok: false; reason: string };
+export type Decision = Result<{
+  status: TicketStatus;
+  ownerId: string | null;
+  priority: Priority;
+  event: { type: string; data: Record<string, unknown> };
+}>;
 
 /**
  * The ticket lifecycle: open → in progress (has an owner) → resolved; waiting pauses; reopen returns
@@ -100,20 +145,14 @@ export type Decision =
  */
 export function decide(ticket: TicketState, action: TicketAction, actor: Actor): Decision {
   const involved = actor.isAdmin || actor.userId === ticket.ownerId || actor.userId === ticket.reporterId;
-  const refuse = (reason: string): Decision => ({ ok: false, reason });
+  const refuse = (reason: string): Decision => fail(reason);
   const next = (
     status: TicketStatus,
     type: string,
     data: Record<string, unknown>,
     ownerId = ticket.ownerId,
     priority = ticket.priority,
-  ): Decision => ({
-    ok: true,
-    status,
-    ownerId,
-    priority,
-    event: { type, data: { from: ticket.status, to: status, ...data } },
-  });
+  ): Decision => ok({ status, ownerId, priority, event: { type, data: { from: ticket.status, to: status, ...data } } });
   const resolved = ticket.status === 'resolved';
 
   switch (action.type) {

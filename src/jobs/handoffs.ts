@@ -7,7 +7,9 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
-import type { Db, Tx } from '../db/client.js';
+import { type Db, inTransaction, isUniqueViolation, type Tx } from '../repos/db.js';
+import { advanceHandoffState, createHandoffState, handoffState, takeHandoffNotes } from '../repos/rotations.js';
+import { countOpenTickets, openTickets } from '../repos/tickets.js';
 import { dutyAt, handoffsBetween } from '../domain/rotation.js';
 import { loadOverrides } from '../services/duty.js';
 import { allRotationRefs, type RotationRef } from '../services/rotations.js';
@@ -30,10 +32,6 @@ export type CheckOutcome = 'baseline' | 'announced' | 'unchanged' | 'taken by an
 /** Open tickets shown in an announcement; the rest are counted. */
 const TICKETS_SHOWN = 15;
 
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string }).code === 'P2002';
-}
-
 async function handoffView(
   tx: Tx,
   deps: HandoffDeps,
@@ -41,13 +39,11 @@ async function handoffView(
   change: { at: Date; user: string | null; previous: string | null },
   now: Date,
 ): Promise<HandoffView> {
-  const where = { status: { not: 'resolved' }, ...(ref.services ? { service: { in: ref.services } } : {}) };
   const [tickets, total] = await Promise.all([
-    tx.ticket.findMany({ where, orderBy: [{ priority: 'asc' }, { id: 'asc' }], take: TICKETS_SHOWN }),
-    tx.ticket.count({ where }),
+    openTickets(tx, { ...(ref.services ? { services: ref.services } : {}), take: TICKETS_SHOWN }),
+    countOpenTickets(tx, ref.services),
   ]);
-  const notes = await tx.handoffNote.findMany({ where: { rotationId: ref.rotation.id, usedAt: null }, orderBy: { id: 'asc' } });
-  await tx.handoffNote.updateMany({ where: { id: { in: notes.map((n) => n.id) } }, data: { usedAt: now } });
+  const notes = await takeHandoffNotes(tx, ref.rotation.id, now);
   return {
     title: ref.title,
     role: ref.role,
@@ -55,7 +51,7 @@ async function handoffView(
     ...change,
     tickets: tickets.map((t) => ticketLine(ticketView(deps.config, t, now))),
     moreTickets: total - tickets.length,
-    notes: notes.map((n) => ({ authorId: n.authorId, text: n.text })),
+    notes,
     ...(ref.rotation.usergroupId ? { usergroupId: ref.rotation.usergroupId } : {}),
     timeZone: deps.config.timeZone,
   };
@@ -79,13 +75,13 @@ export async function checkRotation(deps: HandoffDeps, ref: RotationRef): Promis
   const { rotation } = ref;
   const now = deps.clock.now();
   try {
-    return await deps.db.$transaction(async (tx): Promise<CheckOutcome> => {
-      const state = await tx.handoffState.findUnique({ where: { rotationId: rotation.id } });
+    return await inTransaction(deps.db, async (tx): Promise<CheckOutcome> => {
+      const state = await handoffState(tx, rotation.id);
       // Only overrides overlapping (last announced, now] can matter; the table only grows.
       const overrides = await loadOverrides(tx, rotation.id, { from: state?.announcedAt ?? now, to: new Date(now.getTime() + 1) });
       const holder = dutyAt(rotation, overrides, now).user;
       if (!state) {
-        await tx.handoffState.create({ data: { rotationId: rotation.id, announcedAt: now, userId: holder } });
+        await createHandoffState(tx, rotation.id, now, holder);
         const key = `handoff:${rotation.id}:${now.toISOString()}:baseline`;
         await syncUsergroup(tx, ref, holder, key, now);
         if (!holder) {
@@ -99,11 +95,8 @@ export async function checkRotation(deps: HandoffDeps, ref: RotationRef): Promis
       if (!latest && holder === state.userId) return 'unchanged';
       const at = latest?.at ?? now;
       // Conditional on what was read, so of several replicas exactly one announces.
-      const claimed = await tx.handoffState.updateMany({
-        where: { rotationId: rotation.id, announcedAt: state.announcedAt },
-        data: { announcedAt: at, userId: holder },
-      });
-      if (claimed.count !== 1) return 'taken by another process';
+      if (!(await advanceHandoffState(tx, rotation.id, state.announcedAt, { announcedAt: at, userId: holder })))
+        return 'taken by another process';
       // Duty went round while the bot was down and is back with the person announced last.
       if (holder === state.userId) return 'unchanged';
       const view = await handoffView(tx, deps, ref, { at, user: holder, previous: latest?.previous ?? state.userId }, now);

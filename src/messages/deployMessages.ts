@@ -33,7 +33,8 @@ export interface TicketSummary {
   title: string;
 }
 
-export type Verdict = 'caused' | 'unrelated' | 'suggested';
+export type { Verdict } from '../domain/deploy.js';
+import type { Verdict } from '../domain/deploy.js';
 
 /** The button value naming one deploy ↔ ticket pair. */
 export function linkValue(deployId: number, ticketId: number): string {

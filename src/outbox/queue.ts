@@ -1,8 +1,8 @@
 // The outbox's queue: a use case writes its state change and the Slack messages it implies in one
 // transaction; the relay (relay.ts) delivers them at least once, in order per ticket.
 import type { KnownBlock } from '@slack/types';
-import type { Db, Tx } from '../db/client.js';
-import { Prisma } from '../generated/sqlite/client.js';
+import type { Db, Tx } from '../repos/db.js';
+import { insertOutboxRow, insertOutboxRows, type OutboxRow } from '../repos/outbox.js';
 
 /** What a queued message asks Slack for. Ticket-bound kinds are rendered from the ticket when sent. */
 export type OutboxKind =
@@ -22,7 +22,7 @@ export type OutboxKind =
   /** Any other Web API call, e.g. usergroups.users.update. */
   | { kind: 'call'; method: string; args: Record<string, unknown> };
 
-function outboxRow(message: OutboxKind, opts: { now: Date; dedupKey?: string }) {
+function outboxRow(message: OutboxKind, opts: { now: Date; dedupKey?: string }): OutboxRow {
   const ticketId = 'ticketId' in message ? (message.ticketId ?? null) : null;
   return {
     method: message.kind,
@@ -36,21 +36,13 @@ function outboxRow(message: OutboxKind, opts: { now: Date; dedupKey?: string }) 
 }
 
 export async function enqueue(tx: Tx | Db, message: OutboxKind, opts: { now: Date; dedupKey?: string }): Promise<void> {
-  await tx.outboxMessage.create({ data: outboxRow(message, opts) });
+  await insertOutboxRow(tx, outboxRow(message, opts));
 }
 
-/**
- * Several messages (a batch of timers) in one INSERT, delivered in the order given. Raw SQL because
- * Prisma's createMany compiles every value into its query plan, at about 0.25 ms a row: most of
- * the time of an SLA pass otherwise.
- */
+/** Several messages (a batch of timers) in one statement, delivered in the order given. */
 export async function enqueueAll(tx: Tx | Db, messages: OutboxKind[], opts: { now: Date }): Promise<void> {
-  const rows = messages.map((m) => outboxRow(m, opts));
-  // 1000 rows × 6 parameters stays well inside SQLite's limit of 32,766 bound parameters.
-  for (let i = 0; i < rows.length; i += 1000) {
-    const values = rows
-      .slice(i, i + 1000)
-      .map((r) => Prisma.sql`(${r.method}, ${r.payload}, ${r.ticketId}, ${r.orderingKey}, ${r.nextAttemptAt}, ${r.createdAt})`);
-    await tx.$executeRaw`INSERT INTO "OutboxMessage" ("method", "payload", "ticketId", "orderingKey", "nextAttemptAt", "createdAt") VALUES ${Prisma.join(values)}`;
-  }
+  await insertOutboxRows(
+    tx,
+    messages.map((m) => outboxRow(m, opts)),
+  );
 }

@@ -6,9 +6,22 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
+import type { Db } from '../repos/db.js';
+import {
+  claimMessage,
+  countDue,
+  type DueMessage,
+  dueMessages,
+  findByDedupKey,
+  headsOf,
+  markFailed,
+  markSent,
+  releaseExpiredClaims,
+  retryLater,
+} from '../repos/outbox.js';
 import { drainLoop } from '../jobs/drainLoop.js';
 import { filedConfirmation } from '../messages/ticketReplies.js';
+import { setRootTs } from '../repos/tickets.js';
 import type { OutboxKind } from './queue.js';
 import { classifyFailure, ownPlatformError, type SlackFailure } from './slackErrors.js';
 
@@ -42,26 +55,19 @@ export class OutboxRelay {
 
   /** Due messages not yet delivered (for health and tests). */
   async pendingDue(): Promise<number> {
-    return this.db.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] }, nextAttemptAt: { lte: this.clock.now() } } });
+    return countDue(this.db, this.clock.now());
   }
 
   /** One batch: claim, send, record. Returns how many were attempted. */
   async pass(): Promise<number> {
     const now = this.clock.now();
     if (this.paused()) return 0;
-    await this.db.outboxMessage.updateMany({
-      where: { status: 'sending', claimedAt: { lt: new Date(now.getTime() - LEASE_MS) } },
-      data: { status: 'pending', lastError: 'interrupted (lease expired)' },
-    });
+    await releaseExpiredClaims(this.db, new Date(now.getTime() - LEASE_MS));
     let attempted = 0;
     // A batch can be all messages queued behind an undelivered one of their ticket; read on past
     // them, or one stuck thread would hold up every message queued after it.
     for (let after = 0; ; ) {
-      const due = await this.db.outboxMessage.findMany({
-        where: { status: 'pending', nextAttemptAt: { lte: now }, id: { gt: after } },
-        orderBy: { id: 'asc' },
-        take: BATCH,
-      });
+      const due = await dueMessages(this.db, now, after, BATCH);
       attempted += await this.sendBatch(due, now);
       if (attempted > 0 || due.length < BATCH || this.paused()) return attempted;
       after = due.at(-1)!.id;
@@ -73,29 +79,14 @@ export class OutboxRelay {
   }
 
   /** Sends the messages that are first in line for their ticket; returns how many it attempted. */
-  private async sendBatch(
-    due: Array<{ id: number; orderingKey: string | null; payload: string; attempts: number; lastError: string | null }>,
-    now: Date,
-  ): Promise<number> {
+  private async sendBatch(due: DueMessage[], now: Date): Promise<number> {
     if (!due.length) return 0;
     const keys = [...new Set(due.map((m) => m.orderingKey).filter((k): k is string => k !== null))];
-    const heads = new Map<string, number>();
-    if (keys.length) {
-      const open = await this.db.outboxMessage.groupBy({
-        by: ['orderingKey'],
-        where: { orderingKey: { in: keys }, status: { in: ['pending', 'sending'] } },
-        _min: { id: true },
-      });
-      for (const g of open) if (g.orderingKey && g._min.id !== null) heads.set(g.orderingKey, g._min.id);
-    }
+    const heads = await headsOf(this.db, keys);
     let attempted = 0;
     for (const m of due) {
       if (m.orderingKey && heads.get(m.orderingKey) !== m.id) continue;
-      const claimed = await this.db.outboxMessage.updateMany({
-        where: { id: m.id, status: 'pending' },
-        data: { status: 'sending', claimedBy: this.owner, claimedAt: now, attempts: { increment: 1 } },
-      });
-      if (claimed.count !== 1) continue;
+      if (!(await claimMessage(this.db, m.id, this.owner, now))) continue;
       attempted += 1;
       await this.deliver(m.id, JSON.parse(m.payload) as OutboxKind, m.attempts + 1, m.lastError);
       if (this.paused()) break;
@@ -112,26 +103,21 @@ export class OutboxRelay {
     }
     const now = this.clock.now();
     if (outcome.ok) {
-      await this.db.outboxMessage.update({
-        where: { id },
-        data: { status: 'sent', sentAt: now, resultTs: outcome.ts ?? null, lastError: null },
-      });
+      await markSent(this.db, id, now, outcome.ts ?? null);
       this.metrics?.sent(message.kind);
       return;
     }
     const permanent = outcome.retryInMs === null;
     // Slack's Retry-After applies to the method, and the next message likely calls the same one.
     if (outcome.error === 'ratelimited') this.pausedUntil = now.getTime() + outcome.retryInMs!;
-    await this.db.outboxMessage.update({
-      where: { id },
-      data: permanent
-        ? { status: 'failed', lastError: outcome.error }
-        : {
-            status: 'pending',
-            nextAttemptAt: new Date(now.getTime() + outcome.retryInMs!),
-            lastError: `${outcome.ambiguous ? 'ambiguous: ' : ''}${outcome.error}`,
-          },
-    });
+    if (permanent) await markFailed(this.db, id, outcome.error);
+    else
+      await retryLater(
+        this.db,
+        id,
+        new Date(now.getTime() + outcome.retryInMs!),
+        `${outcome.ambiguous ? 'ambiguous: ' : ''}${outcome.error}`,
+      );
     this.metrics?.failed(message.kind, permanent);
     (permanent ? this.log.error : this.log.warn).call(
       this.log,
@@ -184,7 +170,7 @@ export class OutboxRelay {
           return { ts: root.rootTs };
         }
         const ts = await this.post(id, { channel: root.channel, text: root.text, blocks: root.blocks }, retry);
-        await this.db.ticket.update({ where: { id: message.ticketId }, data: { rootTs: ts } });
+        await setRootTs(this.db, message.ticketId, ts);
         return { ts };
       }
       case 'ticket.reply': {
@@ -227,7 +213,7 @@ export class OutboxRelay {
    * still queued, wait; if the parent was given up on, post to the channel rather than not at all.
    */
   private async threadOf(dedupKey: string): Promise<string | undefined> {
-    const parent = await this.db.outboxMessage.findUnique({ where: { dedupKey }, select: { status: true, resultTs: true } });
+    const parent = await findByDedupKey(this.db, dedupKey);
     if (parent?.status === 'sent') return parent.resultTs ?? undefined;
     if (parent?.status === 'pending' || parent?.status === 'sending') {
       throw ownPlatformError(`thread parent ${dedupKey} is not posted yet`, 'thread_parent_pending');

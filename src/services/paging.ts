@@ -3,7 +3,9 @@
 // taken, the next person of the paging chain is paged, up to `escalation.chainLength` people. Each
 // page is a Page row (the pay report reads them); taking the ticket marks its pages taken.
 import type { SupportConfig } from '../config/supportConfig.js';
-import type { Tx } from '../db/client.js';
+import type { Tx } from '../repos/db.js';
+import { markPagesTaken, recordPage } from '../repos/rotations.js';
+import { findTicket } from '../repos/tickets.js';
 import { isBusinessTime } from '../domain/businessHours.js';
 import { cancelJobs, scheduleJob, type JobHandlers } from '../jobs/scheduler.js';
 import { enqueue } from '../outbox/queue.js';
@@ -25,7 +27,7 @@ function needsSomeone(ticket: Ticket): boolean {
 
 async function page(tx: Tx, config: SupportConfig, ticket: Ticket, chain: string[], level: number, now: Date): Promise<void> {
   const userId = chain[level]!;
-  await tx.page.create({ data: { ticketId: ticket.id, userId, level, at: now } });
+  await recordPage(tx, { ticketId: ticket.id, userId, level, at: now });
   await enqueue(
     tx,
     {
@@ -67,8 +69,7 @@ export function pagingHooks(config: SupportConfig): TicketHooks {
     created: (tx, ticket, now) => pageOnCall(tx, config, ticket, now),
     async changed(tx, before, after, eventType, now) {
       if (!needsSomeone(after)) {
-        if (after.ownerId && !before.ownerId)
-          await tx.page.updateMany({ where: { ticketId: after.id, takenAt: null }, data: { takenAt: now } });
+        if (after.ownerId && !before.ownerId) await markPagesTaken(tx, after.id, now);
         await cancelJobs(tx, { ticketId: after.id, kinds: [PAGE_ESCALATION] });
         return;
       }
@@ -82,7 +83,7 @@ export function pagingJobHandlers(config: SupportConfig): JobHandlers {
   return {
     async [PAGE_ESCALATION](tx, jobs, now) {
       for (const job of jobs) {
-        const ticket = job.ticketId === null ? null : await tx.ticket.findUnique({ where: { id: job.ticketId } });
+        const ticket = job.ticketId === null ? null : await findTicket(tx, job.ticketId);
         // Taking or resolving the ticket cancels this job; the check keeps a late run harmless.
         if (!ticket || !needsSomeone(ticket)) continue;
         const { chain, level } = JSON.parse(job.payload) as EscalationPayload;

@@ -5,10 +5,11 @@
 // and a reminder that was sent is never scheduled again; a change that moves it (priority, pause,
 // reopen) cancels the old timer and plans a new one.
 import type { SupportConfig } from '../config/supportConfig.js';
-import type { Tx } from '../db/client.js';
+import type { Tx } from '../repos/db.js';
+import { findTickets, markBreached } from '../repos/tickets.js';
 import { isBusinessTime } from '../domain/businessHours.js';
 import { dueAt, minutesLeft, reminderAt } from '../domain/sla.js';
-import { cancelJobs, scheduleJob, type Job, type JobHandlers } from '../jobs/scheduler.js';
+import { cancelJobs, type Job, type JobHandlers, scheduledKeys, scheduleJob } from '../jobs/scheduler.js';
 import { enqueueAll, type OutboxKind } from '../outbox/queue.js';
 import { ownerCall, slaBreach, slaReminder, unownedCall } from '../messages/ticketReplies.js';
 import { gardenerRotationForService, onDuty } from './duty.js';
@@ -42,9 +43,7 @@ export async function syncSlaTimers(tx: Tx, config: SupportConfig, ticket: Ticke
   const wanted = !timers ? [] : timers.breach.at > now ? [timers.reminder, timers.breach] : [timers.breach];
   const keys = wanted.map((t) => t.dedupKey);
   await cancelJobs(tx, { ticketId: ticket.id, kinds: SLA_KINDS, keep: keys });
-  const existing = new Set(
-    (await tx.job.findMany({ where: { dedupKey: { in: keys } }, select: { dedupKey: true } })).map((j) => j.dedupKey),
-  );
+  const existing = new Set(await scheduledKeys(tx, keys));
   for (const t of wanted) {
     if (!existing.has(t.dedupKey)) await scheduleJob(tx, { kind: t.kind, ticketId: ticket.id, dueAt: t.at, dedupKey: t.dedupKey });
   }
@@ -84,7 +83,7 @@ function callOn(tx: Tx, config: SupportConfig, now: Date): (ticket: Ticket) => P
  */
 async function stillDue(tx: Tx, config: SupportConfig, jobs: Job[], now: Date, pick: 'reminder' | 'breach') {
   const ids = jobs.map((j) => j.ticketId).filter((id): id is number => id !== null);
-  const tickets = new Map((await tx.ticket.findMany({ where: { id: { in: ids } } })).map((t) => [t.id, t]));
+  const tickets = new Map((await findTickets(tx, ids)).map((t) => [t.id, t]));
   const due: Array<{ ticket: Ticket; deadline: Date }> = [];
   for (const job of jobs) {
     const ticket = job.ticketId === null ? undefined : tickets.get(job.ticketId);
@@ -124,8 +123,7 @@ export function slaJobHandlers(config: SupportConfig): JobHandlers {
       for (const { ticket, deadline } of await stillDue(tx, config, jobs, now, 'breach')) {
         const text = slaBreach({ ...alarm(ticket, deadline), callee: await callee(ticket) });
         // breachedAt is the instant the SLA ran out, also when the bot was down at that moment.
-        // No version bump: nobody decided anything, and a click in flight must not be refused for it.
-        await tx.ticket.update({ where: { id: ticket.id }, data: { breachedAt: deadline, updatedAt: now } });
+        await markBreached(tx, ticket.id, deadline, now);
         await recordEvent(tx, ticket.id, 'sla_breached', null, now, {
           dueAt: deadline.toISOString(),
           priority: ticket.priority,

@@ -60,7 +60,7 @@ export function registerDeployListeners(app: App, deps: DeployDeps & { log: Logg
       if (!link) return tell('That button does not point at a deploy and a ticket.');
       try {
         const result = await decideLink(deps, { ...link, verdict, actorId: body.user.id });
-        if (!result.ok) await tell(result.reason);
+        if (!result.ok) await tell(result.error);
       } catch (err) {
         deps.log.error({ err }, 'deploy verdict failed');
         await tell('Sorry, that did not work. Please try again.');

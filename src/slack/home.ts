@@ -3,18 +3,15 @@ import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
-import type { Db } from '../db/client.js';
+import type { Db } from '../repos/db.js';
+import { openTickets } from '../repos/tickets.js';
 import { homeView } from '../messages/home.js';
 import { ticketView } from '../services/tickets.js';
 
 export function registerHome(app: App, deps: { db: Db; config: SupportConfig; clock: Clock; log: Logger }): void {
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
-    const open = await deps.db.ticket.findMany({
-      where: { status: { not: 'resolved' } },
-      orderBy: [{ priority: 'asc' }, { id: 'asc' }],
-      take: 200,
-    });
+    const open = await openTickets(deps.db, { take: 200 });
     const now = deps.clock.now();
     await client.views.publish({
       user_id: event.user,

@@ -3,6 +3,7 @@ import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bo
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { isPriority } from '../domain/priority.js';
+import { findTicket } from '../repos/tickets.js';
 import { validateResolveForm, validateTicketForm, type TicketAction } from '../domain/ticket.js';
 import { actOnTicket, createTicket, isAdmin, recordThreadReply, type TicketDeps } from '../services/tickets.js';
 import { ACTION, CALLBACK, FIELD_ACTION } from '../messages/ids.js';
@@ -105,7 +106,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
         action,
         actor: { userId: body.user.id, isAdmin: isAdmin(deps.config, body.user.id) },
       });
-      if (!result.ok) await tell(client, channel, body.user.id, result.reason);
+      if (!result.ok) await tell(client, channel, body.user.id, result.error);
     };
 
   app.action<BlockAction<ButtonAction>>(ACTION.take, act({ type: 'take' }));
@@ -115,7 +116,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
   app.action<BlockAction<ButtonAction>>(ACTION.resolve, async (args) => {
     const { body, client } = args;
     await act(async (ticketId) => {
-      const ticket = await deps.db.ticket.findUnique({ where: { id: ticketId } });
+      const ticket = await findTicket(deps.db, ticketId);
       if (!ticket) return tell(client, body.channel?.id, body.user.id, `Ticket #${ticketId} does not exist.`);
       const linked = (await deps.deployCauses?.linked(ticket.id)) ?? [];
       await client.views.open({ trigger_id: body.trigger_id, view: resolveView(ticket.id, ticket.title, linked) });
@@ -124,10 +125,9 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
   app.action<BlockAction<ButtonAction>>(ACTION.changePriority, async (args) => {
     const { body, client } = args;
     await act(async (ticketId) => {
-      const ticket = await deps.db.ticket.findUnique({ where: { id: ticketId } });
+      const ticket = await findTicket(deps.db, ticketId);
       if (!ticket) return tell(client, body.channel?.id, body.user.id, `Ticket #${ticketId} does not exist.`);
-      const current = isPriority(ticket.priority) ? ticket.priority : 'P3';
-      await client.views.open({ trigger_id: body.trigger_id, view: changePriorityView(ticket.id, current, deps.config.sla) });
+      await client.views.open({ trigger_id: body.trigger_id, view: changePriorityView(ticket.id, ticket.priority, deps.config.sla) });
     })(args);
   });
 
@@ -148,7 +148,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
       action: { type: 'resolve', ...checked.value },
       actor: { userId: body.user.id, isAdmin: isAdmin(deps.config, body.user.id) },
     });
-    await ack(result.ok ? undefined : { response_action: 'errors', errors: { resolution: result.reason } });
+    await ack(result.ok ? undefined : { response_action: 'errors', errors: { resolution: result.error } });
     const causedBy = Number(fieldValue(view.state.values, 'causedBy'));
     if (result.ok && Number.isSafeInteger(causedBy) && causedBy > 0 && deps.deployCauses) {
       await deps.deployCauses.confirm({ deployId: causedBy, ticketId, actorId: body.user.id });
@@ -169,7 +169,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
       action: { type: 'change_priority', priority },
       actor: { userId: body.user.id, isAdmin: isAdmin(deps.config, body.user.id) },
     });
-    await ack(result.ok ? undefined : { response_action: 'errors', errors: { priority: result.reason } });
+    await ack(result.ok ? undefined : { response_action: 'errors', errors: { priority: result.error } });
   });
 
   app.event('message', async ({ event, body }) => {
