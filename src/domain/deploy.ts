@@ -1,6 +1,7 @@
 // What a deploy report is, how it is checked, and the rules that turn deploys into change failures
 // and ticket suggestions. Pure: the HTTP adapter and the deploy service build on these.
 import { z } from 'zod';
+import { fail, ok, type Result } from './result.js';
 
 export const DEPLOY_STATUSES = ['succeeded', 'failed', 'rolled_back'] as const;
 export type DeployStatus = (typeof DEPLOY_STATUSES)[number];
@@ -84,8 +85,6 @@ export const DEPLOY_FIELDS = Object.keys(deployBodySchema.shape);
 /** Reports from the future would link tickets that have not happened yet; a little clock skew is fine. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
-
 /** Turns zod issues into one short sentence naming each field. */
 function describeIssues(issues: z.core.$ZodIssue[]): string {
   return issues
@@ -98,32 +97,29 @@ function describeIssues(issues: z.core.$ZodIssue[]): string {
 }
 
 /** Checks a decoded JSON body against the deploy API's fields. */
-export function parseDeployBody(body: unknown, now: Date): Checked<DeployInput> {
+export function parseDeployBody(body: unknown, now: Date): Result<DeployInput> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return { ok: false, message: "The body must be a JSON object with the deploy's fields." };
+    return fail("The body must be a JSON object with the deploy's fields.");
   const parsed = deployBodySchema.safeParse(body);
-  if (!parsed.success) return { ok: false, message: `Invalid deploy: ${describeIssues(parsed.error.issues)}.` };
+  if (!parsed.success) return fail(`Invalid deploy: ${describeIssues(parsed.error.issues)}.`);
   const v = parsed.data;
   const deployedAt = v.deployedAt ? new Date(v.deployedAt) : null;
   if (deployedAt && deployedAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
-    return { ok: false, message: `Invalid deploy: "deployedAt" is in the future (${v.deployedAt}).` };
+    return fail(`Invalid deploy: "deployedAt" is in the future (${v.deployedAt}).`);
   }
-  return {
-    ok: true,
-    value: {
-      externalId: v.id ?? null,
-      service: v.service.toLowerCase(),
-      version: v.version,
-      commit: v.commit ?? null,
-      author: v.author ?? null,
-      mergedBy: v.mergedBy ?? null,
-      url: v.url ?? null,
-      environment: v.environment.toLowerCase(),
-      status: v.status,
-      deployedAt,
-      source: 'api',
-    },
-  };
+  return ok({
+    externalId: v.id ?? null,
+    service: v.service.toLowerCase(),
+    version: v.version,
+    commit: v.commit ?? null,
+    author: v.author ?? null,
+    mergedBy: v.mergedBy ?? null,
+    url: v.url ?? null,
+    environment: v.environment.toLowerCase(),
+    status: v.status,
+    deployedAt,
+    source: 'api',
+  });
 }
 
 /**

@@ -31,6 +31,12 @@ export interface Override {
   createdAt: Date;
 }
 
+/** A time argument. Only a date means whole local days: `at` is its midnight, `dayEnd` the next. */
+export interface TimeArg {
+  at: Date;
+  dayEnd?: Date;
+}
+
 /** A span [from, to) during which the same user holds the rotation for the same reason. */
 export interface Duty {
   user: string | null;

@@ -73,7 +73,8 @@ export interface TicketForm {
 }
 
 export type FormField = keyof TicketForm;
-export type Validation<T, F extends string> = { ok: true; value: T } | { ok: false; errors: Partial<Record<F, string>> };
+/** A form's answer: the values, or a sentence per field that is wrong (Slack shows each under its field). */
+export type Validation<T, F extends string> = Result<T, Partial<Record<F, string>>>;
 
 /** Checks what a person typed into the ticket form; each problem is keyed by its field. */
 export function validateTicketForm(
@@ -97,8 +98,8 @@ export function validateTicketForm(
     else if (!/^https?:\/\/\S+$/i.test(link) && !/^[\w#-][\w .#/:-]*$/.test(link))
       errors.link = 'Paste a URL (https://…) or a short reference such as ORDER-1234.';
   }
-  if (Object.keys(errors).length) return { ok: false, errors };
-  return { ok: true, value: { title, description, priority: raw.priority as Priority, service, link: link || null } };
+  if (Object.keys(errors).length) return fail(errors);
+  return ok({ title, description, priority: raw.priority as Priority, service, link: link || null });
 }
 
 export interface ResolveForm {
@@ -115,8 +116,8 @@ export function validateResolveForm(raw: {
   if (!resolution) errors.resolution = 'Say in a sentence how it was resolved.';
   else if (resolution.length > LIMITS.resolution) errors.resolution = `Keep it to ${LIMITS.resolution} characters.`;
   if (raw.codeChange !== 'yes' && raw.codeChange !== 'no') errors.codeChange = 'Say whether a code change was needed.';
-  if (Object.keys(errors).length) return { ok: false, errors };
-  return { ok: true, value: { resolution, codeChangeNeeded: raw.codeChange === 'yes' } };
+  if (Object.keys(errors).length) return fail(errors);
+  return ok({ resolution, codeChangeNeeded: raw.codeChange === 'yes' });
 }
 
 export type TicketAction =

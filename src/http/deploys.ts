@@ -128,7 +128,7 @@ export function registerDeployRoutes(http: Express, deps: DeployRouteDeps): void
     }
 
     const parsed = parseDeployBody(body, deps.clock.now());
-    if (!parsed.ok) return say(res, 400, parsed.message);
+    if (!parsed.ok) return say(res, 400, parsed.error);
     answer(res, await deps.record(parsed.value), deps.log);
   });
 }

@@ -35,8 +35,6 @@ export interface Renderer {
 const LEASE_MS = 2 * 60_000;
 const BATCH = 50;
 
-type Outcome = { ok: true; ts?: string } | ({ ok: false } & SlackFailure);
-
 export class OutboxRelay {
   private readonly owner = randomUUID();
   /** Until then Slack asked us (429 Retry-After) to send nothing. */
@@ -95,33 +93,34 @@ export class OutboxRelay {
   }
 
   private async deliver(id: number, message: OutboxKind, attempts: number, lastError: string | null): Promise<void> {
-    let outcome: Outcome;
+    let sent: { ts?: string };
     try {
-      outcome = { ok: true, ...(await this.send(id, message, lastError !== null && attempts > 1)) };
+      sent = await this.send(id, message, lastError !== null && attempts > 1);
     } catch (err) {
-      outcome = { ok: false, ...classifyFailure(err, attempts) };
-    }
-    const now = this.clock.now();
-    if (outcome.ok) {
-      await markSent(this.db, id, now, outcome.ts ?? null);
-      this.metrics?.sent(message.kind);
+      await this.failed(id, message, attempts, classifyFailure(err, attempts));
       return;
     }
-    const permanent = outcome.retryInMs === null;
+    await markSent(this.db, id, this.clock.now(), sent.ts ?? null);
+    this.metrics?.sent(message.kind);
+  }
+
+  private async failed(id: number, message: OutboxKind, attempts: number, failure: SlackFailure): Promise<void> {
+    const now = this.clock.now();
+    const permanent = failure.retryInMs === null;
     // Slack's Retry-After applies to the method, and the next message likely calls the same one.
-    if (outcome.error === 'ratelimited') this.pausedUntil = now.getTime() + outcome.retryInMs!;
-    if (permanent) await markFailed(this.db, id, outcome.error);
+    if (failure.error === 'ratelimited') this.pausedUntil = now.getTime() + failure.retryInMs!;
+    if (permanent) await markFailed(this.db, id, failure.error);
     else
       await retryLater(
         this.db,
         id,
-        new Date(now.getTime() + outcome.retryInMs!),
-        `${outcome.ambiguous ? 'ambiguous: ' : ''}${outcome.error}`,
+        new Date(now.getTime() + failure.retryInMs!),
+        `${failure.ambiguous ? 'ambiguous: ' : ''}${failure.error}`,
       );
     this.metrics?.failed(message.kind, permanent);
     (permanent ? this.log.error : this.log.warn).call(
       this.log,
-      { outboxId: id, kind: message.kind, error: outcome.error, attempts },
+      { outboxId: id, kind: message.kind, error: failure.error, attempts },
       permanent ? 'Slack refused a message; giving up' : 'Slack call failed; will retry',
     );
   }

@@ -8,7 +8,8 @@ import { addHandoffNotes, addOverride, pagesBetween } from '../repos/rotations.j
 import { isBusinessTime, nextBusinessBoundary } from '../domain/businessHours.js';
 import { computeOnCallPay, monthRange, payCsv, type PayRow } from '../domain/pay.js';
 import { dutyAt, dutySegments, nextHandoffs, type Duty, type Override } from '../domain/rotation.js';
-import type { TimeArg } from '../slack/rotationArgs.js';
+import { fail, ok, type Result } from '../domain/result.js';
+import type { TimeArg } from '../domain/rotation.js';
 import { enqueue } from '../outbox/queue.js';
 import {
   coverAnnouncement,
@@ -29,10 +30,6 @@ export interface RotationDeps {
   /** Runs the handoff check, so a change that starts now is announced and synced at once. */
   afterChange(): Promise<void>;
 }
-
-export type Result<T> = { ok: true; value: T } | { ok: false; reason: string };
-
-const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
 
 /** A rotation with the words used to talk about it. */
 export interface RotationRef extends RoleWords {
@@ -74,12 +71,12 @@ export function allRotationRefs(config: SupportConfig): RotationRef[] {
 export function resolveRotation(config: SupportConfig, squad: string | undefined): Result<RotationRef> {
   if (squad === undefined) {
     const oncall = oncallRef(config);
-    return oncall ? { ok: true, value: oncall } : fail('No on-call rotation is configured (`oncall` in the config).');
+    return oncall ? ok(oncall) : fail('No on-call rotation is configured (`oncall` in the config).');
   }
   const known = config.squads[squad];
   if (!known) return fail(`Unknown squad \`${squad.slice(0, 40)}\`; squads: ${Object.keys(config.squads).join(', ') || 'none'}.`);
   const ref = gardenerRef(config, squad);
-  return ref ? { ok: true, value: ref } : fail(`${known.name} has no gardener rotation (\`squads.${squad}.gardener\` in the config).`);
+  return ref ? ok(ref) : fail(`${known.name} has no gardener rotation (\`squads.${squad}.gardener\` in the config).`);
 }
 
 function reportView(ref: RotationRef, overrides: Override[], from: Date, timeZone: string): DutyReportView {
@@ -144,7 +141,7 @@ export async function cover(
     await addOverride(tx, { rotationId: ref.rotation.id, userId, from, to, createdBy: actorId, createdAt: now, reason: 'cover' });
     const message = coverAnnouncement({ ...ref, actorId, userId, covered, from, to, timeZone: deps.config.timeZone });
     await announceChange(tx, deps, message, [userId, ...covered], now);
-    return { ok: true, value: { announcement: message } };
+    return ok({ announcement: message });
   });
   if (result.ok) await afterCommit(deps);
   return result;
@@ -198,7 +195,7 @@ export async function swap(
     }
     const message = swapAnnouncement({ ...ref, actorId, shifts, timeZone: deps.config.timeZone });
     await announceChange(tx, deps, message, [a, b], now);
-    return { ok: true, value: { announcement: message } };
+    return ok({ announcement: message });
   });
   if (result.ok) await afterCommit(deps);
   return result;
@@ -227,7 +224,7 @@ export async function addHandoffNote(
     deps.db,
     held.map(({ ref }) => ({ rotationId: ref.rotation.id, authorId: input.authorId, text, createdAt: now })),
   );
-  return { ok: true, value: held };
+  return ok(held);
 }
 
 export interface PayReport {
@@ -266,5 +263,5 @@ export async function onCallPayReport(deps: RotationDeps, month: string): Promis
     from,
     to: until,
   });
-  return { ok: true, value: { month, rows, csv: payCsv(rows, config.pay.currency), ...(until < to ? { soFar: until } : {}) } };
+  return ok({ month, rows, csv: payCsv(rows, config.pay.currency), ...(until < to ? { soFar: until } : {}) });
 }

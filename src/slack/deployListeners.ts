@@ -31,7 +31,7 @@ export function deploySubcommand(deps: DeployDeps): Subcommand {
         };
       // The same checks as the API, so both answer alike.
       const parsed = parseDeployBody({ service, version, url: rawUrl ? unwrapLink(rawUrl) : null, author: ctx.userId }, deps.clock.now());
-      if (!parsed.ok) return { text: parsed.message };
+      if (!parsed.ok) return { text: parsed.error };
       const result = await recordDeploy(deps, { ...parsed.value, source: 'slack' });
       if (result.kind === 'unknown_service') return { text: result.message };
       const name = deployName({ serviceName: serviceName(deps.config, result.deploy.service), version: result.deploy.version });

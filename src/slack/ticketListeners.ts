@@ -66,7 +66,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
       Object.keys(deps.config.services),
     );
     if (!checked.ok) {
-      await ack({ response_action: 'errors', errors: checked.errors as Record<string, string> });
+      await ack({ response_action: 'errors', errors: checked.error });
       return;
     }
     try {
@@ -137,7 +137,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
       resolution: fieldValue(view.state.values, 'resolution'),
       codeChange: fieldValue(view.state.values, 'codeChange'),
     });
-    if (!checked.ok) return void (await ack({ response_action: 'errors', errors: checked.errors as Record<string, string> }));
+    if (!checked.ok) return void (await ack({ response_action: 'errors', errors: checked.error }));
     if (ticketId === null)
       return void (await ack({
         response_action: 'errors',

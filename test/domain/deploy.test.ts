@@ -47,14 +47,14 @@ describe('parseDeployBody', () => {
       'unknown field "merged_by"',
       'mergedBy',
     ]) {
-      assert.ok(r.message.includes(part), `${r.message} mentions ${part}`);
+      assert.ok(r.error.includes(part), `${r.error} mentions ${part}`);
     }
   });
 
   it('allows 5 minutes of clock skew, not more', () => {
     assert.ok(parseDeployBody({ service: 'a', version: 'b', deployedAt: '2026-11-24T10:05:00Z' }, now).ok);
     const r = parseDeployBody({ service: 'a', version: 'b', deployedAt: '2026-11-24T10:05:01Z' }, now);
-    assert.ok(!r.ok && r.message.includes('"deployedAt" is in the future'));
+    assert.ok(!r.ok && r.error.includes('"deployedAt" is in the future'));
   });
 });
 
