@@ -6,7 +6,8 @@ import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
-import { fromGithubDeploymentStatus, parseDeployBody, type DeployInput } from '../domain/deploy.js';
+import { type DeployInput, parseDeployBody } from '../domain/deploy.js';
+import { fromGithubDeploymentStatus } from './github.js';
 import type { Deploy, RecordResult } from '../services/deploys.js';
 
 export const DEPLOY_PATH = '/api/deploys';
@@ -46,22 +47,10 @@ export function authenticate(headers: Request['headers'], body: Buffer, secret: 
   return presented.some(Boolean) ? 'ok' : 'wrong';
 }
 
+/** The deploy as the API answers it: every reported field, and what the bot derived (id, change failure). */
 function deployJson(d: Deploy) {
-  return {
-    id: d.id,
-    externalId: d.externalId,
-    service: d.service,
-    version: d.version,
-    commit: d.commit,
-    author: d.author,
-    mergedBy: d.mergedBy,
-    url: d.url,
-    environment: d.environment,
-    status: d.status,
-    changeFailure: d.changeFailure,
-    deployedAt: d.deployedAt.toISOString(),
-    source: d.source,
-  };
+  const { dedupKey: _key, createdAt: _created, rolledBackAt: _rolledBack, suspectWarnedAt: _warned, ...reported } = d;
+  return { ...reported, deployedAt: d.deployedAt.toISOString() };
 }
 
 export interface DeployRouteDeps {

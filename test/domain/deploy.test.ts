@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  fromGithubDeploymentStatus,
   githubCompareUrl,
   isChangeFailure,
   naturalKey,
@@ -9,6 +8,7 @@ import {
   parsePersonRef,
   relationToTicket,
 } from '../../src/domain/deploy.js';
+import { fromGithubDeploymentStatus } from '../../src/http/github.js';
 
 const now = new Date('2026-11-24T10:00:00Z');
 const services = {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { pino } from 'pino';
-import { startSupportbot, type Supportbot } from '../../src/app.js';
+import { type SettlingSupportbot, startSupportbotForTests } from '../../src/app/start.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadEnv, type Env } from '../../src/config/env.js';
 import { parseSupportConfig, type SupportConfig } from '../../src/config/supportConfig.js';
@@ -76,7 +76,7 @@ export async function createTestDatabaseUrl(
 }
 
 export interface Harness {
-  bot: Supportbot;
+  bot: SettlingSupportbot;
   fake: FakeSlack;
   slack: SlackRequests;
   clock: ManualClock;
@@ -128,7 +128,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const start = (cfg: SupportConfig) =>
     // No handoff cron: real minutes passing must not announce handoffs mid-test; tests call checkHandoffs().
-    startSupportbot({
+    startSupportbotForTests({
       env,
       config: cfg,
       clock,

@@ -1,9 +1,8 @@
-// Handoff announcements. Nothing is scheduled per handoff: a check, run every minute by node-cron
+// Handoff announcements. Nothing is scheduled per handoff: a check, run every minute (app/lifecycle.ts)
 // and once at start-up, compares who holds each rotation now (pure maths over the config and the
 // stored overrides, read at the injected clock's time) with the last change it announced
 // (HandoffState). Handoffs missed while the bot was down are therefore caught up on the next
 // check, once, and after a long outage only the latest change per rotation is announced.
-import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
@@ -11,9 +10,9 @@ import { type Db, inTransaction, isUniqueViolation, type Tx } from '../repos/db.
 import { advanceHandoffState, createHandoffState, handoffState, takeHandoffNotes } from '../repos/rotations.js';
 import { countOpenTickets, openTickets } from '../repos/tickets.js';
 import { dutyAt, handoffsBetween } from '../domain/rotation.js';
-import { loadOverrides } from '../services/duty.js';
-import { allRotationRefs, type RotationRef } from '../services/rotations.js';
-import { ticketView } from '../services/tickets.js';
+import { loadOverrides } from './duty.js';
+import { allRotationRefs, type RotationRef } from './rotations.js';
+import { ticketView } from './tickets.js';
 import { ticketLine } from '../messages/home.js';
 import { enqueue } from '../outbox/queue.js';
 import { handoffAnnouncement, handoffDm, type HandoffView } from '../messages/rotationViews.js';
@@ -117,58 +116,19 @@ export async function checkRotation(deps: HandoffDeps, ref: RotationRef): Promis
   }
 }
 
-export interface HandoffJob {
-  /** Checks every rotation; concurrent calls share one pass. */
-  check(): Promise<void>;
-  /** Runs the check on a cron expression (real time triggers it; the clock still decides). */
-  schedule(expression: string): void;
-  /** Stops the cron trigger and waits for a pass under way. */
-  stop(): Promise<void>;
-}
-
-export function createHandoffJob(deps: HandoffDeps): HandoffJob {
-  let running: Promise<void> | null = null;
-  let task: ScheduledTask | undefined;
-  const pass = async () => {
-    let announced = false;
-    for (const ref of allRotationRefs(deps.config)) {
-      try {
-        const outcome = await checkRotation(deps, ref);
-        if (outcome !== 'unchanged') deps.log.debug({ rotation: ref.rotation.id, outcome }, 'handoff check');
-        announced ||= outcome === 'announced' || outcome === 'baseline';
-      } catch (err) {
-        // One broken rotation must not keep the others from handing off.
-        deps.log.error({ err, rotation: ref.rotation.id }, 'handoff check failed');
-      }
+/** Checks every rotation once; whether anything was announced (or a baseline recorded). */
+export async function checkHandoffs(deps: HandoffDeps): Promise<boolean> {
+  let announced = false;
+  for (const ref of allRotationRefs(deps.config)) {
+    try {
+      const outcome = await checkRotation(deps, ref);
+      if (outcome !== 'unchanged') deps.log.debug({ rotation: ref.rotation.id, outcome }, 'handoff check');
+      announced ||= outcome === 'announced' || outcome === 'baseline';
+    } catch (err) {
+      // One broken rotation must not keep the others from handing off.
+      deps.log.error({ err, rotation: ref.rotation.id }, 'handoff check failed');
     }
-    if (announced) deps.kick();
-  };
-  let again = false;
-  const check = (): Promise<void> => {
-    // A change committed while a pass runs may come after that pass looked: run once more.
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await pass();
-      } while (again);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  };
-  return {
-    check,
-    schedule(expression) {
-      task = cron.schedule(expression, check, { name: 'handoffs', noOverlap: true });
-    },
-    async stop() {
-      await task?.stop();
-      task = undefined;
-      await running;
-    },
-  };
+  }
+  if (announced) deps.kick();
+  return announced;
 }
