@@ -31,7 +31,7 @@ describe('rotation views', () => {
       timeZone: 'Europe/London',
     };
     const message = handoffAnnouncement(view);
-    assertWithinLimits(message.blocks as any[], 50);
+    assertWithinLimits(message.blocks!, 50);
     assert.ok(message.text.length <= 4000);
     const blocks = JSON.stringify(message.blocks);
     assert.ok(blocks.includes('note 29 &lt;b&gt;&amp;'), 'escaped, so it shows as typed');
@@ -49,7 +49,7 @@ describe('rotation views', () => {
       upcoming: [1, 2, 3].map((k) => ({ at: new Date(Date.UTC(2026, 10, 24 + 7 * k, 9)), user: `U${k}` })),
       timeZone: 'Europe/London',
     }));
-    assertWithinLimits(dutyReportMessage(views).blocks as any[], 50);
+    assertWithinLimits(dutyReportMessage(views).blocks!, 50);
   });
 
   it('a pay report for a big team stays within limits', () => {
@@ -67,7 +67,7 @@ describe('rotation views', () => {
       rates: { currency: 'EUR', hourlyRate: 5, calloutFee: 50, weekendMultiplier: 1.5, holidayMultiplier: 2 },
       timeZone: 'Europe/London',
     });
-    assertWithinLimits(message.blocks as any[], 50);
+    assertWithinLimits(message.blocks!, 50);
     assert.ok(message.text.length <= 4000);
     assert.ok(message.text.includes('• <@U0>: 123.46 h out of hours (48 h weekend/holiday), 4 shifts, 2 pages → *1234.50 EUR*'));
   });

@@ -220,7 +220,7 @@ function compile(rotation: Rotation): Schedule {
         continue;
       }
       const after = active.findIndex((position) => position > previous);
-      const offset = after < 0 ? 0 : after;
+      const offset = Math.max(0, after);
       const at = (shift: number): number => active[(offset + shift - first) % active.length]!;
       if (k < end) return at(k);
       previous = at(end - 1);

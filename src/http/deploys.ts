@@ -67,7 +67,10 @@ function say(res: Response, status: number, text: string): void {
 }
 
 function answer(res: Response, result: RecordResult, log: Logger): void {
-  if (result.kind === 'unknown_service') return say(res, 422, result.message);
+  if (result.kind === 'unknown_service') {
+    say(res, 422, result.message);
+    return;
+  }
   log.info(
     { deployId: result.deploy.id, service: result.deploy.service, version: result.deploy.version, result: result.kind },
     'deploy reported',

@@ -328,7 +328,8 @@ export async function changeFailureRate(
 ): Promise<FailureRate & { byService: Record<string, FailureRate> }> {
   const byService: Record<string, FailureRate> = {};
   for (const g of await productionDeployCounts(db, period)) {
-    const s = (byService[g.service] ??= { failures: 0, deploys: 0 });
+    const s = byService[g.service] ?? { failures: 0, deploys: 0 };
+    byService[g.service] = s;
     s.deploys += g.count;
     if (g.changeFailure) s.failures += g.count;
   }

@@ -246,7 +246,7 @@ export async function onCallPayReport(deps: RotationDeps, month: string): Promis
   const now = deps.clock.now();
   const { from, to } = monthRange(month, config.timeZone);
   if (from >= now) return fail(`${month} has not started yet.`);
-  const until = to < now ? to : now;
+  const until = new Date(Math.min(to.getTime(), now.getTime()));
   const overrides = await loadOverrides(deps.db, ref.rotation.id, { from, to: until });
   const pageRows = await pagesBetween(deps.db, from, until);
   // A callout is per ticket: paging the same person again for the same ticket is not another one.

@@ -71,8 +71,10 @@ function callOn(tx: Tx, config: SupportConfig, now: Date): (ticket: Ticket) => P
   };
   return async (ticket) => {
     if (ticket.ownerId) return ownerCall(ticket.ownerId);
-    let line = unowned.get(ticket.service);
-    if (!line) unowned.set(ticket.service, (line = lookUp(ticket.service)));
+    const known = unowned.get(ticket.service);
+    if (known) return known;
+    const line = lookUp(ticket.service);
+    unowned.set(ticket.service, line);
     return line;
   };
 }
