@@ -2,6 +2,7 @@
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import { sourceFromMetadata } from '../domain/intake.js';
 import { isPriority } from '../domain/priority.js';
 import { findTicket } from '../repos/tickets.js';
 import { validateResolveForm, validateTicketForm, type TicketAction } from '../domain/ticket.js';
@@ -71,7 +72,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
     }
     try {
       // Stored before the modal closes: a ticket the person saw accepted is never lost.
-      await createTicket(deps, { form: checked.value, reporterId: body.user.id });
+      await createTicket(deps, { form: checked.value, reporterId: body.user.id, source: sourceFromMetadata(view.private_metadata) });
       await ack();
     } catch (err) {
       deps.log.error({ err }, 'could not store a ticket');
