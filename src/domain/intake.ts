@@ -37,7 +37,7 @@ export function readableText(slackText: string): string {
     .replace(/<([^<>|]+)(?:\|([^<>]*))?>/g, (_all, target: string, label: string | undefined) => {
       if (target.startsWith('@')) return label ? `@${label}` : target;
       if (target.startsWith('#')) return label ? `#${label}` : target;
-      if (target.startsWith('!')) return `@${(label ?? target.slice(1)).split('^')[0]}`;
+      if (target.startsWith('!')) return `@${(label ?? target.slice(1)).replace(/^@/, '').split('^')[0]}`;
       return label && label !== target ? `${label} (${target})` : target;
     })
     .replace(/&lt;/g, '<')
