@@ -8,6 +8,18 @@ import { fileTicket, startHarness, ticketFormValues, type Harness } from './supp
 const GENERAL = 'C0GENERAL';
 let sourceCounter = 0;
 const sourceTs = () => `1699990000.${String(++sourceCounter).padStart(6, '0')}`;
+/** The parts of a Block Kit payload these tests read. */
+interface Block {
+  type: string;
+  block_id?: string;
+  element?: { initial_value?: string };
+  elements?: Array<{ text: { text: string }; value: string }>;
+}
+interface View {
+  callback_id: string;
+  private_metadata: string;
+  blocks: Block[];
+}
 const permalinkOf = (channel: string, ts: string) => `https://acme.slack.com/archives/${channel}/p${ts.replace('.', '')}`;
 
 describe('tickets from messages, reactions and duplicates', () => {
@@ -35,8 +47,8 @@ describe('tickets from messages, reactions and duplicates', () => {
     });
     assert.equal(res.status, 200);
     await h.settle();
-    const view = h.fake.callsTo('views.open').at(-1)!.args.view;
-    const initial = (block: string) => view.blocks.find((b: any) => b.block_id === block).element.initial_value as string | undefined;
+    const view = h.fake.callsTo('views.open').at(-1)!.args.view as View;
+    const initial = (block: string) => view.blocks.find((b) => b.block_id === block)?.element?.initial_value;
     const submitted = await h.slack.submitView({
       callbackId: view.callback_id,
       userId: args.reporter ?? 'USUPPORT',
@@ -188,7 +200,7 @@ describe('tickets from messages, reactions and duplicates', () => {
       await h.slack.reactionAdded({ userId: 'UENG', reaction: 'white_check_mark', messageTs: t.rootTs!, eventId: 'EvCheck2', retryNum: 1 });
       await h.settle();
       assert.equal(prompts().length, 1, 'a retried event counts once');
-      const button = (prompts()[0]!.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+      const button = (prompts()[0]!.blocks as Block[]).find((b) => b.type === 'actions')!.elements![0]!;
       assert.deepEqual([button.text.text, button.value], ['Resolve', String(t.id)]);
       assert.ok(!postedTexts().some((x) => x.includes('Ready to resolve') && x.includes('<@UENG>')), 'the owner is not pinged for it');
 
@@ -216,9 +228,9 @@ describe('tickets from messages, reactions and duplicates', () => {
     const openModal = async (ticketId: number, userId: string, rootTs: string) => {
       await h.slack.clickButton({ actionId: 'ticket_duplicate_open', value: String(ticketId), userId, messageTs: rootTs });
       await h.settle();
-      return h.fake.callsTo('views.open').at(-1)!.args.view;
+      return h.fake.callsTo('views.open').at(-1)!.args.view as View;
     };
-    const submit = async (view: any, userId: string, original: string) => {
+    const submit = async (view: View, userId: string, original: string) => {
       const res = await h.slack.submitView({
         callbackId: view.callback_id,
         userId,
@@ -268,7 +280,7 @@ describe('tickets from messages, reactions and duplicates', () => {
       const b = await fileTicket(h, { title: 'B' });
       const c = await fileTicket(h, { title: 'C' });
       const viewB = await openModal(b.id, 'UADMIN', b.rootTs!);
-      const errorOf = async (view: any, text: string) => (await submit(view, 'UADMIN', text))?.errors.original;
+      const errorOf = async (view: View, text: string) => (await submit(view, 'UADMIN', text))?.errors.original;
       assert.match((await errorOf(viewB, 'abc'))!, /Type the number of the original ticket/);
       assert.match((await errorOf(viewB, '99999'))!, /There is no ticket #99999/);
       assert.match((await errorOf(viewB, `#${b.id}`))!, /That is #\d+ itself/);

@@ -9,7 +9,7 @@ import { ACTION, CALLBACK, SHORTCUT } from '../messages/ids.js';
 import { ticketFormView } from '../messages/ticketForm.js';
 import { markDuplicate, reactOnTicket, ticketByNumber } from '../services/intake.js';
 import { isAdmin, type TicketDeps } from '../services/tickets.js';
-import { fieldValue } from './ticketListeners.js';
+import { fieldValue, metadataTicketId, ticketIdFrom } from './ticketListeners.js';
 
 // The form must open within the trigger's 3 s; a slow permalink answer gives way to a built link.
 const PERMALINK_WAIT_MS = 1000;
@@ -25,15 +25,6 @@ async function permalinkOf(client: WebClient, channel: string, ts: string, works
   const link = await Promise.race([asked, late]);
   clearTimeout(timer);
   return link;
-}
-
-function ticketIdOf(privateMetadata: string): number | null {
-  try {
-    const id = Number((JSON.parse(privateMetadata) as { ticketId?: unknown }).ticketId);
-    return Number.isSafeInteger(id) && id > 0 ? id : null;
-  } catch {
-    return null;
-  }
 }
 
 export function registerIntakeListeners(app: App, deps: TicketDeps & { log: Logger }): void {
@@ -79,7 +70,8 @@ export function registerIntakeListeners(app: App, deps: TicketDeps & { log: Logg
   app.action<BlockAction<ButtonAction>>(ACTION.markDuplicate, async ({ ack, body, action, client }) => {
     await ack();
     const channel = body.channel?.id ?? body.container?.channel_id;
-    const ticket = await ticketByNumber(deps, Number(action.value));
+    const id = ticketIdFrom(action.value);
+    const ticket = id === null ? null : await ticketByNumber(deps, id);
     if (!ticket) {
       if (channel) await tell(client, { channel, user: body.user.id, text: 'That button does not point at a ticket.' });
       return;
@@ -88,7 +80,7 @@ export function registerIntakeListeners(app: App, deps: TicketDeps & { log: Logg
   });
 
   app.view(CALLBACK.markDuplicate, async ({ ack, view, body }) => {
-    const ticketId = ticketIdOf(view.private_metadata);
+    const ticketId = metadataTicketId(view.private_metadata);
     if (ticketId === null)
       return void (await ack({
         response_action: 'errors',

@@ -19,12 +19,12 @@ export function fieldValue(values: StateValues, block: string): string | null {
   return el.selected_option?.value ?? el.value ?? null;
 }
 
-function ticketIdFrom(raw: string | undefined): number | null {
+export function ticketIdFrom(raw: string | undefined): number | null {
   const n = Number(raw);
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
-function metadataTicketId(privateMetadata: string): number | null {
+export function metadataTicketId(privateMetadata: string): number | null {
   try {
     return ticketIdFrom(String((JSON.parse(privateMetadata) as { ticketId?: unknown }).ticketId));
   } catch {
