@@ -63,9 +63,19 @@ describe('ticket root message', () => {
   it('offers Take it only while unowned, and only Reopen once resolved', () => {
     const actions = (v: TicketView) =>
       (ticketMessage(v).blocks.find((b) => b.type === 'actions') as ActionsBlock).elements.map((e) => (e as Button).text.text);
-    assert.deepEqual(actions(view()), ['Take it', 'Resolve', 'Change priority', 'Waiting on reporter']);
-    assert.deepEqual(actions(view({ ownerId: 'U2', status: 'in_progress' })), ['Resolve', 'Change priority', 'Waiting on reporter']);
-    assert.deepEqual(actions(view({ ownerId: 'U2', status: 'waiting' })), ['Resolve', 'Change priority', 'Back to open']);
+    assert.deepEqual(actions(view()), ['Take it', 'Resolve', 'Change priority', 'Waiting on reporter', 'Mark as duplicate']);
+    assert.deepEqual(actions(view({ ownerId: 'U2', status: 'in_progress' })), [
+      'Resolve',
+      'Change priority',
+      'Waiting on reporter',
+      'Mark as duplicate',
+    ]);
+    assert.deepEqual(actions(view({ ownerId: 'U2', status: 'waiting' })), [
+      'Resolve',
+      'Change priority',
+      'Back to open',
+      'Mark as duplicate',
+    ]);
     assert.deepEqual(actions(view({ status: 'resolved' })), ['Reopen']);
   });
 

@@ -21,6 +21,7 @@ import { helpSubcommand, registerSupportCommand, type Subcommand } from '../slac
 import { deploySubcommand, registerDeployListeners } from '../slack/deployListeners.js';
 import { registerHome } from '../slack/home.js';
 import { rotationSubcommands } from '../slack/rotationCommands.js';
+import { registerIntakeListeners } from '../slack/intakeListeners.js';
 import { openTicketForm, registerTicketListeners } from '../slack/ticketListeners.js';
 import { slackEmailLookup } from './slackApp.js';
 
@@ -76,6 +77,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
           confirm: ({ deployId, ticketId, actorId }) => decideLink(deployDeps, { deployId, ticketId, actorId, verdict: 'caused' }),
         },
       });
+      registerIntakeListeners(app, { ...ticketDeps, log });
       registerDeployListeners(app, { ...deployDeps, log });
       registerHome(app, { db, config, clock, log });
       registerDeployRoutes(http, {

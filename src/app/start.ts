@@ -14,6 +14,7 @@ import { ticketMessage } from '../messages/ticketMessage.js';
 import { OutboxRelay } from '../outbox/relay.js';
 import { type Db, ping } from '../repos/db.js';
 import { findTicket, openTicketsByPriority } from '../repos/tickets.js';
+import { ticketLinks } from '../services/intake.js';
 import { ticketView } from '../services/tickets.js';
 import { wireFeatures } from './features.js';
 import { backgroundPasses, closeServer, connectSlack, handoffTrigger, listen, settle, startPoller } from './lifecycle.js';
@@ -137,6 +138,12 @@ function createRelay(db: Db, client: WebClient, config: SupportConfig, clock: Cl
 async function renderRoot(db: Db, config: SupportConfig, clock: Clock, ticketId: number) {
   const ticket = await findTicket(db, ticketId);
   if (!ticket) return null;
-  const message = ticketMessage(ticketView(config, ticket, clock.now()));
-  return { channel: ticket.channelId, rootTs: ticket.rootTs, reporterId: ticket.reporterId, ...message };
+  const message = ticketMessage(ticketView(config, ticket, clock.now(), await ticketLinks(db, ticket)));
+  return {
+    channel: ticket.channelId,
+    rootTs: ticket.rootTs,
+    rootPermalink: ticket.rootPermalink,
+    reporterId: ticket.reporterId,
+    ...message,
+  };
 }

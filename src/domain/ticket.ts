@@ -1,3 +1,4 @@
+import { graphemeLength } from './graphemes.js';
 import { isPriority, type Priority } from './priority.js';
 import { fail, ok, type Result } from './result.js';
 import type { Pause } from './sla.js';
@@ -50,6 +51,13 @@ export interface Ticket {
   incident: boolean;
   /** Bumped by every change; updates are conditional on it so concurrent clicks cannot both win. */
   version: number;
+  rootPermalink: string | null;
+  /** The message it was filed from with the message shortcut. */
+  sourceChannelId: string | null;
+  sourceTs: string | null;
+  sourcePermalink: string | null;
+  /** Resolved as a duplicate of that ticket: counts neither as a request nor as a code change. */
+  duplicateOfId: number | null;
 }
 
 export const LIMITS = { title: 150, description: 3000, link: 500, resolution: 3000 } as const;
@@ -85,11 +93,14 @@ export function validateTicketForm(
   const title = (raw.title ?? '').trim();
   const description = (raw.description ?? '').trim();
   const link = (raw.link ?? '').trim();
+  // Counted as the person sees them: an emoji is one character, as in the form's own limit.
+  const titleLength = graphemeLength(title);
+  const descriptionLength = graphemeLength(description);
   if (!title) errors.title = 'Give the ticket a title.';
-  else if (title.length > LIMITS.title) errors.title = `Keep the title to ${LIMITS.title} characters (it has ${title.length}).`;
+  else if (titleLength > LIMITS.title) errors.title = `Keep the title to ${LIMITS.title} characters (it has ${titleLength}).`;
   if (!description) errors.description = 'Describe the problem: what happened, for whom, since when.';
-  else if (description.length > LIMITS.description)
-    errors.description = `Keep the description to ${LIMITS.description} characters (it has ${description.length}).`;
+  else if (descriptionLength > LIMITS.description)
+    errors.description = `Keep the description to ${LIMITS.description} characters (it has ${descriptionLength}).`;
   if (!isPriority(raw.priority)) errors.priority = 'Choose P1, P2 or P3.';
   const service = raw.service ?? '';
   if (service !== NOT_SURE_SERVICE && !serviceIds.includes(service)) errors.service = 'Choose a service from the list, or "Not sure".';
@@ -126,7 +137,9 @@ export type TicketAction =
   | { type: 'unwait' }
   | { type: 'resolve'; resolution: string; codeChangeNeeded: boolean }
   | { type: 'reopen' }
-  | { type: 'change_priority'; priority: Priority };
+  | { type: 'change_priority'; priority: Priority }
+  /** Resolves the ticket as a duplicate of `originalId` (checked against the tickets by checkDuplicate). */
+  | { type: 'mark_duplicate'; originalId: number };
 
 export interface Actor {
   userId: string;
@@ -180,6 +193,10 @@ export function decide(ticket: TicketState, action: TicketAction, actor: Actor):
       if (resolved) return refuse(`#${ticket.id} is already resolved.`);
       if (!involved) return refuse('Only the owner, the reporter or an admin can resolve a ticket. Take it first.');
       return next('resolved', 'resolved', { resolution: action.resolution, codeChangeNeeded: action.codeChangeNeeded });
+    case 'mark_duplicate':
+      if (resolved) return refuse(`#${ticket.id} is already resolved; reopen it first.`);
+      if (!involved) return refuse('Only the owner, the reporter or an admin can mark a ticket as a duplicate. Take it first.');
+      return next('resolved', 'marked_duplicate', { originalId: action.originalId });
     case 'reopen':
       if (!resolved) return refuse(`#${ticket.id} is not resolved.`);
       if (!involved) return refuse('Only the owner, the reporter or an admin can reopen a ticket.');

@@ -2,6 +2,7 @@ import type { Service } from '../config/supportConfig.js';
 import { PRIORITIES, PRIORITY_INFO, type Priority } from '../domain/priority.js';
 import type { SlaPolicy } from '../domain/sla.js';
 import { formatDuration } from '../domain/sla.js';
+import type { SourceMessage } from '../domain/intake.js';
 import { LIMITS, NOT_SURE_SERVICE } from '../domain/ticket.js';
 import { CALLBACK, FIELD_ACTION } from './ids.js';
 import { plain } from './text.js';
@@ -35,8 +36,19 @@ export function priorityInput(sla: Record<Priority, SlaPolicy>, initial?: Priori
   };
 }
 
-/** The /support modal. */
-export function ticketFormView(args: { services: Service[]; sla: Record<Priority, SlaPolicy>; channelId?: string }): ModalView {
+const initial = (value: string | undefined) => (value ? { initial_value: value } : {});
+
+/**
+ * The /support modal; from the message shortcut it comes pre-filled (`draft`) and remembers the
+ * message (`source`) so the ticket links back to it.
+ */
+export function ticketFormView(args: {
+  services: Service[];
+  sla: Record<Priority, SlaPolicy>;
+  channelId?: string;
+  draft?: { title: string; description: string; link: string };
+  source?: SourceMessage;
+}): ModalView {
   const serviceOptions = [
     ...args.services.map((s) => ({ text: plain(s.name, 75), value: s.id })),
     { text: plain('Not sure', 75), value: NOT_SURE_SERVICE },
@@ -47,7 +59,7 @@ export function ticketFormView(args: { services: Service[]; sla: Record<Priority
     title: plain('New support ticket', 24),
     submit: plain('File ticket', 24),
     close: plain('Cancel', 24),
-    private_metadata: JSON.stringify({ channelId: args.channelId ?? null }),
+    private_metadata: JSON.stringify({ channelId: args.channelId ?? null, ...(args.source ? { source: args.source } : {}) }),
     blocks: [
       {
         type: 'input',
@@ -58,6 +70,7 @@ export function ticketFormView(args: { services: Service[]; sla: Record<Priority
           action_id: FIELD_ACTION,
           max_length: LIMITS.title,
           placeholder: plain('Checkout fails for EU customers'),
+          ...initial(args.draft?.title),
         },
       },
       {
@@ -70,6 +83,7 @@ export function ticketFormView(args: { services: Service[]; sla: Record<Priority
           multiline: true,
           max_length: LIMITS.description,
           placeholder: plain('What happened, for whom, since when, what you tried'),
+          ...initial(args.draft?.description),
         },
       },
       priorityInput(args.sla),
@@ -94,6 +108,7 @@ export function ticketFormView(args: { services: Service[]; sla: Record<Priority
           action_id: FIELD_ACTION,
           max_length: LIMITS.link,
           placeholder: plain('https://… or ORDER-1234'),
+          ...initial(args.draft?.link),
         },
       },
     ],

@@ -23,6 +23,35 @@ export interface TicketView {
   /** A deploy was confirmed as its cause (or it was marked an incident otherwise). */
   incident: boolean;
   timeZone: string;
+  /** The Slack message it was filed from, and the tickets it duplicates or that duplicate it. */
+  links?: TicketLinks;
+}
+
+/** A ticket another one points at; `link` is its root message's permalink once known. */
+export interface LinkedTicket {
+  id: number;
+  link: string | null;
+}
+
+export interface TicketLinks {
+  source: { channelId: string; permalink: string } | null;
+  duplicateOf: LinkedTicket | null;
+  duplicates: LinkedTicket[];
+}
+
+const ticketRef = (t: LinkedTicket) => (t.link ? `<${t.link}|#${t.id}>` : `#${t.id}`);
+
+/** The root message's lines linking elsewhere: where it came from, what it duplicates. */
+function linkFields(links: TicketLinks | undefined): string[] {
+  if (!links) return [];
+  const fields: string[] = [];
+  if (links.source) fields.push(`*Filed from*\n<${links.source.permalink}|a message> in <#${links.source.channelId}>`);
+  if (links.duplicateOf) fields.push(`*Duplicate of*\n${ticketRef(links.duplicateOf)}`);
+  if (links.duplicates.length) {
+    const shown = links.duplicates.slice(0, 20).map(ticketRef).join(', ');
+    fields.push(`*Duplicates*\n${shown}${links.duplicates.length > 20 ? ` and ${links.duplicates.length - 20} more` : ''}`);
+  }
+  return fields;
 }
 
 const PRIORITY_EMOJI: Record<Priority, string> = { P1: ':red_circle:', P2: ':large_orange_circle:', P3: ':large_blue_circle:' };
@@ -58,6 +87,7 @@ function buttons(v: TicketView) {
     button('Resolve', ACTION.resolve),
     button('Change priority', ACTION.changePriority),
     v.status === 'waiting' ? button('Back to open', ACTION.unwait) : button('Waiting on reporter', ACTION.wait),
+    button('Mark as duplicate', ACTION.markDuplicate),
   ];
 }
 
@@ -73,6 +103,7 @@ export function ticketMessage(v: TicketView): Required<Message> {
   if (v.firstResponse) fields.push(`*First response*\n${mention(v.firstResponse.userId)} after ${formatDuration(v.firstResponse.minutes)}`);
   if (v.incident) fields.push('*Incident*\nyes: counts towards change failure and time to restore');
   if (v.link) fields.push(`*Link*\n${escapeMrkdwn(truncate(v.link, 500))}`);
+  fields.push(...linkFields(v.links));
   const blocks: KnownBlock[] = [
     { type: 'section', block_id: 'header', text: mrkdwn(header) },
     { type: 'section', block_id: 'description', text: mrkdwn(escapeMrkdwn(v.description) || ' ') },

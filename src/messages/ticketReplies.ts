@@ -13,6 +13,7 @@ export interface ChangedTicket {
   ownerId: string | null;
   resolution: string | null;
   codeChangeNeeded: boolean | null;
+  duplicateOfId?: number | null;
 }
 
 /** The thread reply announcing what a person did to the ticket. */
@@ -29,6 +30,8 @@ export function changeReply(eventType: string, actorId: string, before: ChangedT
       return `${actor} resolved #${after.id} (${after.codeChangeNeeded ? 'code change needed' : 'no code change'}):\n>${(after.resolution ?? '').replace(/\n/g, '\n>')}`;
     case 'reopened':
       return `${actor} reopened #${after.id}; it is open again with a fresh SLA.`;
+    case 'marked_duplicate':
+      return `${actor} marked #${after.id} as a duplicate of #${after.duplicateOfId}; it is resolved, follow #${after.duplicateOfId} in its thread.`;
     case 'priority_changed':
       return `${actor} changed the priority from ${before.priority} to ${after.priority}; the SLA due time is recomputed.`;
     default:

@@ -8,8 +8,16 @@ import { insertOutboxRow, insertOutboxRows, type OutboxRow } from '../repos/outb
 export type OutboxKind =
   /** Post the ticket's root message, or edit it to show the ticket as it is now. */
   | { kind: 'ticket.root'; ticketId: number }
-  /** A reply in the ticket's thread (also edits nothing). */
-  | { kind: 'ticket.reply'; ticketId: number; text: string; blocks?: KnownBlock[] }
+  /**
+   * A reply in the ticket's thread (also edits nothing). `quiet`: people it names who must not be
+   * pinged by it (whoever acted); it is posted without their mentions, then edited to show them.
+   */
+  | { kind: 'ticket.reply'; ticketId: number; text: string; blocks?: KnownBlock[]; quiet?: string[] }
+  /**
+   * The answer under the message a ticket was filed from, linking the ticket's thread; when Slack
+   * will not let the bot post there, the reporter is told why by DM.
+   */
+  | { kind: 'ticket.sourceReply'; ticketId: number; channel: string; threadTs: string }
   /** The reporter's confirmation: a DM with the permalink of the root message. */
   | { kind: 'ticket.confirm'; ticketId: number }
   /** A DM to someone about a ticket (a page); the permalink of the root message is appended. */

@@ -20,16 +20,23 @@ import {
   retryLater,
 } from '../repos/outbox.js';
 import { drainLoop } from '../jobs/drainLoop.js';
+import { sourceReply, sourceReplyRefused } from '../messages/intakeMessages.js';
+import { mentionsAny, withoutMentions } from '../messages/quiet.js';
 import { filedConfirmation } from '../messages/ticketReplies.js';
-import { setRootTs } from '../repos/tickets.js';
-import type { OutboxKind } from './queue.js';
-import { classifyFailure, ownPlatformError, type SlackFailure } from './slackErrors.js';
+import { setRootPermalink, setRootTs } from '../repos/tickets.js';
+import { enqueue, type OutboxKind } from './queue.js';
+import { classifyFailure, isPostRefusal, ownPlatformError, type SlackFailure } from './slackErrors.js';
 
 export interface Renderer {
   /** The root message of a ticket as it is now, plus where it lives. */
-  ticketRoot(
-    ticketId: number,
-  ): Promise<{ channel: string; rootTs: string | null; text: string; blocks: KnownBlock[]; reporterId: string } | null>;
+  ticketRoot(ticketId: number): Promise<{
+    channel: string;
+    rootTs: string | null;
+    rootPermalink: string | null;
+    text: string;
+    blocks: KnownBlock[];
+    reporterId: string;
+  } | null>;
 }
 
 const LEASE_MS = 2 * 60_000;
@@ -109,8 +116,10 @@ export class OutboxRelay {
     const permanent = failure.retryInMs === null;
     // Slack's Retry-After applies to the method, and the next message likely calls the same one.
     if (failure.error === 'ratelimited') this.pausedUntil = now.getTime() + failure.retryInMs!;
-    if (permanent) await markFailed(this.db, id, failure.error);
-    else
+    if (permanent) {
+      await markFailed(this.db, id, failure.error);
+      await this.tellWhyNotPosted(message, failure.error, now);
+    } else
       await retryLater(
         this.db,
         id,
@@ -123,6 +132,15 @@ export class OutboxRelay {
       { outboxId: id, kind: message.kind, error: failure.error, attempts },
       permanent ? 'Slack refused a message; giving up' : 'Slack call failed; will retry',
     );
+  }
+
+  /** A reply under a ticket's source message that Slack refused for good: its reporter hears why. */
+  private async tellWhyNotPosted(message: OutboxKind, error: string, now: Date): Promise<void> {
+    if (message.kind !== 'ticket.sourceReply' || !isPostRefusal(error)) return;
+    const root = await this.render.ticketRoot(message.ticketId);
+    if (!root) return;
+    const text = sourceReplyRefused(error, message.channel);
+    await enqueue(this.db, { kind: 'ticket.dm', ticketId: message.ticketId, userId: root.reporterId, text }, { now });
   }
 
   /** Tags each posted message with its outbox id so an earlier attempt can be recognised. */
@@ -159,6 +177,25 @@ export class OutboxRelay {
     return res.ts as string;
   }
 
+  /**
+   * Posts a message that names `quiet` people without pinging them: posted with their mentions as
+   * a plain word, then edited to show them (Slack notifies on posting, not on edits).
+   */
+  private async postQuietly(
+    id: number,
+    args: { channel: string; text: string; blocks?: KnownBlock[]; thread_ts?: string },
+    quiet: string[],
+    retry: boolean,
+  ): Promise<string> {
+    const blocks = args.blocks ? JSON.stringify(args.blocks) : '';
+    if (!mentionsAny(args.text + blocks, quiet)) return this.post(id, args, retry);
+    const muted = { ...args, text: withoutMentions(args.text, quiet) };
+    if (args.blocks) muted.blocks = JSON.parse(withoutMentions(blocks, quiet)) as KnownBlock[];
+    const ts = await this.post(id, muted, retry);
+    await this.client.chat.update({ channel: args.channel, ts, text: args.text, ...(args.blocks ? { blocks: args.blocks } : {}) });
+    return ts;
+  }
+
   private async send(id: number, message: OutboxKind, retry: boolean): Promise<{ ts?: string }> {
     switch (message.kind) {
       case 'ticket.root': {
@@ -168,19 +205,29 @@ export class OutboxRelay {
           await this.client.chat.update({ channel: root.channel, ts: root.rootTs, text: root.text, blocks: root.blocks });
           return { ts: root.rootTs };
         }
-        const ts = await this.post(id, { channel: root.channel, text: root.text, blocks: root.blocks }, retry);
+        // Filing is the reporter's own action: the root names them without a ping (the DM confirms).
+        const ts = await this.postQuietly(id, { channel: root.channel, text: root.text, blocks: root.blocks }, [root.reporterId], retry);
         await setRootTs(this.db, message.ticketId, ts);
         return { ts };
       }
       case 'ticket.reply': {
         const root = await this.requireRoot(message.ticketId);
-        return {
-          ts: await this.post(
-            id,
-            { channel: root.channel, thread_ts: root.rootTs, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) },
-            retry,
-          ),
+        const args = {
+          channel: root.channel,
+          thread_ts: root.rootTs,
+          text: message.text,
+          ...(message.blocks ? { blocks: message.blocks } : {}),
         };
+        return { ts: await this.postQuietly(id, args, message.quiet ?? [], retry) };
+      }
+      case 'ticket.sourceReply': {
+        const root = await this.requireRoot(message.ticketId);
+        const text = sourceReply({
+          ticketId: message.ticketId,
+          link: await this.rootLink(message.ticketId, root),
+          supportChannel: root.channel,
+        });
+        return { ts: await this.post(id, { channel: message.channel, thread_ts: message.threadTs, text }, retry) };
       }
       case 'ticket.confirm':
         return this.ticketDm(id, message.ticketId, null, filedConfirmation, retry);
@@ -229,8 +276,16 @@ export class OutboxRelay {
     retry: boolean,
   ): Promise<{ ts: string }> {
     const root = await this.requireRoot(ticketId);
-    const { permalink } = await this.client.chat.getPermalink({ channel: root.channel, message_ts: root.rootTs });
+    const permalink = await this.rootLink(ticketId, root);
     return { ts: await this.post(id, { channel: userId ?? root.reporterId, text: text(`<${permalink}|#${ticketId}>`) }, retry) };
+  }
+
+  /** The root message's permalink: asked of Slack once, then kept (root messages link each other with it). */
+  private async rootLink(ticketId: number, root: { channel: string; rootTs: string; rootPermalink: string | null }): Promise<string> {
+    if (root.rootPermalink) return root.rootPermalink;
+    const { permalink } = await this.client.chat.getPermalink({ channel: root.channel, message_ts: root.rootTs });
+    await setRootPermalink(this.db, ticketId, permalink as string);
+    return permalink as string;
   }
 
   private async requireRoot(ticketId: number) {

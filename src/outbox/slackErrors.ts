@@ -57,3 +57,24 @@ export function platformError(err: unknown): string | null {
 export function ownPlatformError(message: string, error: string): Error {
   return Object.assign(new Error(message), { code: 'slack_webapi_platform_error', data: { error } });
 }
+
+// Slack's answers when the bot may not post in a conversation at all: retrying cannot help, and the
+// person who asked for the message is told why instead.
+const POST_REFUSALS = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+  'restricted_action',
+  'restricted_action_read_only_channel',
+  'restricted_action_thread_only_channel',
+  'restricted_action_non_threadable_channel',
+  'cannot_reply_to_message',
+  'thread_locked',
+  'team_access_not_granted',
+  'ekm_access_denied',
+]);
+
+/** Whether a permanent failure means the bot may not post in that conversation (or thread). */
+export function isPostRefusal(error: string): boolean {
+  return POST_REFUSALS.has(error);
+}

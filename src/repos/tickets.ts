@@ -43,7 +43,19 @@ export async function findTicketByThread(db: Reader, channelId: string, rootTs: 
 
 export type NewTicket = Pick<
   Ticket,
-  'title' | 'description' | 'priority' | 'service' | 'link' | 'reporterId' | 'channelId' | 'createdAt' | 'slaStartedAt' | 'slaDueAt'
+  | 'title'
+  | 'description'
+  | 'priority'
+  | 'service'
+  | 'link'
+  | 'reporterId'
+  | 'channelId'
+  | 'createdAt'
+  | 'slaStartedAt'
+  | 'slaDueAt'
+  | 'sourceChannelId'
+  | 'sourceTs'
+  | 'sourcePermalink'
 >;
 
 export async function insertTicket(tx: Tx, t: NewTicket): Promise<Ticket> {
@@ -52,7 +64,7 @@ export async function insertTicket(tx: Tx, t: NewTicket): Promise<Ticket> {
 
 /** What a person's action changes on a ticket. */
 export type TicketChange = Pick<Ticket, 'status' | 'ownerId' | 'priority' | 'waitingSince' | 'pauses' | 'slaStartedAt' | 'slaDueAt'> &
-  Partial<Pick<Ticket, 'breachedAt' | 'resolvedAt' | 'resolution' | 'codeChangeNeeded'>>;
+  Partial<Pick<Ticket, 'breachedAt' | 'resolvedAt' | 'resolution' | 'codeChangeNeeded' | 'duplicateOfId'>>;
 
 /** Applies the change if nobody changed the ticket since `version` was read; the ticket after, else null. */
 export async function updateTicketAtVersion(tx: Tx, id: number, version: number, change: TicketChange, now: Date): Promise<Ticket | null> {
@@ -88,6 +100,15 @@ export async function lockTicket(tx: Tx, id: number): Promise<void> {
 
 export async function setRootTs(db: Reader, id: number, rootTs: string): Promise<void> {
   await db.ticket.update({ where: { id }, data: { rootTs } });
+}
+
+export async function setRootPermalink(db: Reader, id: number, rootPermalink: string): Promise<void> {
+  await db.ticket.update({ where: { id }, data: { rootPermalink } });
+}
+
+/** Ids of the tickets marked as duplicates of `id`, oldest first. */
+export async function duplicatesOf(db: Reader, id: number): Promise<Array<Pick<Ticket, 'id' | 'rootPermalink'>>> {
+  return db.ticket.findMany({ where: { duplicateOfId: id }, select: { id: true, rootPermalink: true }, orderBy: { id: 'asc' } });
 }
 
 /** Open tickets, most urgent first; only those of `services` when given. */

@@ -4,10 +4,11 @@ import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import { dueAt, minutesLeft, type Pause, type SlaInput, slaState } from '../domain/sla.js';
+import type { SourceMessage } from '../domain/intake.js';
 import { type Actor, decide, NOT_SURE_SERVICE, type Ticket, type TicketAction, type TicketForm } from '../domain/ticket.js';
 import { enqueue } from '../outbox/queue.js';
 import { changeReply } from '../messages/ticketReplies.js';
-import type { TicketView } from '../messages/ticketMessage.js';
+import type { TicketLinks, TicketView } from '../messages/ticketMessage.js';
 import { type Db, inTransaction, type Tx } from '../repos/db.js';
 import {
   claimFirstResponse,
@@ -54,7 +55,11 @@ export function slaInput(config: SupportConfig, ticket: Pick<Ticket, 'priority' 
   return { startedAt: ticket.slaStartedAt, policy: config.sla[ticket.priority], calendar: config.calendar, pauses: pausesOf(ticket) };
 }
 
-export async function createTicket(deps: TicketDeps, input: { form: TicketForm; reporterId: string }): Promise<Ticket> {
+/** Files a ticket; `source` is the Slack message it was made from (the message shortcut), answered in its thread. */
+export async function createTicket(
+  deps: TicketDeps,
+  input: { form: TicketForm; reporterId: string; source?: SourceMessage | null },
+): Promise<Ticket> {
   const now = deps.clock.now();
   const { form } = input;
   const ticket = await inTransaction(deps.db, async (tx) => {
@@ -70,10 +75,17 @@ export async function createTicket(deps: TicketDeps, input: { form: TicketForm; 
       createdAt: now,
       slaStartedAt: now,
       slaDueAt: dueAt(slaInput(deps.config, draft)),
+      sourceChannelId: input.source?.channelId ?? null,
+      sourceTs: input.source?.ts ?? null,
+      sourcePermalink: input.source?.permalink ?? null,
     });
     await recordEvent(tx, created.id, 'created', input.reporterId, now, { priority: form.priority, service: form.service });
     await enqueue(tx, { kind: 'ticket.root', ticketId: created.id }, { now });
     await enqueue(tx, { kind: 'ticket.confirm', ticketId: created.id }, { now });
+    if (input.source) {
+      const { channelId, threadTs } = input.source;
+      await enqueue(tx, { kind: 'ticket.sourceReply', ticketId: created.id, channel: channelId, threadTs }, { now });
+    }
     for (const hook of deps.hooks) await hook.created?.(tx, created, now);
     return created;
   });
@@ -82,57 +94,74 @@ export async function createTicket(deps: TicketDeps, input: { form: TicketForm; 
 }
 
 /** Applies a button or modal action to a ticket, if the rules allow it for this person. */
-export async function actOnTicket(
-  deps: TicketDeps,
-  input: { ticketId: number; action: TicketAction; actor: Actor },
-): Promise<Result<Ticket>> {
+export async function actOnTicket(deps: TicketDeps, input: TicketActionInput): Promise<Result<Ticket>> {
   const now = deps.clock.now();
-  const result = await inTransaction(deps.db, async (tx): Promise<Result<Ticket>> => {
-    const before = await findTicket(tx, input.ticketId);
-    if (!before) return fail(`Ticket #${input.ticketId} does not exist.`);
-    const decided = decide(before, input.action, input.actor);
-    if (!decided.ok) return decided;
-    const decision = decided.value;
-
-    const pauses = [...before.pauses];
-    let waitingSince = before.waitingSince;
-    if (before.waitingSince && decision.status !== 'waiting') {
-      pauses.push({ from: before.waitingSince, to: now });
-      waitingSince = null;
-    }
-    if (decision.status === 'waiting' && !before.waitingSince) waitingSince = now;
-    const reopened = input.action.type === 'reopen';
-    const next = {
-      status: decision.status,
-      ownerId: decision.ownerId,
-      priority: decision.priority,
-      waitingSince,
-      pauses: reopened ? [] : pauses,
-      slaStartedAt: reopened ? now : before.slaStartedAt,
-      ...(reopened ? { breachedAt: null, resolvedAt: null, resolution: null, codeChangeNeeded: null } : {}),
-      ...(input.action.type === 'resolve'
-        ? { resolvedAt: now, resolution: input.action.resolution, codeChangeNeeded: input.action.codeChangeNeeded }
-        : {}),
-    };
-    const change: TicketChange = { ...next, slaDueAt: dueAt(slaInput(deps.config, next)) };
-    const after = await updateTicketAtVersion(tx, before.id, before.version, change, now);
-    if (!after) return fail(`#${before.id} was changed by someone else just now; look at it again.`);
-    await recordEvent(tx, before.id, decision.event.type, input.actor.userId, now, decision.event.data);
-    await enqueue(tx, { kind: 'ticket.root', ticketId: before.id }, { now });
-    await enqueue(
-      tx,
-      {
-        kind: 'ticket.reply',
-        ticketId: before.id,
-        text: changeReply(decision.event.type, input.actor.userId, before, after),
-      },
-      { now },
-    );
-    for (const hook of deps.hooks) await hook.changed?.(tx, before, after, decision.event.type, now);
-    return ok(after);
-  });
+  const result = await inTransaction(deps.db, (tx) => actOnTicketIn(tx, deps, input, now));
   if (result.ok) deps.kick();
   return result;
+}
+
+export interface TicketActionInput {
+  ticketId: number;
+  action: TicketAction;
+  actor: Actor;
+}
+
+/** actOnTicket inside a transaction the caller holds (to dedupe a delivery, or change a second ticket with it). */
+export async function actOnTicketIn(tx: Tx, deps: TicketDeps, input: TicketActionInput, now: Date): Promise<Result<Ticket>> {
+  const before = await findTicket(tx, input.ticketId);
+  if (!before) return fail(`Ticket #${input.ticketId} does not exist.`);
+  const decided = decide(before, input.action, input.actor);
+  if (!decided.ok) return decided;
+  const decision = decided.value;
+
+  const pauses = [...before.pauses];
+  let waitingSince = before.waitingSince;
+  if (before.waitingSince && decision.status !== 'waiting') {
+    pauses.push({ from: before.waitingSince, to: now });
+    waitingSince = null;
+  }
+  if (decision.status === 'waiting' && !before.waitingSince) waitingSince = now;
+  const reopened = input.action.type === 'reopen';
+  const next = {
+    status: decision.status,
+    ownerId: decision.ownerId,
+    priority: decision.priority,
+    waitingSince,
+    pauses: reopened ? [] : pauses,
+    slaStartedAt: reopened ? now : before.slaStartedAt,
+    ...(reopened ? { breachedAt: null, resolvedAt: null, resolution: null, codeChangeNeeded: null, duplicateOfId: null } : {}),
+    ...(input.action.type === 'resolve'
+      ? { resolvedAt: now, resolution: input.action.resolution, codeChangeNeeded: input.action.codeChangeNeeded }
+      : {}),
+    // A duplicate needed no code change of its own; reports leave it out by duplicateOfId.
+    ...(input.action.type === 'mark_duplicate'
+      ? {
+          resolvedAt: now,
+          resolution: `Duplicate of #${input.action.originalId}`,
+          codeChangeNeeded: false,
+          duplicateOfId: input.action.originalId,
+        }
+      : {}),
+  };
+  const change: TicketChange = { ...next, slaDueAt: dueAt(slaInput(deps.config, next)) };
+  const after = await updateTicketAtVersion(tx, before.id, before.version, change, now);
+  if (!after) return fail(`#${before.id} was changed by someone else just now; look at it again.`);
+  await recordEvent(tx, before.id, decision.event.type, input.actor.userId, now, decision.event.data);
+  await enqueue(tx, { kind: 'ticket.root', ticketId: before.id }, { now });
+  await enqueue(
+    tx,
+    {
+      kind: 'ticket.reply',
+      ticketId: before.id,
+      text: changeReply(decision.event.type, input.actor.userId, before, after),
+      // Quiet by default: the person who acted is named in the reply but not pinged for it.
+      quiet: [input.actor.userId],
+    },
+    { now },
+  );
+  for (const hook of deps.hooks) await hook.changed?.(tx, before, after, decision.event.type, now);
+  return ok(after);
 }
 
 /**
@@ -158,8 +187,8 @@ export async function recordThreadReply(
   return outcome;
 }
 
-/** What the root message shows for a ticket at `now`. */
-export function ticketView(config: SupportConfig, ticket: Ticket, now: Date): TicketView {
+/** What the root message shows for a ticket at `now`; `links` from ticketLinks (services/intake.ts). */
+export function ticketView(config: SupportConfig, ticket: Ticket, now: Date, links?: TicketLinks): TicketView {
   const input = slaInput(config, ticket);
   const endOfClock = ticket.resolvedAt ?? now;
   const state = ticket.breachedAt ? 'breached' : slaState(input, endOfClock, config.reminderFraction);
@@ -182,5 +211,6 @@ export function ticketView(config: SupportConfig, ticket: Ticket, now: Date): Ti
     codeChangeNeeded: ticket.codeChangeNeeded,
     incident: ticket.incident,
     timeZone: config.timeZone,
+    ...(links ? { links } : {}),
   };
 }

@@ -32,7 +32,8 @@ export function helpText(subcommands: Subcommand[], preface?: string): string {
     '*supportbot* — engineering support in one thread per ticket.',
     '`/support` — file a ticket (title, description, priority, service).',
     ...subcommands.map((s) => `\`/support ${s.usage}\` — ${s.summary}`),
-    "In a ticket's thread use its buttons: *Take it*, *Resolve*, *Change priority*, *Waiting on reporter*, *Reopen*.",
+    "In a ticket's thread use its buttons: *Take it*, *Resolve*, *Change priority*, *Waiting on reporter*, *Mark as duplicate*, *Reopen*.",
+    'On any message: ⋮ → *Create support ticket*. On a ticket: :eyes: takes it, :white_check_mark: (owner) asks for the resolution.',
   ];
   return lines.join('\n');
 }

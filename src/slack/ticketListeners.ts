@@ -2,6 +2,7 @@
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import { sourceFromMetadata } from '../domain/intake.js';
 import { isPriority } from '../domain/priority.js';
 import { findTicket } from '../repos/tickets.js';
 import { validateResolveForm, validateTicketForm, type TicketAction } from '../domain/ticket.js';
@@ -18,12 +19,12 @@ export function fieldValue(values: StateValues, block: string): string | null {
   return el.selected_option?.value ?? el.value ?? null;
 }
 
-function ticketIdFrom(raw: string | undefined): number | null {
+export function ticketIdFrom(raw: string | undefined): number | null {
   const n = Number(raw);
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
-function metadataTicketId(privateMetadata: string): number | null {
+export function metadataTicketId(privateMetadata: string): number | null {
   try {
     return ticketIdFrom(String((JSON.parse(privateMetadata) as { ticketId?: unknown }).ticketId));
   } catch {
@@ -71,7 +72,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
     }
     try {
       // Stored before the modal closes: a ticket the person saw accepted is never lost.
-      await createTicket(deps, { form: checked.value, reporterId: body.user.id });
+      await createTicket(deps, { form: checked.value, reporterId: body.user.id, source: sourceFromMetadata(view.private_metadata) });
       await ack();
     } catch (err) {
       deps.log.error({ err }, 'could not store a ticket');

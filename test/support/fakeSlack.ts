@@ -45,7 +45,7 @@ export class FakeSlack {
   readonly emails = new Map<string, string>();
   /** What apps.connections.open hands out (Socket Mode tests run a WebSocket server there). */
   socketUrl = '';
-  private failures: Array<{ method: string; failure: Failure; remaining: number }> = [];
+  private failures: Array<{ method: string; failure: Failure; remaining: number; when?: (args: Record<string, any>) => boolean }> = [];
   private server: Server;
   private tsCounter = 0;
   private hung: ServerResponse[] = [];
@@ -71,9 +71,9 @@ export class FakeSlack {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** The next `times` calls of `method` fail as described. */
-  fail(method: string, failure: Failure, times = 1): void {
-    this.failures.push({ method, failure, remaining: times });
+  /** The next `times` calls of `method` (those `when` accepts, if given) fail as described. */
+  fail(method: string, failure: Failure, times = 1, when?: (args: Record<string, any>) => boolean): void {
+    this.failures.push({ method, failure, remaining: times, ...(when ? { when } : {}) });
   }
 
   callsTo(method: string): SlackCall[] {
@@ -108,7 +108,7 @@ export class FakeSlack {
     const args = parseBody(body.toString('utf8'), req.headers['content-type']);
     this.calls.push({ method, args, at: Date.now() });
 
-    const pending = this.failures.find((f) => f.method === method && f.remaining > 0);
+    const pending = this.failures.find((f) => f.method === method && f.remaining > 0 && (!f.when || f.when(args)));
     if (pending) {
       pending.remaining -= 1;
       const f = pending.failure;
