@@ -11,6 +11,7 @@ import type { JobHandlers } from '../jobs/scheduler.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../repos/db.js';
 import { causeCandidates, decideLink, type DeployDeps, deployTicketHooks, recordDeploy } from '../services/deploys.js';
+import { firstResponseHooks, firstResponseJobHandlers } from '../services/firstResponseTimers.js';
 import { checkHandoffs } from '../services/handoffs.js';
 import { pagingHooks, pagingJobHandlers } from '../services/paging.js';
 import { PeopleResolver } from '../services/people.js';
@@ -51,18 +52,18 @@ export function wireFeatures(deps: FeatureDeps): Features {
     kick,
     people: new PeopleResolver(slackEmailLookup(deps.client), clock, config.deploys.gitLogins),
   };
-  // Every hook is known before the ticket use cases get them: SLA timers, out-of-hours paging,
+  // Every hook is known before the ticket use cases get them: SLA and first-response timers, out-of-hours paging,
   // deploy links and gardener mentions, in that order, inside each ticket change's transaction.
   const ticketDeps: TicketDeps = {
     db,
     clock,
     config,
     kick,
-    hooks: [slaTimerHooks(config), pagingHooks(config), deployTicketHooks(deployDeps), gardenerRouting(config)],
+    hooks: [slaTimerHooks(config), firstResponseHooks(config), pagingHooks(config), deployTicketHooks(deployDeps), gardenerRouting(config)],
   };
   const handoffDeps = { db, config, clock, log: log.child({ component: 'handoffs' }), kick };
   return {
-    jobHandlers: { ...slaJobHandlers(config), ...pagingJobHandlers(config) },
+    jobHandlers: { ...slaJobHandlers(config), ...firstResponseJobHandlers(config), ...pagingJobHandlers(config) },
     checkHandoffs: () => checkHandoffs(handoffDeps),
     register(app, http, afterRotationChange) {
       const subcommands: Subcommand[] = [helpSubcommand(() => subcommands), deploySubcommand(deployDeps)];
