@@ -11,6 +11,7 @@ import type { JobHandlers } from '../jobs/scheduler.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../repos/db.js';
 import { causeCandidates, decideLink, type DeployDeps, deployTicketHooks, recordDeploy } from '../services/deploys.js';
+import { coverRequestJobHandlers } from '../services/coverRequests.js';
 import { firstResponseHooks, firstResponseJobHandlers } from '../services/firstResponseTimers.js';
 import { checkHandoffs } from '../services/handoffs.js';
 import { pagingHooks, pagingJobHandlers } from '../services/paging.js';
@@ -19,6 +20,7 @@ import { gardenerRouting } from '../services/routing.js';
 import { slaJobHandlers, slaTimerHooks } from '../services/slaTimers.js';
 import type { TicketDeps } from '../services/tickets.js';
 import { helpSubcommand, registerSupportCommand, type Subcommand } from '../slack/commands.js';
+import { coverMeSubcommand, registerCoverRequestListeners } from '../slack/coverRequests.js';
 import { deploySubcommand, registerDeployListeners } from '../slack/deployListeners.js';
 import { registerHome } from '../slack/home.js';
 import { rotationSubcommands } from '../slack/rotationCommands.js';
@@ -63,11 +65,17 @@ export function wireFeatures(deps: FeatureDeps): Features {
   };
   const handoffDeps = { db, config, clock, log: log.child({ component: 'handoffs' }), kick };
   return {
-    jobHandlers: { ...slaJobHandlers(config), ...firstResponseJobHandlers(config), ...pagingJobHandlers(config) },
+    jobHandlers: {
+      ...slaJobHandlers(config),
+      ...firstResponseJobHandlers(config),
+      ...pagingJobHandlers(config),
+      ...coverRequestJobHandlers(config),
+    },
     checkHandoffs: () => checkHandoffs(handoffDeps),
     register(app, http, afterRotationChange) {
       const subcommands: Subcommand[] = [helpSubcommand(() => subcommands), deploySubcommand(deployDeps)];
-      subcommands.push(...rotationSubcommands({ db, clock, config, kick, afterChange: afterRotationChange, log }));
+      const rotationDeps = { db, clock, config, kick, afterChange: afterRotationChange, log };
+      subcommands.push(...rotationSubcommands(rotationDeps), coverMeSubcommand(rotationDeps));
       registerSupportCommand(app, { subcommands, openTicketForm: openTicketForm(ticketDeps), log });
       registerTicketListeners(app, {
         ...ticketDeps,
@@ -78,6 +86,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
         },
       });
       registerDeployListeners(app, { ...deployDeps, log });
+      registerCoverRequestListeners(app, rotationDeps);
       registerHome(app, { db, config, clock, log });
       registerDeployRoutes(http, {
         secret: deps.env.DEPLOY_WEBHOOK_SECRET,
