@@ -14,6 +14,8 @@ import { causeCandidates, decideLink, type DeployDeps, deployTicketHooks, record
 import { coverRequestJobHandlers } from '../services/coverRequests.js';
 import { firstResponseHooks, firstResponseJobHandlers } from '../services/firstResponseTimers.js';
 import { checkHandoffs } from '../services/handoffs.js';
+import { planRotationGapNotices, rotationGapJobHandlers } from '../services/rotationGaps.js';
+import { planShiftReminders, shiftReminderJobHandlers } from '../services/shiftReminders.js';
 import { pagingHooks, pagingJobHandlers } from '../services/paging.js';
 import { PeopleResolver } from '../services/people.js';
 import { gardenerRouting } from '../services/routing.js';
@@ -39,7 +41,7 @@ export interface FeatureDeps {
 
 export interface Features {
   jobHandlers: JobHandlers;
-  /** Announces duty changes up to the clock's now. */
+  /** Announces duty changes up to the clock's now, and plans shift reminders and rotation gap notices. */
   checkHandoffs(): Promise<boolean>;
   /** Registers every listener and route; `afterRotationChange` runs the handoff check at once. */
   register(app: App, http: Express, afterRotationChange: () => Promise<void>): void;
@@ -70,8 +72,18 @@ export function wireFeatures(deps: FeatureDeps): Features {
       ...firstResponseJobHandlers(config),
       ...pagingJobHandlers(config),
       ...coverRequestJobHandlers(config),
+      ...shiftReminderJobHandlers(config),
+      ...rotationGapJobHandlers(config),
     },
-    checkHandoffs: () => checkHandoffs(handoffDeps),
+    // The periodic rotation check: handoffs now, then the reminders and gap notices ahead.
+    async checkHandoffs() {
+      const announced = await checkHandoffs(handoffDeps);
+      const now = clock.now();
+      for (const plan of [planShiftReminders, planRotationGapNotices]) {
+        await plan({ db, config }, now).catch((err: unknown) => handoffDeps.log.error({ err }, 'planning rotation reminders failed'));
+      }
+      return announced;
+    },
     register(app, http, afterRotationChange) {
       const subcommands: Subcommand[] = [helpSubcommand(() => subcommands), deploySubcommand(deployDeps)];
       const rotationDeps = { db, clock, config, kick, afterChange: afterRotationChange, log };

@@ -2,6 +2,7 @@
 // DMs around it. Pure functions of plain data.
 import type { KnownBlock } from '@slack/types';
 import { COVER_ACTION } from './ids.js';
+import { timeWindow } from './rotationViews.js';
 import { type Message, mention, mrkdwn, plain, slackDate } from './text.js';
 
 export interface CoverRequestView {
@@ -16,7 +17,7 @@ export interface CoverRequestView {
   timeZone: string;
 }
 
-const window = (v: CoverRequestView) => `${slackDate(v.from, v.timeZone)} → ${slackDate(v.to, v.timeZone)}`;
+const window = (v: CoverRequestView) => timeWindow(v.from, v.to, v.timeZone);
 
 function headline(v: CoverRequestView): string {
   const asked = `${mention(v.requesterId)} needs cover for ${v.title} ${window(v)}`;
