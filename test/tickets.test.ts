@@ -156,7 +156,8 @@ describe('ticket lifecycle through Slack', () => {
     const events = await h.db.ticketEvent.findMany({ where: { ticketId: ticket.id }, orderBy: { id: 'asc' } });
     assert.deepEqual(
       events.map((e) => e.type),
-      ['created', 'taken', 'priority_changed', 'waiting_on_reporter', 'back_from_waiting', 'resolved', 'reopened'],
+      // Taking the ticket is also its first response.
+      ['created', 'taken', 'first_response', 'priority_changed', 'waiting_on_reporter', 'back_from_waiting', 'resolved', 'reopened'],
     );
     assert.ok(events.every((e) => e.actorId));
   });

@@ -22,6 +22,7 @@ function view(overrides: Partial<TicketView> = {}): TicketView {
     link: null,
     sla: { dueAt: new Date('2026-11-24T11:00:00Z'), state: 'on_track', minutesLeft: 45 },
     firstResponse: null,
+    firstResponseDue: null,
     resolution: null,
     codeChangeNeeded: null,
     incident: false,

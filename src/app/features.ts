@@ -11,13 +11,18 @@ import type { JobHandlers } from '../jobs/scheduler.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../repos/db.js';
 import { causeCandidates, decideLink, type DeployDeps, deployTicketHooks, recordDeploy } from '../services/deploys.js';
+import { coverRequestJobHandlers } from '../services/coverRequests.js';
+import { firstResponseHooks, firstResponseJobHandlers } from '../services/firstResponseTimers.js';
 import { checkHandoffs } from '../services/handoffs.js';
+import { planRotationGapNotices, rotationGapJobHandlers } from '../services/rotationGaps.js';
+import { planShiftReminders, shiftReminderJobHandlers } from '../services/shiftReminders.js';
 import { pagingHooks, pagingJobHandlers } from '../services/paging.js';
 import { PeopleResolver } from '../services/people.js';
 import { gardenerRouting } from '../services/routing.js';
 import { slaJobHandlers, slaTimerHooks } from '../services/slaTimers.js';
 import type { TicketDeps } from '../services/tickets.js';
 import { helpSubcommand, registerSupportCommand, type Subcommand } from '../slack/commands.js';
+import { coverMeSubcommand, registerCoverRequestListeners } from '../slack/coverRequests.js';
 import { deploySubcommand, registerDeployListeners } from '../slack/deployListeners.js';
 import { registerHome } from '../slack/home.js';
 import { rotationSubcommands } from '../slack/rotationCommands.js';
@@ -37,7 +42,7 @@ export interface FeatureDeps {
 
 export interface Features {
   jobHandlers: JobHandlers;
-  /** Announces duty changes up to the clock's now. */
+  /** Announces duty changes up to the clock's now, and plans shift reminders and rotation gap notices. */
   checkHandoffs(): Promise<boolean>;
   /** Registers every listener and route; `afterRotationChange` runs the handoff check at once. */
   register(app: App, http: Express, afterRotationChange: () => Promise<void>): void;
@@ -52,22 +57,38 @@ export function wireFeatures(deps: FeatureDeps): Features {
     kick,
     people: new PeopleResolver(slackEmailLookup(deps.client), clock, config.deploys.gitLogins),
   };
-  // Every hook is known before the ticket use cases get them: SLA timers, out-of-hours paging,
+  // Every hook is known before the ticket use cases get them: SLA and first-response timers, out-of-hours paging,
   // deploy links and gardener mentions, in that order, inside each ticket change's transaction.
   const ticketDeps: TicketDeps = {
     db,
     clock,
     config,
     kick,
-    hooks: [slaTimerHooks(config), pagingHooks(config), deployTicketHooks(deployDeps), gardenerRouting(config)],
+    hooks: [slaTimerHooks(config), firstResponseHooks(config), pagingHooks(config), deployTicketHooks(deployDeps), gardenerRouting(config)],
   };
   const handoffDeps = { db, config, clock, log: log.child({ component: 'handoffs' }), kick };
   return {
-    jobHandlers: { ...slaJobHandlers(config), ...pagingJobHandlers(config) },
-    checkHandoffs: () => checkHandoffs(handoffDeps),
+    jobHandlers: {
+      ...slaJobHandlers(config),
+      ...firstResponseJobHandlers(config),
+      ...pagingJobHandlers(config),
+      ...coverRequestJobHandlers(config),
+      ...shiftReminderJobHandlers(config),
+      ...rotationGapJobHandlers(config),
+    },
+    // The periodic rotation check: handoffs now, then the reminders and gap notices ahead.
+    async checkHandoffs() {
+      const announced = await checkHandoffs(handoffDeps);
+      const now = clock.now();
+      for (const plan of [planShiftReminders, planRotationGapNotices]) {
+        await plan({ db, config }, now).catch((err: unknown) => handoffDeps.log.error({ err }, 'planning rotation reminders failed'));
+      }
+      return announced;
+    },
     register(app, http, afterRotationChange) {
       const subcommands: Subcommand[] = [helpSubcommand(() => subcommands), deploySubcommand(deployDeps)];
-      subcommands.push(...rotationSubcommands({ db, clock, config, kick, afterChange: afterRotationChange, log }));
+      const rotationDeps = { db, clock, config, kick, afterChange: afterRotationChange, log };
+      subcommands.push(...rotationSubcommands(rotationDeps), coverMeSubcommand(rotationDeps));
       registerSupportCommand(app, { subcommands, openTicketForm: openTicketForm(ticketDeps), log });
       registerTicketListeners(app, {
         ...ticketDeps,
@@ -79,6 +100,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
       });
       registerIntakeListeners(app, { ...ticketDeps, log });
       registerDeployListeners(app, { ...deployDeps, log });
+      registerCoverRequestListeners(app, rotationDeps);
       registerHome(app, { db, config, clock, log });
       registerDeployRoutes(http, {
         secret: deps.env.DEPLOY_WEBHOOK_SECRET,

@@ -43,6 +43,8 @@ export interface Ticket {
   /** The closed waiting-on-reporter windows since the SLA clock started. */
   pauses: ClosedPause[];
   breachedAt: Date | null;
+  /** When the first response is due; frozen once answered (reports: met = firstResponseAt <= this). */
+  firstResponseDueAt: Date | null;
   firstResponseAt: Date | null;
   firstResponderId: string | null;
   resolvedAt: Date | null;

@@ -23,3 +23,9 @@ export const ACTION = {
 
 /** Every input of the forms lives in a block named for its field with one element "value". */
 export const FIELD_ACTION = 'value';
+
+/** Buttons of a cover request message; the value is the request's id. */
+export const COVER_ACTION = {
+  take: 'cover_take',
+  withdraw: 'cover_withdraw',
+} as const;

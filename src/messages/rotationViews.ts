@@ -35,7 +35,7 @@ function nobodyWarning(w: RoleWords): string {
   return `:warning: Nobody is ${w.role}: the rotation has no one on duty. Admins, check \`${w.configPath}\` (and its \`start\`) in the config.`;
 }
 
-function timeWindow(from: Date, to: Date, timeZone: string): string {
+export function timeWindow(from: Date, to: Date, timeZone: string): string {
   return `${slackDate(from, timeZone)} → ${slackDate(to, timeZone)}`;
 }
 
@@ -118,6 +118,24 @@ export function handoffAnnouncement(v: HandoffView): Message {
 export function handoffDm(v: HandoffView): Message {
   const headline = `You are now ${v.role} (since ${slackDate(v.at, v.timeZone)})${v.previous ? `, taking over from ${mention(v.previous)}` : ''}.`;
   const lines = [headline, ...handoffDetails(v)];
+  return { text: truncate(lines.join('\n'), 3900), blocks: lineSections(lines) };
+}
+
+/** The DM to the incoming person some hours before their shift: what they will find. */
+export function shiftReminderDm(v: HandoffView & { until: Date | null }): Message {
+  const span = v.until ? timeWindow(v.at, v.until, v.timeZone) : `from ${slackDate(v.at, v.timeZone)}`;
+  const headline = `:calendar: Reminder: you will be ${v.role} ${span}${v.previous ? `, taking over from ${mention(v.previous)}` : ''}.`;
+  const lines = [headline, ...handoffDetails(v), 'Notes left before the handoff are shown to you then.'];
+  return { text: truncate(lines.join('\n'), 3900), blocks: lineSections(lines) };
+}
+
+/** The admins' DM about upcoming shifts nobody can hold (every member inactive). */
+export function rotationGapDm(v: RoleWords & { shifts: Array<{ from: Date; to: Date }>; timeZone: string }): Message {
+  const lines = [
+    `:warning: Nobody can be ${v.role} in ${v.shifts.length === 1 ? 'this upcoming shift' : `these ${v.shifts.length} upcoming shifts`}: every member is inactive then (\`${v.configPath}\` in the config).`,
+    ...v.shifts.map((s) => `• ${timeWindow(s.from, s.to, v.timeZone)}`),
+    'Add a member or set up a cover with `/support cover`.',
+  ];
   return { text: truncate(lines.join('\n'), 3900), blocks: lineSections(lines) };
 }
 

@@ -18,6 +18,8 @@ export interface TicketView {
   link: string | null;
   sla: { dueAt: Date | null; state: SlaState; minutesLeft: number };
   firstResponse: { userId: string; minutes: number } | null;
+  /** Until answered: when the first response is due (null: held while waiting on the reporter). */
+  firstResponseDue: { at: Date | null; overdue: boolean } | null;
   resolution: string | null;
   codeChangeNeeded: boolean | null;
   /** A deploy was confirmed as its cause (or it was marked an incident otherwise). */
@@ -65,6 +67,13 @@ export function slaLine(v: TicketView): string {
   return `SLA ${SLA_WORDS[v.sla.state]}: ${due}, ${formatDuration(v.sla.minutesLeft)} left`;
 }
 
+export function firstResponseDueLine(due: NonNullable<TicketView['firstResponseDue']>, timeZone: string): string {
+  if (!due.at) return 'First response: paused (waiting on reporter)';
+  return due.overdue
+    ? `First response overdue (was due ${slackDate(due.at, timeZone)})`
+    : `First response due ${slackDate(due.at, timeZone)}`;
+}
+
 /** Plain-text fallback (notifications, screen readers, search): carries the same key facts. */
 export function ticketText(v: TicketView): string {
   return truncate(
@@ -108,7 +117,11 @@ export function ticketMessage(v: TicketView): Required<Message> {
     { type: 'section', block_id: 'header', text: mrkdwn(header) },
     { type: 'section', block_id: 'description', text: mrkdwn(escapeMrkdwn(v.description) || ' ') },
     { type: 'section', block_id: 'facts', fields: fields.map((f) => mrkdwn(f, 2000)) },
-    { type: 'context', block_id: 'sla', elements: [mrkdwn(slaLine(v))] },
+    {
+      type: 'context',
+      block_id: 'sla',
+      elements: [mrkdwn(slaLine(v)), ...(v.firstResponseDue ? [mrkdwn(firstResponseDueLine(v.firstResponseDue, v.timeZone))] : [])],
+    },
   ];
   if (v.status === 'resolved' && v.resolution) {
     blocks.push({

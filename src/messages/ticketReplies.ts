@@ -91,6 +91,11 @@ export function slaReminder(v: SlaAlarm & { minutesLeft: number }): string {
   return `:hourglass_flowing_sand: SLA: ${formatDuration(v.minutesLeft)} left. #${v.ticketId} (${v.priority}) is due ${slackDate(v.deadline, v.timeZone)}. ${v.callee}`;
 }
 
+/** The one first-response reminder: nobody but the reporter has replied or taken the ticket. */
+export function firstResponseReminder(v: SlaAlarm): string {
+  return `:speech_balloon: First response due: #${v.ticketId} (${v.priority}) has had no answer yet and was due ${slackDate(v.deadline, v.timeZone)}. ${v.callee} Reply in the thread or take it.`;
+}
+
 export function slaBreach(v: SlaAlarm): string {
   return `:rotating_light: SLA breached: #${v.ticketId} (${v.priority}) was due ${slackDate(v.deadline, v.timeZone)}. ${v.callee}`;
 }

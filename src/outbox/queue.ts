@@ -27,6 +27,8 @@ export type OutboxKind =
    * message queued under that dedupKey (e.g. a deploy announcement), whose ts is known only once sent.
    */
   | { kind: 'post'; channel: string; text: string; blocks?: KnownBlock[]; ticketId?: number; thread?: { dedupKey: string } }
+  /** Edit the message queued under that dedupKey (e.g. a cover request once taken); nothing if it was never posted. */
+  | { kind: 'update'; channel: string; of: { dedupKey: string }; text: string; blocks?: KnownBlock[] }
   /** Any other Web API call, e.g. usergroups.users.update. */
   | { kind: 'call'; method: string; args: Record<string, unknown> };
 

@@ -248,6 +248,17 @@ export class OutboxRelay {
           ),
         };
       }
+      case 'update': {
+        const ts = await this.threadOf(message.of.dedupKey);
+        if (!ts) return {};
+        await this.client.chat.update({
+          channel: message.channel,
+          ts,
+          text: message.text,
+          ...(message.blocks ? { blocks: message.blocks } : {}),
+        });
+        return { ts };
+      }
       case 'call':
         await this.client.apiCall(message.method, message.args);
         return {};
@@ -255,8 +266,9 @@ export class OutboxRelay {
   }
 
   /**
-   * Where a threaded post goes: the ts of its parent once the parent is sent; while the parent is
-   * still queued, wait; if the parent was given up on, post to the channel rather than not at all.
+   * The ts of the message queued under `dedupKey` once it is sent; while it is still queued, wait.
+   * Undefined when it was given up on: a threaded post then goes to the channel rather than not at
+   * all, and an edit of it has nothing to edit.
    */
   private async threadOf(dedupKey: string): Promise<string | undefined> {
     const parent = await findByDedupKey(this.db, dedupKey);

@@ -45,9 +45,15 @@ export async function addHandoffNotes(db: Reader, notes: Array<{ rotationId: str
   await db.handoffNote.createMany({ data: notes });
 }
 
+/** The rotation's notes not shown at a handoff yet. */
+export async function pendingHandoffNotes(db: Reader, rotationId: string): Promise<Array<{ id: number; authorId: string; text: string }>> {
+  const notes = await db.handoffNote.findMany({ where: { rotationId, usedAt: null }, orderBy: { id: 'asc' } });
+  return notes.map((n) => ({ id: n.id, authorId: n.authorId, text: n.text }));
+}
+
 /** The rotation's notes not shown yet, marked as shown now. */
 export async function takeHandoffNotes(tx: Tx, rotationId: string, now: Date): Promise<Array<{ authorId: string; text: string }>> {
-  const notes = await tx.handoffNote.findMany({ where: { rotationId, usedAt: null }, orderBy: { id: 'asc' } });
+  const notes = await pendingHandoffNotes(tx, rotationId);
   await tx.handoffNote.updateMany({ where: { id: { in: notes.map((n) => n.id) } }, data: { usedAt: now } });
   return notes.map((n) => ({ authorId: n.authorId, text: n.text }));
 }

@@ -84,6 +84,11 @@ export async function claimFirstResponse(tx: Tx, id: number, userId: string, now
   return claimed.count === 1;
 }
 
+/** No version bump: derived from the ticket's own state, and a click in flight must not be refused for it. */
+export async function setFirstResponseDue(tx: Tx, id: number, dueAt: Date | null): Promise<void> {
+  await tx.ticket.update({ where: { id }, data: { firstResponseDueAt: dueAt } });
+}
+
 /** No version bump: nobody decided anything, and a click in flight must not be refused for it. */
 export async function markBreached(tx: Tx, id: number, at: Date, now: Date): Promise<void> {
   await tx.ticket.update({ where: { id }, data: { breachedAt: at, updatedAt: now } });

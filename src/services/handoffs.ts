@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
 import { type Db, inTransaction, isUniqueViolation, type Tx } from '../repos/db.js';
-import { advanceHandoffState, createHandoffState, handoffState, takeHandoffNotes } from '../repos/rotations.js';
+import { advanceHandoffState, createHandoffState, handoffState, pendingHandoffNotes, takeHandoffNotes } from '../repos/rotations.js';
 import { countOpenTickets, openTickets } from '../repos/tickets.js';
 import { dutyAt, handoffsBetween } from '../domain/rotation.js';
 import { loadOverrides } from './duty.js';
@@ -31,18 +31,20 @@ export type CheckOutcome = 'baseline' | 'announced' | 'unchanged' | 'taken by an
 /** Open tickets shown in an announcement; the rest are counted. */
 const TICKETS_SHOWN = 15;
 
-async function handoffView(
+/** What a handoff message shows; the notes are marked as shown unless only peeking (a reminder before the shift). */
+export async function handoffView(
   tx: Tx,
-  deps: HandoffDeps,
+  deps: Pick<HandoffDeps, 'config'>,
   ref: RotationRef,
   change: { at: Date; user: string | null; previous: string | null },
   now: Date,
+  notesAre: 'shown' | 'peeked' = 'shown',
 ): Promise<HandoffView> {
   const [tickets, total] = await Promise.all([
     openTickets(tx, { ...(ref.services ? { services: ref.services } : {}), take: TICKETS_SHOWN }),
     countOpenTickets(tx, ref.services),
   ]);
-  const notes = await takeHandoffNotes(tx, ref.rotation.id, now);
+  const notes = notesAre === 'shown' ? await takeHandoffNotes(tx, ref.rotation.id, now) : await pendingHandoffNotes(tx, ref.rotation.id);
   return {
     title: ref.title,
     role: ref.role,

@@ -127,24 +127,41 @@ export async function cover(
 ): Promise<Result<{ announcement: Message }>> {
   const { actorId, userId, from, to, ref } = input;
   const now = deps.clock.now();
-  if (to <= now) return fail('That window is already over.');
-  if (to.getTime() - from.getTime() > MAX_COVER_MS)
-    return fail('A cover can last at most 92 days; for longer absences change the members in the config.');
   const result = await inTransaction(deps.db, async (tx): Promise<Result<{ announcement: Message }>> => {
-    const overrides = await loadOverrides(tx, ref.rotation.id, { from, to });
-    const covered = users(dutySegments(ref.rotation, overrides, from, to)).filter((u) => u !== userId);
-    // Also what a repeated command finds, so a double submission changes nothing.
-    if (covered.length === 0) return fail(`<@${userId}> is already ${ref.role} for all of that time; nothing to change.`);
-    if (!isAdmin(deps.config, actorId) && actorId !== userId && !covered.includes(actorId)) {
-      return fail(`Sorry, only admins, <@${userId}> and the people being covered (${mentions(covered)}) can set up this cover.`);
-    }
-    await addOverride(tx, { rotationId: ref.rotation.id, userId, from, to, createdBy: actorId, createdAt: now, reason: 'cover' });
+    const added = await addCover(tx, deps.config, input, now);
+    if (!added.ok) return added;
+    const covered = added.value;
     const message = coverAnnouncement({ ...ref, actorId, userId, covered, from, to, timeZone: deps.config.timeZone });
     await announceChange(tx, deps, message, [userId, ...covered], now);
     return ok({ announcement: message });
   });
   if (result.ok) await afterCommit(deps);
   return result;
+}
+
+/**
+ * Stores the cover if the window and the person's rights allow it, inside the caller's
+ * transaction; the people it relieves of duty. Announcing it is the caller's.
+ */
+export async function addCover(
+  tx: Tx,
+  config: SupportConfig,
+  input: { actorId: string; userId: string; from: Date; to: Date; ref: RotationRef },
+  now: Date,
+): Promise<Result<string[]>> {
+  const { actorId, userId, from, to, ref } = input;
+  if (to <= now) return fail('That window is already over.');
+  if (to.getTime() - from.getTime() > MAX_COVER_MS)
+    return fail('A cover can last at most 92 days; for longer absences change the members in the config.');
+  const overrides = await loadOverrides(tx, ref.rotation.id, { from, to });
+  const covered = users(dutySegments(ref.rotation, overrides, from, to)).filter((u) => u !== userId);
+  // Also what a repeated command finds, so a double submission changes nothing.
+  if (covered.length === 0) return fail(`<@${userId}> is already ${ref.role} for all of that time; nothing to change.`);
+  if (!isAdmin(config, actorId) && actorId !== userId && !covered.includes(actorId)) {
+    return fail(`Sorry, only admins, <@${userId}> and the people being covered (${mentions(covered)}) can set up this cover.`);
+  }
+  await addOverride(tx, { rotationId: ref.rotation.id, userId, from, to, createdBy: actorId, createdAt: now, reason: 'cover' });
+  return ok(covered);
 }
 
 /**

@@ -19,7 +19,7 @@ export const SLA_REMINDER = 'sla.reminder';
 export const SLA_BREACH = 'sla.breach';
 const SLA_KINDS = [SLA_REMINDER, SLA_BREACH];
 
-interface Timer {
+export interface Timer {
   kind: string;
   at: Date;
   dedupKey: string;
@@ -41,11 +41,16 @@ export async function syncSlaTimers(tx: Tx, config: SupportConfig, ticket: Ticke
   const timers = slaTimers(config, ticket);
   // A reminder is only worth sending while the deadline is ahead; past it, the breach speaks.
   const wanted = !timers ? [] : timers.breach.at > now ? [timers.reminder, timers.breach] : [timers.breach];
+  await syncTicketJobs(tx, ticket.id, SLA_KINDS, wanted);
+}
+
+/** Makes a ticket's pending jobs of these kinds exactly the wanted timers: others cancelled, missing ones planned. */
+export async function syncTicketJobs(tx: Tx, ticketId: number, kinds: string[], wanted: Timer[]): Promise<void> {
   const keys = wanted.map((t) => t.dedupKey);
-  await cancelJobs(tx, { ticketId: ticket.id, kinds: SLA_KINDS, keep: keys });
+  await cancelJobs(tx, { ticketId, kinds, keep: keys });
   const existing = new Set(await scheduledKeys(tx, keys));
   for (const t of wanted) {
-    if (!existing.has(t.dedupKey)) await scheduleJob(tx, { kind: t.kind, ticketId: ticket.id, dueAt: t.at, dedupKey: t.dedupKey });
+    if (!existing.has(t.dedupKey)) await scheduleJob(tx, { kind: t.kind, ticketId, dueAt: t.at, dedupKey: t.dedupKey });
   }
 }
 
@@ -61,7 +66,7 @@ export function slaTimerHooks(config: SupportConfig): TicketHooks {
  * squad in business hours, the on-call person out of hours. The timers of one pass fire at one
  * instant, so the person on duty is looked up once per service, not once per ticket.
  */
-function callOn(tx: Tx, config: SupportConfig, now: Date): (ticket: Ticket) => Promise<string> {
+export function callOn(tx: Tx, config: SupportConfig, now: Date): (ticket: Ticket) => Promise<string> {
   const unowned = new Map<string, Promise<string>>();
   const lookUp = async (service: string) => {
     const business = isBusinessTime(config.calendar, now);

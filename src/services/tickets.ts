@@ -28,6 +28,8 @@ export { recordEvent };
 export interface TicketHooks {
   created?(tx: Tx, ticket: Ticket, now: Date): Promise<void>;
   changed?(tx: Tx, before: Ticket, after: Ticket, eventType: string, now: Date): Promise<void>;
+  /** The ticket got its first response (a reply or someone taking it). */
+  answered?(tx: Tx, ticket: Ticket, now: Date): Promise<void>;
 }
 
 export interface TicketDeps {
@@ -161,6 +163,8 @@ export async function actOnTicketIn(tx: Tx, deps: TicketDeps, input: TicketActio
     { now },
   );
   for (const hook of deps.hooks) await hook.changed?.(tx, before, after, decision.event.type, now);
+  // Taking the ticket answers the reporter as much as a reply does.
+  if (decision.event.type === 'taken') await recordFirstResponse(tx, deps, after, input.actor.userId, now);
   return ok(after);
 }
 
@@ -176,15 +180,33 @@ export async function recordThreadReply(
   const outcome = await inTransaction(deps.db, async (tx) => {
     if (!(await firstDelivery(tx, input.deliveryId, now))) return 'duplicate' as const;
     const ticket = await findTicketByThread(tx, input.channelId, input.threadTs);
-    if (!ticket || ticket.firstResponseAt || input.userId === ticket.reporterId) return 'ignored' as const;
-    if (!(await claimFirstResponse(tx, ticket.id, input.userId, now))) return 'ignored' as const;
-    const minutes = (now.getTime() - ticket.createdAt.getTime()) / 60_000;
-    await recordEvent(tx, ticket.id, 'first_response', input.userId, now, { minutes });
-    await enqueue(tx, { kind: 'ticket.root', ticketId: ticket.id }, { now });
+    if (!ticket || !(await recordFirstResponse(tx, deps, ticket, input.userId, now))) return 'ignored' as const;
     return 'first_response' as const;
   });
   if (outcome === 'first_response') deps.kick();
   return outcome;
+}
+
+/**
+ * Records `userId`'s answer as the ticket's first response unless it has one or `userId` is the
+ * reporter; whether it did. The event carries what reports need for "first-response SLA met".
+ */
+async function recordFirstResponse(tx: Tx, deps: TicketDeps, ticket: Ticket, userId: string, now: Date): Promise<boolean> {
+  if (ticket.firstResponseAt || userId === ticket.reporterId) return false;
+  if (!(await claimFirstResponse(tx, ticket.id, userId, now))) return false;
+  const minutes = (now.getTime() - ticket.createdAt.getTime()) / 60_000;
+  const due = ticket.firstResponseDueAt;
+  await recordEvent(tx, ticket.id, 'first_response', userId, now, {
+    minutes,
+    priority: ticket.priority,
+    dueAt: due?.toISOString() ?? null,
+    // No due time: the clock was held (waiting on the reporter) before the target was reached.
+    met: due === null || now <= due,
+  });
+  await enqueue(tx, { kind: 'ticket.root', ticketId: ticket.id }, { now });
+  const answered = await findTicket(tx, ticket.id);
+  for (const hook of deps.hooks) if (answered) await hook.answered?.(tx, answered, now);
+  return true;
 }
 
 /** What the root message shows for a ticket at `now`; `links` from ticketLinks (services/intake.ts). */
@@ -203,6 +225,10 @@ export function ticketView(config: SupportConfig, ticket: Ticket, now: Date, lin
     serviceName: serviceName(config, ticket.service),
     link: ticket.link,
     sla: { dueAt: ticket.slaDueAt, state, minutesLeft: minutesLeft(input, endOfClock) },
+    firstResponseDue:
+      ticket.firstResponseAt || ticket.status === 'resolved'
+        ? null
+        : { at: ticket.firstResponseDueAt, overdue: ticket.firstResponseDueAt !== null && ticket.firstResponseDueAt <= now },
     firstResponse:
       ticket.firstResponseAt && ticket.firstResponderId
         ? { userId: ticket.firstResponderId, minutes: (ticket.firstResponseAt.getTime() - ticket.createdAt.getTime()) / 60_000 }

@@ -1,4 +1,4 @@
-// The words after `/support cover|swap|oncall-pay`, read into values. Pure: "now" and the time zone
+// The words after `/support cover|cover-me|swap|oncall-pay`, read into values. Pure: "now" and the time zone
 // are passed in, and every failure is a sentence the caller can show next to the usage line.
 import { TZDate } from '@date-fns/tz';
 import { fail, ok, type Result } from '../domain/result.js';
@@ -69,12 +69,11 @@ function readSquad(ws: string[], i: number): Parsed<string | undefined> {
   return ok(ws[i]?.toLowerCase());
 }
 
-/** `@person <from> <to> [squad]`; a date-only `to` includes that whole day. */
-export function parseCover(args: string, now: Date, timeZone: string): Parsed<CoverArgs> {
-  const ws = words(args);
-  const user = mentionedUser(ws[0]);
-  if (!user.ok) return user;
-  const from = readTime(ws, 1, now, timeZone);
+export type WindowArgs = Omit<CoverArgs, 'userId'>;
+
+/** `<from> <to> [squad]` from ws[i] on; a date-only `to` includes that whole day. */
+function readWindow(ws: string[], i: number, now: Date, timeZone: string): Parsed<WindowArgs> {
+  const from = readTime(ws, i, now, timeZone);
   if (!from.ok) return from;
   const to = readTime(ws, from.value.next, now, timeZone);
   if (!to.ok) return to;
@@ -82,7 +81,21 @@ export function parseCover(args: string, now: Date, timeZone: string): Parsed<Co
   if (end <= from.value.time.at) return fail('The end must be after the start.');
   const squad = readSquad(ws, to.value.next);
   if (!squad.ok) return squad;
-  return ok({ userId: user.value, from: from.value.time.at, to: end, ...(squad.value ? { squad: squad.value } : {}) });
+  return ok({ from: from.value.time.at, to: end, ...(squad.value ? { squad: squad.value } : {}) });
+}
+
+/** `@person <from> <to> [squad]`. */
+export function parseCover(args: string, now: Date, timeZone: string): Parsed<CoverArgs> {
+  const ws = words(args);
+  const user = mentionedUser(ws[0]);
+  if (!user.ok) return user;
+  const window = readWindow(ws, 1, now, timeZone);
+  return window.ok ? ok({ userId: user.value, ...window.value }) : window;
+}
+
+/** `<from> <to> [squad]` of `/support cover-me`. */
+export function parseCoverMe(args: string, now: Date, timeZone: string): Parsed<WindowArgs> {
+  return readWindow(words(args), 0, now, timeZone);
 }
 
 /** `@a @b <date> [squad]`. */

@@ -24,7 +24,7 @@ export interface RotationCommandDeps extends RotationDeps {
   log: Logger;
 }
 
-function usageReply(sub: { usage: string }, problem: string, timeZone: string, example: string): CommandReply {
+export function usageReply(sub: { usage: string }, problem: string, timeZone: string, example: string): CommandReply {
   return {
     text: `${problem}\nUsage: \`/support ${sub.usage}\`. Times are \`now\`, \`YYYY-MM-DD\` or \`YYYY-MM-DD HH:mm\` (${timeZone}).\nExample: \`${example}\``,
   };

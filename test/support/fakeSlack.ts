@@ -45,7 +45,7 @@ export class FakeSlack {
   readonly emails = new Map<string, string>();
   /** What apps.connections.open hands out (Socket Mode tests run a WebSocket server there). */
   socketUrl = '';
-  private failures: Array<{ method: string; failure: Failure; remaining: number; when?: (args: Record<string, any>) => boolean }> = [];
+  private failures: Array<{ method: string; failure: Failure; remaining: number; when?: (args: Doc) => boolean }> = [];
   private server: Server;
   private tsCounter = 0;
   private hung: ServerResponse[] = [];
@@ -72,7 +72,7 @@ export class FakeSlack {
   }
 
   /** The next `times` calls of `method` (those `when` accepts, if given) fail as described. */
-  fail(method: string, failure: Failure, times = 1, when?: (args: Record<string, any>) => boolean): void {
+  fail(method: string, failure: Failure, times = 1, when?: (args: Doc) => boolean): void {
     this.failures.push({ method, failure, remaining: times, ...(when ? { when } : {}) });
   }
 

@@ -88,7 +88,7 @@ export interface Harness {
   /** Let every listener finish and every due Slack message go out. */
   settle(): Promise<void>;
   /** Stop the bot and start a new one on the same database and fake Slack (a restart), optionally with a changed config. */
-  restart(changes?: { config?: (doc: Doc) => void }): Promise<void>;
+  restart(changes?: { config?: (doc: Doc) => void; whileDown?: () => void }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -151,6 +151,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     settle: () => h.bot.settle(),
     async restart(changes) {
       await h.bot.stop();
+      // E.g. the clock passing a due time while no process runs.
+      changes?.whileDown?.();
       const cfg = changes?.config ? configWith(changes.config) : h.config;
       bot = await start(cfg);
       Object.assign(h, {
