@@ -10,7 +10,7 @@ import { registerDeployRoutes } from '../http/deploys.js';
 import type { JobHandlers } from '../jobs/scheduler.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../repos/db.js';
-import { causeCandidates, decideLink, type DeployDeps, deployTicketHooks, recordDeploy } from '../services/deploys.js';
+import { causeCandidates, decideLink, type DeployDeps, deployTicketHooks, mayJudgeLink, recordDeploy } from '../services/deploys.js';
 import { checkHandoffs } from '../services/handoffs.js';
 import { pagingHooks, pagingJobHandlers } from '../services/paging.js';
 import { PeopleResolver } from '../services/people.js';
@@ -74,6 +74,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
         deployCauses: {
           linked: (ticketId) => causeCandidates(deployDeps, ticketId),
           confirm: ({ deployId, ticketId, actorId }) => decideLink(deployDeps, { deployId, ticketId, actorId, verdict: 'caused' }),
+          mayConfirm: (input) => mayJudgeLink(deployDeps, input),
         },
       });
       registerDeployListeners(app, { ...deployDeps, log });
