@@ -44,7 +44,7 @@ export function coverRefusal(c: {
     return c.covered.includes(c.actorId)
       ? `Sorry, you can only hand over your own time: ${list(others)} is ${c.names.role} for part of it; ask them or an admin.`
       : `Sorry, only admins and who is ${c.names.role} then (${list(c.covered)}) can hand over that time.`;
-  return isMember(c.rotation, c.userId) ? null : notMember(c.userId, c.names, 'have cover by');
+  return isMember(c.rotation, c.userId) ? null : notMember(c.userId, c.names, 'give it to');
 }
 
 /** A swap trades shifts of `a` and `b`: an admin, or one of the two when both are members. */
