@@ -2,7 +2,7 @@
 // "Create support ticket" message shortcut, 👀 / ✅ reactions, Mark as duplicate, and quiet replies.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { graphemeLength } from '../src/domain/graphemes.js';
+import { visibleLength as graphemeLength } from '../src/domain/typedText.js';
 import { fileTicket, startHarness, ticketFormValues, type Harness } from './support/harness.js';
 
 const GENERAL = 'C0GENERAL';

@@ -10,7 +10,7 @@ import { registerDeployRoutes } from '../http/deploys.js';
 import type { JobHandlers } from '../jobs/scheduler.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../repos/db.js';
-import { causeCandidates, decideLink, type DeployDeps, deployTicketHooks, recordDeploy } from '../services/deploys.js';
+import { causeCandidates, decideLink, type DeployDeps, deployTicketHooks, mayJudgeLink, recordDeploy } from '../services/deploys.js';
 import { coverRequestJobHandlers } from '../services/coverRequests.js';
 import { firstResponseHooks, firstResponseJobHandlers } from '../services/firstResponseTimers.js';
 import { checkHandoffs } from '../services/handoffs.js';
@@ -96,6 +96,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
         deployCauses: {
           linked: (ticketId) => causeCandidates(deployDeps, ticketId),
           confirm: ({ deployId, ticketId, actorId }) => decideLink(deployDeps, { deployId, ticketId, actorId, verdict: 'caused' }),
+          mayConfirm: (input) => mayJudgeLink(deployDeps, input),
         },
       });
       registerIntakeListeners(app, { ...ticketDeps, log });

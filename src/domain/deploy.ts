@@ -2,6 +2,7 @@
 // and ticket suggestions. Pure: the HTTP adapter and the deploy service build on these.
 import { z } from 'zod';
 import { fail, ok, type Result } from './result.js';
+import { controlCharacterIn } from './typedText.js';
 
 export const DEPLOY_STATUSES = ['succeeded', 'failed', 'rolled_back'] as const;
 export type DeployStatus = (typeof DEPLOY_STATUSES)[number];
@@ -40,18 +41,23 @@ export interface Deploy extends Omit<DeployInput, 'deployedAt' | 'source'> {
 
 export type Verdict = 'caused' | 'unrelated' | 'suggested';
 
+// PostgreSQL cannot store U+0000 at all, and no field of a deploy needs a control character.
+const noControls = (s: string) => controlCharacterIn(s) === null;
+const NO_CONTROLS = 'must not contain control characters';
+
 // CI templates render missing values as "" or null; both mean "not given".
 const optionalText = (max: number) =>
   z.preprocess(
     (v) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v),
-    z.string().trim().max(max, `must be at most ${max} characters`).optional(),
+    z.string().trim().max(max, `must be at most ${max} characters`).refine(noControls, NO_CONTROLS).optional(),
   );
 const requiredText = (max: number) =>
   z
     .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
     .trim()
     .min(1, 'is required')
-    .max(max, `must be at most ${max} characters`);
+    .max(max, `must be at most ${max} characters`)
+    .refine(noControls, NO_CONTROLS);
 
 export const deployBodySchema = z
   .object({

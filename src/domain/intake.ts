@@ -1,6 +1,6 @@
 // Turning a Slack message into a ticket draft (the "Create support ticket" message shortcut), and
 // the rules of marking a ticket as a duplicate of another.
-import { cutGraphemes } from './graphemes.js';
+import { cutGraphemes } from './typedText.js';
 import { fail, ok, type Result } from './result.js';
 import { LIMITS } from './ticket.js';
 

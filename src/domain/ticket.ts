@@ -1,7 +1,7 @@
-import { graphemeLength } from './graphemes.js';
 import { isPriority, type Priority } from './priority.js';
 import { fail, ok, type Result } from './result.js';
 import type { Pause } from './sla.js';
+import { controlCharacterIn, visibleLength } from './typedText.js';
 
 export const TICKET_STATUSES = ['open', 'in_progress', 'waiting', 'resolved'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -86,6 +86,20 @@ export type FormField = keyof TicketForm;
 /** A form's answer: the values, or a sentence per field that is wrong (Slack shows each under its field). */
 export type Validation<T, F extends string> = Result<T, Partial<Record<F, string>>>;
 
+/** Multi-line text as one form: pasted Windows line ends count as the line breaks they are. */
+const lines = (raw: string | null | undefined) => (raw ?? '').replace(/\r\n?/g, '\n').trim();
+
+/**
+ * Why a typed text cannot be accepted (empty is for the caller), or null. Lengths are counted as
+ * people see them, the same way as the messages cut them.
+ */
+function typedTextProblem(text: string, what: string, max: number, allowed: '' | '\n\t'): string | null {
+  const control = controlCharacterIn(text, allowed);
+  if (control) return `The ${what} cannot contain ${control}; remove it and submit again.`;
+  const length = visibleLength(text);
+  return length > max ? `Keep the ${what} to ${max} characters (it has ${length}).` : null;
+}
+
 /** Checks what a person typed into the ticket form; each problem is keyed by its field. */
 export function validateTicketForm(
   raw: { title?: string | null; description?: string | null; priority?: string | null; service?: string | null; link?: string | null },
@@ -93,24 +107,21 @@ export function validateTicketForm(
 ): Validation<TicketForm, FormField> {
   const errors: Partial<Record<FormField, string>> = {};
   const title = (raw.title ?? '').trim();
-  const description = (raw.description ?? '').trim();
+  const description = lines(raw.description);
   const link = (raw.link ?? '').trim();
-  // Counted as the person sees them: an emoji is one character, as in the form's own limit.
-  const titleLength = graphemeLength(title);
-  const descriptionLength = graphemeLength(description);
-  if (!title) errors.title = 'Give the ticket a title.';
-  else if (titleLength > LIMITS.title) errors.title = `Keep the title to ${LIMITS.title} characters (it has ${titleLength}).`;
-  if (!description) errors.description = 'Describe the problem: what happened, for whom, since when.';
-  else if (descriptionLength > LIMITS.description)
-    errors.description = `Keep the description to ${LIMITS.description} characters (it has ${descriptionLength}).`;
+  const problems = {
+    title: title ? typedTextProblem(title, 'title', LIMITS.title, '') : 'Give the ticket a title.',
+    description: description
+      ? typedTextProblem(description, 'description', LIMITS.description, '\n\t')
+      : 'Describe the problem: what happened, for whom, since when.',
+    link: link ? typedTextProblem(link, 'link', LIMITS.link, '') : null,
+  };
+  for (const [field, problem] of Object.entries(problems)) if (problem) errors[field as FormField] = problem;
   if (!isPriority(raw.priority)) errors.priority = 'Choose P1, P2 or P3.';
   const service = raw.service ?? '';
   if (service !== NOT_SURE_SERVICE && !serviceIds.includes(service)) errors.service = 'Choose a service from the list, or "Not sure".';
-  if (link) {
-    if (link.length > LIMITS.link) errors.link = `Keep the link to ${LIMITS.link} characters.`;
-    else if (!/^https?:\/\/\S+$/i.test(link) && !/^[\w#-][\w .#/:-]*$/.test(link))
-      errors.link = 'Paste a URL (https://…) or a short reference such as ORDER-1234.';
-  }
+  if (link && !errors.link && !/^https?:\/\/\S+$/i.test(link) && !/^[\w#-][\w .#/:-]*$/.test(link))
+    errors.link = 'Paste a URL (https://…) or a short reference such as ORDER-1234.';
   if (Object.keys(errors).length) return fail(errors);
   return ok({ title, description, priority: raw.priority as Priority, service, link: link || null });
 }
@@ -125,9 +136,11 @@ export function validateResolveForm(raw: {
   codeChange?: string | null;
 }): Validation<ResolveForm, 'resolution' | 'codeChange'> {
   const errors: Partial<Record<'resolution' | 'codeChange', string>> = {};
-  const resolution = (raw.resolution ?? '').trim();
-  if (!resolution) errors.resolution = 'Say in a sentence how it was resolved.';
-  else if (resolution.length > LIMITS.resolution) errors.resolution = `Keep it to ${LIMITS.resolution} characters.`;
+  const resolution = lines(raw.resolution);
+  const problem = resolution
+    ? typedTextProblem(resolution, 'resolution', LIMITS.resolution, '\n\t')
+    : 'Say in a sentence how it was resolved.';
+  if (problem) errors.resolution = problem;
   if (raw.codeChange !== 'yes' && raw.codeChange !== 'no') errors.codeChange = 'Say whether a code change was needed.';
   if (Object.keys(errors).length) return fail(errors);
   return ok({ resolution, codeChangeNeeded: raw.codeChange === 'yes' });

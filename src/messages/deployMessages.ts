@@ -4,7 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../domain/sla.js';
 import { isSlackUserId, type DeployStatus } from '../domain/deploy.js';
 import type { SuspectVerdict } from '../domain/poisson.js';
-import { escapeMrkdwn, type Message, mrkdwn, plain, slackDate, truncate } from './text.js';
+import { escapeMrkdwn, type Message, mrkdwn, plain, slackDate, truncate, userText } from './text.js';
 
 export const DEPLOY_ACTION = {
   caused: 'deploy_caused',
@@ -49,7 +49,7 @@ export function parseLinkValue(value: string | undefined): { deployId: number; t
 /** A mention when the person is a known Slack user, else their name verbatim — never dropped. */
 export function person(stored: string | null): string {
   if (!stored) return '_unknown_';
-  return isSlackUserId(stored) ? `<@${stored}>` : escapeMrkdwn(truncate(stored, 200));
+  return isSlackUserId(stored) ? `<@${stored}>` : userText(stored, 200, 1000);
 }
 
 /** "author <@A>, merged by <@M>", naming someone who did both once. */
@@ -67,7 +67,7 @@ const STATUS_LINE: Record<DeployStatus, { emoji: string; words: string }> = {
 };
 
 export function deployName(d: Pick<DeployView, 'serviceName' | 'version'>): string {
-  return `*${escapeMrkdwn(d.serviceName)}* \`${escapeMrkdwn(truncate(d.version, 100))}\``;
+  return `*${escapeMrkdwn(d.serviceName)}* \`${userText(d.version, 100, 500)}\``;
 }
 
 function compareLink(d: DeployView): string | null {
@@ -76,22 +76,17 @@ function compareLink(d: DeployView): string | null {
 
 function headline(d: DeployView): string {
   const s = STATUS_LINE[d.status];
-  return `${s.emoji} ${deployName(d)} ${s.words} ${escapeMrkdwn(d.environment)}`;
+  return `${s.emoji} ${deployName(d)} ${s.words} ${userText(d.environment, 60, 300)}`;
 }
 
 function details(d: DeployView): string {
-  return [
-    people(d),
-    d.commit ? `commit \`${escapeMrkdwn(truncate(d.commit, 12))}\`` : null,
-    slackDate(d.deployedAt, d.timeZone),
-    compareLink(d),
-  ]
+  return [people(d), d.commit ? `commit \`${userText(d.commit, 12, 60)}\`` : null, slackDate(d.deployedAt, d.timeZone), compareLink(d)]
     .filter(Boolean)
     .join(' · ');
 }
 
 function ticketLine(t: TicketSummary): string {
-  return `#${t.id} ${escapeMrkdwn(t.priority)} ${escapeMrkdwn(truncate(t.title, 80))}`;
+  return `#${t.id} ${escapeMrkdwn(t.priority)} ${userText(t.title, 80, 400)}`;
 }
 
 const MAX_LISTED_TICKETS = 10;

@@ -1,13 +1,13 @@
 // App Home: the support dashboard, and the one-line ticket summary it shares with handoff announcements.
 import type { HomeView } from '@slack/types';
 import { PRIORITIES } from '../domain/priority.js';
-import { STATUS_WORDS } from '../domain/ticket.js';
+import { LIMITS, STATUS_WORDS } from '../domain/ticket.js';
 import { slaLine, type TicketView } from './ticketMessage.js';
-import { escapeMrkdwn, mrkdwn, plain } from './text.js';
+import { mrkdwn, plain, userText } from './text.js';
 
 /** One open ticket on one line with its SLA state (dashboard, handoff announcements). */
 export function ticketLine(v: TicketView): string {
-  return `*#${v.id}* ${v.priority} ${escapeMrkdwn(v.title)} — ${STATUS_WORDS[v.status]} · ${slaLine(v)}`;
+  return `*#${v.id}* ${v.priority} ${userText(v.title, LIMITS.title, 600)} — ${STATUS_WORDS[v.status]} · ${slaLine(v)}`;
 }
 
 export function homeView(args: { userId: string; open: TicketView[] }): HomeView {

@@ -2,7 +2,7 @@
 // Pure functions from plain data to { text, blocks }; the text alone reads well in notifications.
 import type { PayRates, PayRow } from '../domain/pay.js';
 import type { KnownBlock } from '@slack/types';
-import { escapeMrkdwn, type Message, mention, mrkdwn, slackDate, truncate } from './text.js';
+import { type Message, mention, mrkdwn, slackDate, truncate, userText } from './text.js';
 
 export type { Message };
 
@@ -97,7 +97,7 @@ function handoffDetails(v: HandoffView): string[] {
     ? [
         `*Handoff notes*`,
         ...(v.notes.length > shown.length ? [`(${v.notes.length - shown.length} earlier notes not shown)`] : []),
-        ...shown.map((n) => `>${escapeMrkdwn(truncate(n.text, 1000)).replace(/\n/g, '\n>')}\n— ${mention(n.authorId)}`),
+        ...shown.map((n) => `>${userText(n.text, 1000, 2000).replace(/\n/g, '\n>')}\n— ${mention(n.authorId)}`),
       ]
     : [];
   return [...tickets, ...notes];

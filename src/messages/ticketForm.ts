@@ -5,7 +5,7 @@ import { formatDuration } from '../domain/sla.js';
 import type { SourceMessage } from '../domain/intake.js';
 import { LIMITS, NOT_SURE_SERVICE } from '../domain/ticket.js';
 import { CALLBACK, FIELD_ACTION } from './ids.js';
-import { plain } from './text.js';
+import { plain, userPlain } from './text.js';
 import type { InputBlock, ModalView, PlainTextOption } from '@slack/types';
 
 function slaText(policy: SlaPolicy): string {
@@ -124,7 +124,7 @@ export const NO_DEPLOY = 'none';
 export function resolveView(ticketId: number, title: string, linkedDeploys: Array<{ id: number; label: string }> = []): ModalView {
   const deployOptions = [
     { text: plain('No, none of them', 75), value: NO_DEPLOY },
-    ...linkedDeploys.slice(0, 99).map((d) => ({ text: plain(d.label, 75), value: String(d.id) })),
+    ...linkedDeploys.slice(0, 99).map((d) => ({ text: userPlain(d.label, 75), value: String(d.id) })),
   ];
   return {
     type: 'modal',
@@ -134,7 +134,7 @@ export function resolveView(ticketId: number, title: string, linkedDeploys: Arra
     close: plain('Cancel', 24),
     private_metadata: JSON.stringify({ ticketId }),
     blocks: [
-      { type: 'section', text: plain(title, 3000) },
+      { type: 'section', text: userPlain(title, LIMITS.title, 3000) },
       {
         type: 'input',
         block_id: 'resolution',

@@ -1,9 +1,9 @@
 import type { Priority } from '../domain/priority.js';
 import type { Button, KnownBlock } from '@slack/types';
 import { formatDuration, type SlaState } from '../domain/sla.js';
-import { STATUS_WORDS, type TicketStatus } from '../domain/ticket.js';
+import { LIMITS, STATUS_WORDS, type TicketStatus } from '../domain/ticket.js';
 import { ACTION } from './ids.js';
-import { escapeMrkdwn, type Message, mention, mrkdwn, plain, slackDate, truncate } from './text.js';
+import { escapeMrkdwn, type Message, mention, mrkdwn, plain, slackDate, truncate, userSections, userText } from './text.js';
 
 /** Everything the root message of a ticket shows. */
 export interface TicketView {
@@ -77,7 +77,7 @@ export function firstResponseDueLine(due: NonNullable<TicketView['firstResponseD
 /** Plain-text fallback (notifications, screen readers, search): carries the same key facts. */
 export function ticketText(v: TicketView): string {
   return truncate(
-    `#${v.id} ${v.priority} ${v.title} | ${STATUS_WORDS[v.status]} | reporter <@${v.reporterId}> | owner ${mention(v.ownerId, 'nobody')} | ${v.serviceName} | ${slaLine(v)}`,
+    `#${v.id} ${v.priority} ${userText(v.title, LIMITS.title)} | ${STATUS_WORDS[v.status]} | reporter <@${v.reporterId}> | owner ${mention(v.ownerId, 'nobody')} | ${v.serviceName} | ${slaLine(v)}`,
     3900,
   );
 }
@@ -102,7 +102,7 @@ function buttons(v: TicketView) {
 
 /** The ticket's root message in the support channel. */
 export function ticketMessage(v: TicketView): Required<Message> {
-  const header = `${PRIORITY_EMOJI[v.priority]} *#${v.id} · ${v.priority} · ${escapeMrkdwn(v.title)}*`;
+  const header = `${PRIORITY_EMOJI[v.priority]} *#${v.id} · ${v.priority} · ${userText(v.title, LIMITS.title, 2000)}*`;
   const fields = [
     `*Status*\n${STATUS_WORDS[v.status]}`,
     `*Owner*\n${mention(v.ownerId)}`,
@@ -111,11 +111,13 @@ export function ticketMessage(v: TicketView): Required<Message> {
   ];
   if (v.firstResponse) fields.push(`*First response*\n${mention(v.firstResponse.userId)} after ${formatDuration(v.firstResponse.minutes)}`);
   if (v.incident) fields.push('*Incident*\nyes: counts towards change failure and time to restore');
-  if (v.link) fields.push(`*Link*\n${escapeMrkdwn(truncate(v.link, 500))}`);
+  if (v.link) fields.push(`*Link*\n${userText(v.link, LIMITS.link, 1900)}`);
   fields.push(...linkFields(v.links));
   const blocks: KnownBlock[] = [
     { type: 'section', block_id: 'header', text: mrkdwn(header) },
-    { type: 'section', block_id: 'description', text: mrkdwn(escapeMrkdwn(v.description) || ' ') },
+    // Descriptions and resolutions show exactly as typed (plain_text), and whole: escaping can
+    // make them several times longer than one section holds.
+    ...userSections(v.description, 'description'),
     { type: 'section', block_id: 'facts', fields: fields.map((f) => mrkdwn(f, 2000)) },
     {
       type: 'context',
@@ -124,11 +126,14 @@ export function ticketMessage(v: TicketView): Required<Message> {
     },
   ];
   if (v.status === 'resolved' && v.resolution) {
-    blocks.push({
-      type: 'section',
-      block_id: 'resolution',
-      text: mrkdwn(`*Resolution* (${v.codeChangeNeeded ? 'code change needed' : 'no code change'})\n${escapeMrkdwn(v.resolution)}`),
-    });
+    blocks.push(
+      {
+        type: 'section',
+        block_id: 'resolution_heading',
+        text: mrkdwn(`*Resolution* (${v.codeChangeNeeded ? 'code change needed' : 'no code change'})`),
+      },
+      ...userSections(v.resolution, 'resolution'),
+    );
   }
   blocks.push({ type: 'actions', block_id: 'actions', elements: buttons(v) });
   return { text: ticketText(v), blocks };

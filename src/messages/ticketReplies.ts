@@ -1,8 +1,8 @@
 // What the bot says in a ticket's thread and in DMs about a ticket: a person's change, the gardener
 // mention, pages, SLA reminders and breaches. Pure functions of plain data.
 import { formatDuration } from '../domain/sla.js';
-import { STATUS_WORDS, type TicketStatus } from '../domain/ticket.js';
-import { escapeMrkdwn, mention, slackDate } from './text.js';
+import { LIMITS, STATUS_WORDS, type TicketStatus } from '../domain/ticket.js';
+import { mention, slackDate, userText } from './text.js';
 
 /** The ticket facts a change reply names. */
 export interface ChangedTicket {
@@ -27,7 +27,7 @@ export function changeReply(eventType: string, actorId: string, before: ChangedT
     case 'back_from_waiting':
       return `${actor} set #${after.id} back to ${STATUS_WORDS[after.status]}; the SLA clock runs again.`;
     case 'resolved':
-      return `${actor} resolved #${after.id} (${after.codeChangeNeeded ? 'code change needed' : 'no code change'}):\n>${(after.resolution ?? '').replace(/\n/g, '\n>')}`;
+      return `${actor} resolved #${after.id} (${after.codeChangeNeeded ? 'code change needed' : 'no code change'}):\n>${userText(after.resolution ?? '', LIMITS.resolution, 3500).replace(/\n/g, '\n>')}`;
     case 'reopened':
       return `${actor} reopened #${after.id}; it is open again with a fresh SLA.`;
     case 'marked_duplicate':
@@ -60,7 +60,7 @@ export function pageDm(v: { ticketId: number; title: string; chain: string[]; le
           .slice(0, v.level)
           .map((u) => mention(u))
           .join(', ')}`;
-  return `:rotating_light: P1 out of hours, nobody on it, and ${who}: #${v.ticketId} ${escapeMrkdwn(v.title)}. Please take it in its thread.`;
+  return `:rotating_light: P1 out of hours, nobody on it, and ${who}: #${v.ticketId} ${userText(v.title, LIMITS.title)}. Please take it in its thread.`;
 }
 
 /** The thread note that someone was paged. */

@@ -129,7 +129,8 @@ export async function takeCoverRequest(
       const [latest] = await findCoverRequests(tx, [r.id]);
       return fail(closedSentence(latest ?? r, userId));
     }
-    const covered = await addCover(tx, config, { actorId: userId, userId, from: r.from, to: r.to, ref }, now);
+    // The requester hands their own time over: the cover rules see them as the one giving it.
+    const covered = await addCover(tx, config, { actorId: r.requesterId, userId, from: r.from, to: r.to, ref }, now);
     if (!covered.ok) throw new Refused(covered.error);
     const v = view(config, { ...r, status: 'taken', takenBy: userId });
     const people = [...new Set([userId, r.requesterId, ...covered.value])];

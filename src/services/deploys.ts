@@ -13,6 +13,7 @@ import {
   relationToTicket,
   type Verdict,
 } from '../domain/deploy.js';
+import { verdictRefusal } from '../domain/permissions.js';
 import { suspectDeploy } from '../domain/poisson.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import { type Db, inTransaction, isUniqueViolation, type Tx } from '../repos/db.js';
@@ -45,7 +46,7 @@ import {
   type DeployView,
 } from '../messages/deployMessages.js';
 import type { PeopleResolver } from './people.js';
-import { recordEvent, serviceName, type Ticket, type TicketHooks } from './tickets.js';
+import { isAdmin, recordEvent, serviceName, type Ticket, type TicketHooks } from './tickets.js';
 
 export type { Deploy };
 
@@ -235,6 +236,27 @@ export function deployTicketHooks(deps: DeployDeps): TicketHooks {
   };
 }
 
+function verdictRefusalFor(config: SupportConfig, link: { deploy: Deploy; ticket: Ticket }, actorId: string): string | null {
+  return verdictRefusal({
+    actorId,
+    actorIsAdmin: isAdmin(config, actorId),
+    ownerId: link.ticket.ownerId,
+    author: link.deploy.author,
+    mergedBy: link.deploy.mergedBy,
+  });
+}
+
+/** Whether `actorId` may name this deploy as the ticket's cause (the resolve form asks before resolving). */
+export async function mayJudgeLink(
+  deps: Pick<DeployDeps, 'db' | 'config'>,
+  input: { deployId: number; ticketId: number; actorId: string },
+): Promise<Result<void>> {
+  const link = await findLink(deps.db, input.deployId, input.ticketId);
+  if (!link) return fail(`That deploy is not linked to #${input.ticketId}.`);
+  const refusal = verdictRefusalFor(deps.config, link, input.actorId);
+  return refusal ? fail(refusal) : ok(undefined);
+}
+
 const VERDICT_EVENT: Record<Verdict, string> = {
   caused: 'deploy_caused',
   unrelated: 'deploy_not_related',
@@ -259,6 +281,8 @@ export async function decideLink(
     await lockDeploy(tx, input.deployId);
     await lockTicket(tx, input.ticketId);
     const link = (await findLink(tx, input.deployId, input.ticketId))!;
+    const refusal = verdictRefusalFor(deps.config, link, input.actorId);
+    if (refusal) return fail(refusal);
     if (link.verdict === input.verdict) {
       return fail(input.verdict === 'suggested' ? 'There is nothing to undo.' : `That is already recorded for #${input.ticketId}.`);
     }

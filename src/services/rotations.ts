@@ -8,6 +8,7 @@ import { addHandoffNotes, addOverride, pagesBetween } from '../repos/rotations.j
 import { isBusinessTime, nextBusinessBoundary } from '../domain/businessHours.js';
 import { computeOnCallPay, monthRange, payCsv, type PayRow } from '../domain/pay.js';
 import { dutyAt, dutySegments, nextHandoffs, type Duty, type Override } from '../domain/rotation.js';
+import { coverRefusal, type RotationNames, swapRefusal } from '../domain/permissions.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import type { TimeArg } from '../domain/rotation.js';
 import { enqueue } from '../outbox/queue.js';
@@ -19,6 +20,7 @@ import {
   type RoleWords,
   type SwappedShift,
 } from '../messages/rotationViews.js';
+import { escapeMrkdwn } from '../messages/text.js';
 import { loadOverrides, ONCALL_ROTATION } from './duty.js';
 import { isAdmin } from './tickets.js';
 
@@ -74,7 +76,8 @@ export function resolveRotation(config: SupportConfig, squad: string | undefined
     return oncall ? ok(oncall) : fail('No on-call rotation is configured (`oncall` in the config).');
   }
   const known = config.squads[squad];
-  if (!known) return fail(`Unknown squad \`${squad.slice(0, 40)}\`; squads: ${Object.keys(config.squads).join(', ') || 'none'}.`);
+  if (!known)
+    return fail(`Unknown squad \`${escapeMrkdwn(squad.slice(0, 40))}\`; squads: ${Object.keys(config.squads).join(', ') || 'none'}.`);
   const ref = gardenerRef(config, squad);
   return ref ? ok(ref) : fail(`${known.name} has no gardener rotation (\`squads.${squad}.gardener\` in the config).`);
 }
@@ -117,8 +120,12 @@ async function afterCommit(deps: RotationDeps): Promise<void> {
   await deps.afterChange();
 }
 
+const names = (ref: RotationRef): RotationNames => ({
+  name: ref.rotation.id === ONCALL_ROTATION ? 'on-call' : ref.title,
+  role: ref.role,
+  configPath: ref.configPath,
+});
 const users = (segments: Duty[]) => [...new Set(segments.map((s) => s.user).filter((u): u is string => u !== null))];
-const mentions = (ids: string[]) => ids.map((u) => `<@${u}>`).join(', ');
 
 /** `userId` holds the rotation during [from, to): on someone's behalf, or their own request. */
 export async function cover(
@@ -157,9 +164,15 @@ export async function addCover(
   const covered = users(dutySegments(ref.rotation, overrides, from, to)).filter((u) => u !== userId);
   // Also what a repeated command finds, so a double submission changes nothing.
   if (covered.length === 0) return fail(`<@${userId}> is already ${ref.role} for all of that time; nothing to change.`);
-  if (!isAdmin(config, actorId) && actorId !== userId && !covered.includes(actorId)) {
-    return fail(`Sorry, only admins, <@${userId}> and the people being covered (${mentions(covered)}) can set up this cover.`);
-  }
+  const refusal = coverRefusal({
+    actorId,
+    actorIsAdmin: isAdmin(config, actorId),
+    userId,
+    covered,
+    rotation: ref.rotation,
+    names: names(ref),
+  });
+  if (refusal) return fail(refusal);
   await addOverride(tx, { rotationId: ref.rotation.id, userId, from, to, createdBy: actorId, createdAt: now, reason: 'cover' });
   return ok(covered);
 }
@@ -175,8 +188,8 @@ export async function swap(
   input: { actorId: string; a: string; b: string; at: TimeArg; ref: RotationRef },
 ): Promise<Result<{ announcement: Message }>> {
   const { actorId, a, b, at, ref } = input;
-  if (!isAdmin(deps.config, actorId) && actorId !== a && actorId !== b)
-    return fail(`Sorry, only admins, <@${a}> and <@${b}> can swap their shifts.`);
+  const refusal = swapRefusal({ actorId, actorIsAdmin: isAdmin(deps.config, actorId), a, b, rotation: ref.rotation, names: names(ref) });
+  if (refusal) return fail(refusal);
   const now = deps.clock.now();
   const t = at.at.getTime();
   const result = await inTransaction(deps.db, async (tx): Promise<Result<{ announcement: Message }>> => {

@@ -4,6 +4,7 @@ import type { App, RespondArguments } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import { escapeMrkdwn } from '../messages/text.js';
 
 export interface CommandContext {
   userId: string;
@@ -76,7 +77,7 @@ export function registerSupportCommand(
     if (!sub) {
       await ack({
         response_type: 'ephemeral',
-        text: helpText(deps.subcommands, `I don't know \`${name.slice(0, 40)}\`. Here is what I can do:`),
+        text: helpText(deps.subcommands, `I don't know \`${escapeMrkdwn(name.slice(0, 40))}\`. Here is what I can do:`),
       });
       return;
     }

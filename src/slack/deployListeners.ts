@@ -7,6 +7,7 @@ import { decideLink, recordDeploy, type DeployDeps } from '../services/deploys.j
 import { serviceName } from '../services/tickets.js';
 import type { Subcommand } from './commands.js';
 import { DEPLOY_ACTION, deployName, parseLinkValue, type Verdict } from '../messages/deployMessages.js';
+import { escapeMrkdwn } from '../messages/text.js';
 
 const USAGE = 'deploy <service> <version> [url]';
 
@@ -33,7 +34,7 @@ export function deploySubcommand(deps: DeployDeps): Subcommand {
       const parsed = parseDeployBody({ service, version, url: rawUrl ? unwrapLink(rawUrl) : null, author: ctx.userId }, deps.clock.now());
       if (!parsed.ok) return { text: parsed.error };
       const result = await recordDeploy(deps, { ...parsed.value, source: 'slack' });
-      if (result.kind === 'unknown_service') return { text: result.message };
+      if (result.kind === 'unknown_service') return { text: escapeMrkdwn(result.message) };
       const name = deployName({ serviceName: serviceName(deps.config, result.deploy.service), version: result.deploy.version });
       if (result.kind !== 'created')
         return { text: `${name} is already recorded (deploy ${result.deploy.id}); nothing was announced again.` };

@@ -3,6 +3,7 @@
 import { TZDate } from '@date-fns/tz';
 import { fail, ok, type Result } from '../domain/result.js';
 import { localInstant, type TimeArg } from '../domain/rotation.js';
+import { escapeMrkdwn } from '../messages/text.js';
 
 type Parsed<T> = Result<T>;
 
@@ -20,7 +21,7 @@ export interface SwapArgs {
   squad?: string;
 }
 
-const quote = (word: string) => `\`${word.slice(0, 60)}\``;
+const quote = (word: string) => `\`${escapeMrkdwn(word.slice(0, 60))}\``;
 
 /** Words, keeping a mention whose label holds spaces (`<@U1|Ada Lovelace>`) as one word. */
 export function words(args: string): string[] {

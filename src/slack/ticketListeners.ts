@@ -4,6 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { sourceFromMetadata } from '../domain/intake.js';
 import { isPriority } from '../domain/priority.js';
+import type { Result } from '../domain/result.js';
 import { findTicket } from '../repos/tickets.js';
 import { validateResolveForm, validateTicketForm, type TicketAction } from '../domain/ticket.js';
 import { actOnTicket, createTicket, isAdmin, recordThreadReply, type TicketDeps } from '../services/tickets.js';
@@ -46,6 +47,8 @@ export interface DeployCauses {
   /** Deploys linked to the ticket that may still be named as its cause. */
   linked(ticketId: number): Promise<Array<{ id: number; label: string }>>;
   confirm(input: { deployId: number; ticketId: number; actorId: string }): Promise<unknown>;
+  /** Whether the person may name that deploy as the cause; asked before the ticket is resolved. */
+  mayConfirm(input: { deployId: number; ticketId: number; actorId: string }): Promise<Result<void>>;
 }
 
 export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logger; deployCauses?: DeployCauses }): void {
@@ -144,16 +147,20 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
         response_action: 'errors',
         errors: { resolution: 'This form lost track of its ticket; open it again from the ticket.' },
       }));
+    const causedBy = Number(fieldValue(view.state.values, 'causedBy'));
+    const cause =
+      Number.isSafeInteger(causedBy) && causedBy > 0 && deps.deployCauses
+        ? { causes: deps.deployCauses, input: { deployId: causedBy, ticketId, actorId: body.user.id } }
+        : null;
+    const allowed = cause ? await cause.causes.mayConfirm(cause.input) : null;
+    if (allowed && !allowed.ok) return void (await ack({ response_action: 'errors', errors: { causedBy: allowed.error } }));
     const result = await actOnTicket(deps, {
       ticketId,
       action: { type: 'resolve', ...checked.value },
       actor: { userId: body.user.id, isAdmin: isAdmin(deps.config, body.user.id) },
     });
     await ack(result.ok ? undefined : { response_action: 'errors', errors: { resolution: result.error } });
-    const causedBy = Number(fieldValue(view.state.values, 'causedBy'));
-    if (result.ok && Number.isSafeInteger(causedBy) && causedBy > 0 && deps.deployCauses) {
-      await deps.deployCauses.confirm({ deployId: causedBy, ticketId, actorId: body.user.id });
-    }
+    if (result.ok && cause) await cause.causes.confirm(cause.input);
   });
 
   app.view(CALLBACK.changePriority, async ({ ack, view, body }) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cutGraphemes, graphemeLength } from '../../src/domain/graphemes.js';
+import { cutGraphemes, visibleLength as graphemeLength } from '../../src/domain/typedText.js';
 import { checkDuplicate, draftFromMessage, parseTicketNumber, readableText } from '../../src/domain/intake.js';
 
 describe('a message as a ticket draft', () => {
