@@ -130,7 +130,7 @@ export async function takeCoverRequest(
       return fail(closedSentence(latest ?? r, userId));
     }
     // The requester hands their own time over: the cover rules see them as the one giving it.
-    const covered = await addCover(tx, config, { actorId: r.requesterId, userId, from: r.from, to: r.to, ref }, now);
+    const covered = await addCover(tx, config, { actorId: userId, handedOverBy: r.requesterId, userId, from: r.from, to: r.to, ref }, now);
     if (!covered.ok) throw new Refused(covered.error);
     const v = view(config, { ...r, status: 'taken', takenBy: userId });
     const people = [...new Set([userId, r.requesterId, ...covered.value])];

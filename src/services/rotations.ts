@@ -153,10 +153,12 @@ export async function cover(
 export async function addCover(
   tx: Tx,
   config: SupportConfig,
-  input: { actorId: string; userId: string; from: Date; to: Date; ref: RotationRef },
+  /** `handedOverBy`: who gives the time when it is not the actor (a cover request's author). */
+  input: { actorId: string; userId: string; from: Date; to: Date; ref: RotationRef; handedOverBy?: string },
   now: Date,
 ): Promise<Result<string[]>> {
   const { actorId, userId, from, to, ref } = input;
+  const giver = input.handedOverBy ?? actorId;
   if (to <= now) return fail('That window is already over.');
   if (to.getTime() - from.getTime() > MAX_COVER_MS)
     return fail('A cover can last at most 92 days; for longer absences change the members in the config.');
@@ -165,8 +167,8 @@ export async function addCover(
   // Also what a repeated command finds, so a double submission changes nothing.
   if (covered.length === 0) return fail(`<@${userId}> is already ${ref.role} for all of that time; nothing to change.`);
   const refusal = coverRefusal({
-    actorId,
-    actorIsAdmin: isAdmin(config, actorId),
+    actorId: giver,
+    actorIsAdmin: isAdmin(config, giver),
     userId,
     covered,
     rotation: ref.rotation,
