@@ -19,6 +19,7 @@ import { openTicketForm, registerTicketListeners } from './slack/ticketListeners
 import { ticketMessage } from './slack/views/ticketMessage.js';
 import { ticketView, type TicketDeps, type TicketHooks } from './services/tickets.js';
 import { registerDeployRoutes } from './http/deploys.js';
+import { registerStatusRoutes } from './http/status.js';
 import { causeCandidates, decideLink, deployTicketHooks, recordDeploy, type DeployDeps } from './services/deploys.js';
 import { PeopleResolver, slackEmailLookup } from './services/people.js';
 import { deploySubcommand, registerDeployListeners } from './slack/deployListeners.js';
@@ -188,6 +189,7 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
     log,
     record: (input, o) => recordDeploy(deployDeps, input, o),
   });
+  registerStatusRoutes(http, { token: env.STATUS_PAGE_TOKEN, db, config, clock, log });
   // Rotations: handoff announcements, gardener mentions on new tickets, the rotation commands.
   const handoffs = createHandoffJob({ db, config, clock, log: log.child({ component: 'handoffs' }), kick });
   hooks.push(gardenerRouting(config));
