@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { loginPageHtml, statusPageHtml } from '../messages/statusPage.js';
+import { loginPageHtml, statusMainHtml, statusPageHtml } from '../messages/statusPage.js';
 import { statusPageData, type StatusPageDeps } from '../services/statusPage.js';
 import { authenticateStatus, sameSecret, sessionCookie } from './statusAuth.js';
 
@@ -75,7 +75,8 @@ export function registerStatusRoutes(http: Express, deps: StatusRouteDeps): void
     const auth = authenticateStatus(req.headers, token);
     if (auth === 'missing') return loginForm(res, 401);
     if (auth === 'wrong') return loginForm(res, 401, 'Those credentials are not valid (the token may have changed): sign in again.');
-    res.type('html').send(statusPageHtml(await statusPageData(deps), nonceOf(res)));
+    const data = await statusPageData(deps);
+    res.type('html').send(req.query.part === 'main' ? statusMainHtml(data) : statusPageHtml(data, nonceOf(res)));
   });
 
   http.post(LOGIN_PATH, express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {

@@ -147,7 +147,13 @@ function deploysSection(data: StatusPageData): string {
   return `<section><h2>Recent deploys</h2>\n<ul class="deploys">${data.deploys.map((d) => deployItem(d, data.timeZone)).join('\n')}</ul></section>`;
 }
 
-/** The contents of <main>: what each refresh swaps in. */
+/** The query that asks for <main> alone: what each refresh fetches and swaps in. */
+export const MAIN_ONLY_QUERY = 'part=main';
+
+export function statusMainHtml(data: StatusPageData): string {
+  return `<main id="status">\n${mainContent(data)}\n</main>`;
+}
+
 function mainContent(data: StatusPageData): string {
   const cards = PRIORITIES.map((p) => `<div class="card prio-${p}"><span class="n">${data.open.counts[p]}</span> ${p} open</div>`);
   const cfr = `<div class="card cfr">${changeFailureLine(data.changeFailure)} <small>last ${data.changeFailure.days} days</small></div>`;
@@ -180,14 +186,15 @@ form{background:var(--card);border:1px solid var(--line);border-radius:.5rem;pad
 input{width:100%;font:inherit;padding:.5rem;margin-bottom:.8rem}button{font:inherit;padding:.5rem 1rem}.error{color:var(--red)}
 `;
 
-// Fetches the page again with the same credentials (cookie or the browser's cached basic auth)
-// and swaps <main>; parsed nodes are inert, so nothing in them runs.
+// Fetches <main> again with the same credentials (cookie or the browser's cached basic auth) and
+// swaps it in; parsed nodes are inert, so nothing in them runs. Only <main> is fetched: a whole
+// page would bring a <style> with another response's nonce, which the CSP reports as blocked.
 const REFRESH_SCRIPT = `(() => {
   const main = document.querySelector('main');
   const note = document.getElementById('refresh-note');
   const refresh = async () => {
     try {
-      const res = await fetch(location.pathname, { credentials: 'same-origin', cache: 'no-store' });
+      const res = await fetch(location.pathname + '?${MAIN_ONLY_QUERY}', { credentials: 'same-origin', cache: 'no-store' });
       if (res.status === 401) { note.textContent = 'Signed out: reload the page to sign in again.'; return; }
       if (!res.ok) throw new Error(String(res.status));
       const next = new DOMParser().parseFromString(await res.text(), 'text/html').querySelector('main');
@@ -224,9 +231,7 @@ export function statusPageHtml(data: StatusPageData, nonce: string): string {
     // Without JavaScript the page still updates, by reloading.
     head: `\n<noscript><meta http-equiv="refresh" content="${REFRESH_SECONDS}"></noscript>`,
     body: `<header><h1>Support status</h1><p id="refresh-note" role="status" aria-live="polite"></p></header>
-<main id="status">
-${mainContent(data)}
-</main>
+${statusMainHtml(data)}
 <script nonce="${esc(nonce)}">${REFRESH_SCRIPT}</script>`,
   });
 }
