@@ -79,7 +79,7 @@ describe('status page in Chromium', { skip }, () => {
     const res = await page.goto(`${h.baseUrl}/status`);
     assert.equal(res?.status(), 401);
     assert.equal(await page.locator('input#token[type=password]').count(), 1);
-    const text = await page.locator('body').innerText();
+    const text = (await page.locator('body').textContent()) ?? '';
     assert.ok(!text.includes('Checkout'), text);
     assert.ok(!text.includes('change failure'), text);
   });
@@ -97,7 +97,7 @@ describe('status page in Chromium', { skip }, () => {
     assert.equal(await page.locator('.ticket .title').first().textContent(), HOSTILE);
     assert.equal(await page.evaluate(() => (window as { pwned?: boolean }).pwned), undefined);
     assert.equal(await page.locator('main script').count(), 0);
-    const text = await page.locator('main').innerText();
+    const text = (await page.locator('main').textContent()) ?? '';
     assert.match(text, /SLA at risk, 12 min left/);
     assert.match(text, /SLA paused \(waiting on reporter\)/);
     assert.match(text, /SLA on track/);
@@ -113,7 +113,7 @@ describe('status page in Chromium', { skip }, () => {
     const res = await page.goto(`${h.baseUrl}/status?token=${STATUS_TOKEN}`);
     assert.equal(res?.status(), 200);
     assert.equal(page.url(), `${h.baseUrl}/status`);
-    assert.match(await page.locator('main').innerText(), /Refund button missing in admin/);
+    assert.match((await page.locator('main').textContent()) ?? '', /Refund button missing in admin/);
   });
 
   it('refreshes itself every 30 s without reloading, picking up a ticket filed after it loaded', async () => {
@@ -141,7 +141,7 @@ describe('status page in Chromium', { skip }, () => {
       'the same document: no reload, no flash',
     );
     assert.deepEqual(refreshes, [`${h.baseUrl}/status?part=main`]);
-    assert.match(await page.locator('.summary').innerText(), /2\s+P2 open/);
+    assert.match((await page.locator('.summary').textContent()) ?? '', /2\s+P2 open/);
     assert.deepEqual(pageErrors, [], 'no script errors or CSP violations');
     mkdirSync('docs/img', { recursive: true });
     await page.screenshot({ path: 'docs/img/status-page.png', fullPage: true });
