@@ -145,7 +145,7 @@ describe('statusPageHtml', () => {
     );
     assert.ok(
       html.includes(
-        '<span class="person">@UDAY</span> <span class="later">out of hours from <time datetime="2026-11-24T18:00:00.000Z">Tue 24 Nov 18:00</time>: <span class="none">nobody</span>',
+        '<span class="person">@UDAY</span> <span class="later">out of hours from <time datetime="2026-11-24T18:00:00.000Z">Tue 24 Nov 18:00 GMT</time>: <span class="none">nobody</span>',
       ),
     );
   });

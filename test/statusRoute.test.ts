@@ -96,7 +96,7 @@ describe('GET /status', () => {
     assert.ok(body.includes(`<span class="role">Payments gardener</span> <span class="person">@${gardener}</span>`));
     assert.ok(
       body.includes(
-        `<span class="role">On call</span> <span class="person">@${oncallNow}</span> <span class="later">out of hours from <time datetime="2026-11-24T18:00:00.000Z">Tue 24 Nov 18:00</time>: <span class="person">@${oncallTonight}</span>`,
+        `<span class="role">On call</span> <span class="person">@${oncallNow}</span> <span class="later">out of hours from <time datetime="2026-11-24T18:00:00.000Z">Tue 24 Nov 18:00 GMT</time>: <span class="person">@${oncallTonight}</span>`,
       ),
     );
 

@@ -8,6 +8,7 @@ import { formatDuration, type SlaState } from '../domain/sla.js';
 import { STATUS_WORDS, type TicketStatus } from '../domain/ticket.js';
 import type { DeployView } from '../slack/views/deployMessages.js';
 import { SLA_WORDS } from '../slack/views/ticketMessage.js';
+import { localTime } from '../slack/views/text.js';
 import { esc, safeLink } from './html.js';
 
 export const REFRESH_SECONDS = 30;
@@ -66,23 +67,6 @@ export function slaText(t: Pick<StatusTicket, 'sla'>): string {
   if (state === 'breached') return `SLA breached, overdue by ${formatDuration(Math.min(minutesLeft, 0))}`;
   if (state === 'paused') return `SLA paused (waiting on reporter), ${formatDuration(Math.max(minutesLeft, 0))} left`;
   return `SLA ${SLA_WORDS[state]}, ${formatDuration(minutesLeft)} left`;
-}
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-function localTime(at: Date, timeZone: string): string {
-  let format = formats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    formats.set(timeZone, format);
-  }
-  return format.format(at).replace(',', '');
 }
 
 function time(at: Date, timeZone: string): string {
@@ -157,7 +141,7 @@ export function statusMainHtml(data: StatusPageData): string {
 function mainContent(data: StatusPageData): string {
   const cards = PRIORITIES.map((p) => `<div class="card prio-${p}"><span class="n">${data.open.counts[p]}</span> ${p} open</div>`);
   const cfr = `<div class="card cfr">${changeFailureLine(data.changeFailure)} <small>last ${data.changeFailure.days} days</small></div>`;
-  return `<p class="updated">Updated ${time(data.now, data.timeZone)} (${esc(data.timeZone)}) · refreshes every ${REFRESH_SECONDS} s</p>
+  return `<p class="updated">Updated ${time(data.now, data.timeZone)} · refreshes every ${REFRESH_SECONDS} s</p>
 <section class="summary">${cards.join('')}${cfr}</section>
 ${ticketsSection(data)}
 ${dutySection(data)}
