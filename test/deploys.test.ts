@@ -1,6 +1,7 @@
 // Deploys end to end: the HTTP API (both auth schemes, idempotency, every refusal, GitHub's webhook),
 // announcements, ticket ↔ deploy links with their buttons, open-ticket notes, rollbacks, the
 // suspect-deploy warning and /support deploy — against the running app and the fake Slack.
+import type { Doc } from './support/doc.js';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -45,7 +46,7 @@ const announcements = (h: Harness, service: string) =>
 const threadOf = (h: Harness, ts: string) => h.fake.posted('C0SUPPORT').filter((m) => m.thread_ts === ts);
 
 /** Services of their own per test, so tests sharing the bot do not see each other's tickets. */
-function configure(doc: Record<string, any>) {
+function configure(doc: Doc) {
   for (const id of [
     'auth',
     'cart',

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ACTION } from '../src/slack/views/ids.js';
+import { ACTION } from '../src/messages/ids.js';
 import { fileTicket, STATUS_TOKEN, startHarness, type Harness } from './support/harness.js';
 import { reportDeploy } from './support/statusPage.js';
 

@@ -10,7 +10,8 @@ import {
   type StatusDeploy,
   type StatusPageData,
 } from '../src/messages/statusPage.js';
-import { authenticateStatus, parseCookies, sameSecret, sessionCookie, sessionValue, STATUS_COOKIE } from '../src/http/statusAuth.js';
+import { sameSecret } from '../src/http/sameSecret.js';
+import { authenticateStatus, parseCookies, sessionCookie, sessionValue, STATUS_COOKIE } from '../src/http/statusAuth.js';
 
 const NOW = new Date('2026-11-24T10:00:00Z');
 const EVIL = `<script>alert("x")</script> & 'quoted'`;

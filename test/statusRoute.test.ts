@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dutyAt } from '../src/domain/rotation.js';
 import { STATUS_COOKIE } from '../src/http/statusAuth.js';
-import { ACTION } from '../src/slack/views/ids.js';
+import { ACTION } from '../src/messages/ids.js';
 import { fileTicket, STATUS_TOKEN, startHarness, type Harness } from './support/harness.js';
 import { bearer, getStatus, reportDeploy } from './support/statusPage.js';
 

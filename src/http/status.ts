@@ -6,7 +6,8 @@ import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { loginPageHtml, statusMainHtml, statusPageHtml } from '../messages/statusPage.js';
 import { statusPageData, type StatusPageDeps } from '../services/statusPage.js';
-import { authenticateStatus, sameSecret, sessionCookie } from './statusAuth.js';
+import { sameSecret } from './sameSecret.js';
+import { authenticateStatus, sessionCookie } from './statusAuth.js';
 
 export const STATUS_PATH = '/status';
 export const LOGIN_PATH = '/status/login';

@@ -2,22 +2,14 @@
 // password of basic auth, or through the session cookie the sign-in form (or ?token=) sets.
 // The cookie carries an HMAC of the token, never the token itself: it cannot be turned back into
 // the token, every replica computes the same value, and changing the token signs everyone out.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameSecret } from './sameSecret.js';
 
 export const STATUS_COOKIE = 'supportbot_status';
 /** How long the browser keeps the session cookie. */
 export const SESSION_DAYS = 30;
 
 export type StatusAuth = 'ok' | 'missing' | 'wrong';
-
-/**
- * Constant-time equality of two secrets of any length: timingSafeEqual needs equal lengths, so it
- * compares SHA-256 hashes, which also hides the length of the expected value.
- */
-export function sameSecret(given: string, expected: string): boolean {
-  const hash = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(hash(given), hash(expected));
-}
 
 export function sessionValue(token: string): string {
   return createHmac('sha256', token).update('supportbot status page session v1').digest('base64url');

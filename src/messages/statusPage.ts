@@ -6,9 +6,9 @@ import { isSlackUserId, type DeployStatus } from '../domain/deploy.js';
 import { PRIORITIES, type Priority } from '../domain/priority.js';
 import { formatDuration, type SlaState } from '../domain/sla.js';
 import { STATUS_WORDS, type TicketStatus } from '../domain/ticket.js';
-import type { DeployView } from '../slack/views/deployMessages.js';
-import { SLA_WORDS } from '../slack/views/ticketMessage.js';
-import { localTime } from '../slack/views/text.js';
+import type { DeployView } from './deployMessages.js';
+import { SLA_WORDS } from './ticketMessage.js';
+import { localTime } from './text.js';
 import { esc, safeLink } from './html.js';
 
 export const REFRESH_SECONDS = 30;

@@ -1,22 +1,26 @@
 // The status page's reads: open tickets (counted, and the oldest listed) and the latest production
 // deploys with the tickets linked to them. Narrow queries on indexed columns; no writes.
-import type { Db } from '../db/client.js';
-import { PRODUCTION } from '../domain/deploy.js';
-import { PRIORITIES, type Priority } from '../domain/priority.js';
-import type { Deploy, Ticket } from '../generated/sqlite/client.js';
-
-const isOpen = { status: { not: 'resolved' } };
+import { type Deploy, PRODUCTION } from '../domain/deploy.js';
+import { isPriority, PRIORITIES, type Priority } from '../domain/priority.js';
+import type { Ticket } from '../domain/ticket.js';
+import type { Db } from './db.js';
+import { toDeploy } from './deploys.js';
+import { openTicketsByPriority, toTicket } from './tickets.js';
 
 export async function openTicketCounts(db: Db): Promise<Record<Priority, number>> {
-  const groups = await db.ticket.groupBy({ by: ['priority'], where: isOpen, _count: { _all: true } });
   const counts = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<Priority, number>;
-  for (const g of groups) if (g.priority in counts) counts[g.priority as Priority] = g._count._all;
+  for (const { priority, count } of await openTicketsByPriority(db)) if (isPriority(priority)) counts[priority] = count;
   return counts;
 }
 
 /** Open tickets, most urgent priority first, oldest first within a priority. */
-export function oldestOpenTickets(db: Db, limit: number): Promise<Ticket[]> {
-  return db.ticket.findMany({ where: isOpen, orderBy: [{ priority: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }], take: limit });
+export async function oldestOpenTickets(db: Db, limit: number): Promise<Ticket[]> {
+  const rows = await db.ticket.findMany({
+    where: { status: { not: 'resolved' } },
+    orderBy: [{ priority: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+    take: limit,
+  });
+  return rows.map(toTicket);
 }
 
 export interface DeployWithTickets {
@@ -39,7 +43,7 @@ export async function recentProductionDeploys(db: Db, limit: number): Promise<De
     },
   });
   return rows.map(({ links, ...deploy }) => ({
-    deploy,
+    deploy: toDeploy(deploy),
     tickets: links.map((l) => ({ id: l.ticket.id, title: l.ticket.title, verdict: l.verdict as 'suggested' | 'caused' })),
   }));
 }

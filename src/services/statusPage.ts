@@ -3,7 +3,7 @@
 // production deploys with their tickets, and the change failure rate of the last 7 days.
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
-import type { Db } from '../db/client.js';
+import type { Db } from '../repos/db.js';
 import type { StatusDuty, StatusPageData, StatusTicket } from '../messages/statusPage.js';
 import { oldestOpenTickets, openTicketCounts, recentProductionDeploys } from '../repos/statusPage.js';
 import { changeFailureRate, deployView } from './deploys.js';
