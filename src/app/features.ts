@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Env } from '../config/env.js';
 import type { SupportConfig } from '../config/supportConfig.js';
 import { registerDeployRoutes } from '../http/deploys.js';
+import { registerStatusRoutes } from '../http/status.js';
 import type { JobHandlers } from '../jobs/scheduler.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../repos/db.js';
@@ -110,6 +111,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
         log,
         record: (input, o) => recordDeploy(deployDeps, input, o),
       });
+      registerStatusRoutes(http, { token: deps.env.STATUS_PAGE_TOKEN, db, config, clock, log });
     },
   };
 }

@@ -1,13 +1,14 @@
 // POST /api/deploys: CI/CD reports deploys here, and so can GitHub's own deployment_status webhook.
 // The raw body is read first (the HMAC signs bytes, not parsed JSON), then the caller is checked,
 // then the JSON. Every refusal is a short plain-text sentence; none carries a stack trace.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
 import { type DeployInput, parseDeployBody } from '../domain/deploy.js';
 import { fromGithubDeploymentStatus } from './github.js';
+import { sameSecret } from './sameSecret.js';
 import type { Deploy, RecordResult } from '../services/deploys.js';
 
 export const DEPLOY_PATH = '/api/deploys';
@@ -16,14 +17,6 @@ export const SIGNATURE_HEADER = 'x-supportbot-signature';
 /** GitHub signs webhook deliveries the same way under its own name. */
 export const GITHUB_SIGNATURE_HEADER = 'x-hub-signature-256';
 export const MAX_BODY = '64kb';
-
-// Comparing HMACs of both sides under a per-process key makes the comparison constant-time and
-// blind to the lengths of the inputs (timingSafeEqual itself needs equal lengths).
-const compareKey = randomBytes(32);
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (s: string) => createHmac('sha256', compareKey).update(s).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
 
 export function signBody(secret: string, body: Buffer | string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;

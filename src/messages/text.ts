@@ -80,8 +80,8 @@ export function mention(userId: string | null | undefined, none = '_nobody_'): s
 // due time for each of up to a hundred reminders.
 const fallbackFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** A time shown in each reader's own zone by Slack, with the company zone as fallback text. */
-export function slackDate(at: Date, timeZone: string): string {
+/** "Tue 24 Nov 18:00 GMT": a time in the company zone (Slack fallbacks, the status page). */
+export function localTime(at: Date, timeZone: string): string {
   let format = fallbackFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-GB', {
@@ -95,8 +95,12 @@ export function slackDate(at: Date, timeZone: string): string {
     });
     fallbackFormats.set(timeZone, format);
   }
-  const fallback = format.format(at).replace(',', '');
-  return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${fallback}>`;
+  return format.format(at).replace(',', '');
+}
+
+/** A time shown in each reader's own zone by Slack, with the company zone as fallback text. */
+export function slackDate(at: Date, timeZone: string): string {
+  return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${localTime(at, timeZone)}>`;
 }
 
 export function plain(text: string, max = 3000): { type: 'plain_text'; text: string; emoji: true } {

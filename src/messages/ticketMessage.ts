@@ -57,7 +57,7 @@ function linkFields(links: TicketLinks | undefined): string[] {
 }
 
 const PRIORITY_EMOJI: Record<Priority, string> = { P1: ':red_circle:', P2: ':large_orange_circle:', P3: ':large_blue_circle:' };
-const SLA_WORDS: Record<SlaState, string> = { on_track: 'on track', at_risk: 'at risk', breached: 'breached', paused: 'paused' };
+export const SLA_WORDS: Record<SlaState, string> = { on_track: 'on track', at_risk: 'at risk', breached: 'breached', paused: 'paused' };
 
 export function slaLine(v: TicketView): string {
   if (v.status === 'resolved') return v.sla.state === 'breached' ? 'SLA breached' : 'SLA met';

@@ -17,7 +17,7 @@ type Reader = Db | Tx;
 
 const SOURCES: ReadonlyArray<Deploy['source']> = ['api', 'github', 'slack'];
 
-function toDeploy(row: DeployRow): Deploy {
+export function toDeploy(row: DeployRow): Deploy {
   return {
     ...row,
     status: (DEPLOY_STATUSES as readonly string[]).includes(row.status) ? (row.status as DeployStatus) : 'succeeded',

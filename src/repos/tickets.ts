@@ -8,7 +8,7 @@ import type { Db, Tx } from './db.js';
 
 type Reader = Db | Tx;
 
-function toTicket(row: TicketRow): Ticket {
+export function toTicket(row: TicketRow): Ticket {
   const pauses = (JSON.parse(row.pauses) as Array<{ from: string; to: string }>).map((p) => ({
     from: new Date(p.from),
     to: new Date(p.to),
