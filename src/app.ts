@@ -23,6 +23,7 @@ import { causeCandidates, decideLink, deployTicketHooks, recordDeploy, type Depl
 import { PeopleResolver, slackEmailLookup } from './services/people.js';
 import { deploySubcommand, registerDeployListeners } from './slack/deployListeners.js';
 import { Scheduler, type JobHandlers } from './jobs/scheduler.js';
+import { rolloutJobHandlers } from './services/rollouts.js';
 import { pagingHooks, pagingJobHandlers } from './services/paging.js';
 import { slaJobHandlers, slaTimerHooks } from './services/slaTimers.js';
 import { createHandoffJob } from './jobs/handoffs.js';
@@ -160,7 +161,7 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
   const ticketDeps: TicketDeps = { db, clock, config, hooks, kick };
   // Durable timers: SLA reminders and breaches, out-of-hours paging and its escalation.
   hooks.push(slaTimerHooks(config), pagingHooks(config));
-  const jobHandlers: JobHandlers = { ...slaJobHandlers(config), ...pagingJobHandlers(config) };
+  const jobHandlers: JobHandlers = { ...slaJobHandlers(config), ...pagingJobHandlers(config), ...rolloutJobHandlers(config) };
   const scheduler = new Scheduler(db, database.provider, clock, jobHandlers, log.child({ component: 'scheduler' }), opts.jobBatchSize);
   const runJobs = () => {
     void scheduler.drain().then(

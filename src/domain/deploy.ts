@@ -1,6 +1,7 @@
 // What a deploy report is, how it is checked, and the rules that turn deploys into change failures
 // and ticket suggestions. Pure: the HTTP adapter and the deploy service build on these.
 import { z } from 'zod';
+import { parseStage, ROLLED_BACK } from './rollout.js';
 
 export const DEPLOY_STATUSES = ['succeeded', 'failed', 'rolled_back'] as const;
 export type DeployStatus = (typeof DEPLOY_STATUSES)[number];
@@ -21,6 +22,8 @@ export interface DeployInput {
   /** Absent: the time it is received. */
   deployedAt: Date | null;
   source: 'api' | 'github' | 'slack';
+  /** The rollout stage this report is about (see rollout.ts); absent for a deploy without stages. */
+  stage?: string | null;
 }
 
 // CI templates render missing values as "" or null; both mean "not given".
@@ -60,6 +63,7 @@ export const deployBodySchema = z
       (v) => (v === null || v === '' ? undefined : v),
       z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time with a zone, e.g. 2026-11-24T10:00:00Z' }).optional(),
     ),
+    stage: optionalText(20),
   })
   .strict();
 
@@ -92,6 +96,8 @@ export function parseDeployBody(body: unknown, now: Date): Checked<DeployInput> 
   if (deployedAt && deployedAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
     return { ok: false, message: `Invalid deploy: "deployedAt" is in the future (${v.deployedAt}).` };
   }
+  const stage = v.stage ? parseStage(v.stage) : null;
+  if (stage && !stage.ok) return { ok: false, message: `Invalid deploy: "stage" ${stage.error}.` };
   return {
     ok: true,
     value: {
@@ -103,11 +109,16 @@ export function parseDeployBody(body: unknown, now: Date): Checked<DeployInput> 
       mergedBy: v.mergedBy ?? null,
       url: v.url ?? null,
       environment: v.environment.toLowerCase(),
-      status: v.status,
+      ...withStage(v.status, stage?.value ?? null),
       deployedAt,
       source: 'api',
     },
   };
+}
+
+/** A rollout reported as rolled back is a rollback report of the deploy, whatever status was sent. */
+function withStage(status: DeployStatus, stage: string | null): { status: DeployStatus; stage: string | null } {
+  return { status: stage === ROLLED_BACK ? 'rolled_back' : status, stage };
 }
 
 /**
@@ -207,20 +218,24 @@ export function servicesForRepository(services: Record<string, { repositories: s
 
 /**
  * Maps a `deployment_status` delivery to a deploy. Only final states count (success → succeeded,
- * failure / error → failed); queued, in_progress and inactive are progress reports, not deploys.
+ * failure / error → failed); queued, in_progress and inactive are progress reports, not deploys —
+ * except in_progress with a rollout `stage` in the deployment's payload, a stage of the deploy.
  * The version is the ref and the short commit ("main@1a2b3c4"), so two deploys of a branch differ.
  */
 export function fromGithubDeploymentStatus(body: unknown, services: Record<string, { repositories: string[] }>): GithubMapping {
   const parsed = githubDeploymentStatusSchema.safeParse(body);
   if (!parsed.success) return { kind: 'invalid', message: `Not a deployment_status payload: ${describeIssues(parsed.error.issues)}.` };
   const { deployment_status: status, deployment, repository } = parsed.data;
-  const mapped = GITHUB_STATES[status.state];
-  if (!mapped) return { kind: 'ignored', reason: `deployment state "${status.state}" is not final` };
   const extra = (typeof deployment.payload === 'object' && deployment.payload !== null ? deployment.payload : {}) as Record<
     string,
     unknown
   >;
   const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+  const rawStage = str(extra.stage);
+  const stage = rawStage ? parseStage(rawStage) : null;
+  if (stage && !stage.ok) return { kind: 'invalid', message: `The deployment payload's "stage" ${stage.error}.` };
+  const mapped = GITHUB_STATES[status.state] ?? (status.state === 'in_progress' && stage ? 'succeeded' : undefined);
+  if (!mapped) return { kind: 'ignored', reason: `deployment state "${status.state}" is not final` };
   const candidates = servicesForRepository(services, repository.full_name);
   const asked = str(extra.service)?.toLowerCase();
   const service = asked && candidates.includes(asked) ? asked : candidates.length === 1 ? candidates[0]! : null;
@@ -252,7 +267,7 @@ export function fromGithubDeploymentStatus(body: unknown, services: Record<strin
       mergedBy: str(extra.mergedBy),
       url: null,
       environment: (status.environment ?? deployment.environment ?? PRODUCTION).toLowerCase(),
-      status: mapped,
+      ...withStage(mapped, stage?.value ?? null),
       deployedAt,
       source: 'github',
     },

@@ -59,6 +59,9 @@ function deployJson(d: Deploy) {
     environment: d.environment,
     status: d.status,
     changeFailure: d.changeFailure,
+    stage: d.stage,
+    outsideWindow: d.outsideWindow,
+    compareUrl: d.compareUrl,
     deployedAt: d.deployedAt.toISOString(),
     source: d.source,
   };

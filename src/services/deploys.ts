@@ -5,32 +5,29 @@
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
 import type { Db, Tx } from '../db/client.js';
-import {
-  githubCompareUrl,
-  isChangeFailure,
-  naturalKey,
-  PRODUCTION,
-  relationToTicket,
-  type DeployInput,
-  type DeployStatus,
-} from '../domain/deploy.js';
+import { githubCompareUrl, isChangeFailure, naturalKey, PRODUCTION, relationToTicket, type DeployInput } from '../domain/deploy.js';
+import { expandCompareUrl } from '../domain/compareUrl.js';
 import { suspectDeploy } from '../domain/poisson.js';
 import type { Deploy } from '../generated/sqlite/client.js';
 import { enqueue } from '../slack/outbox.js';
+import { previousDeploy } from '../repos/rollouts.js';
 import {
-  deployAnnouncement,
+  deployName,
   deployNote,
   rollbackReply,
   suspectedCauses,
   suspectWarning,
   verdictReply,
-  type DeployView,
   type Verdict,
 } from '../slack/views/deployMessages.js';
+import { announcementKey, currentAnnouncement, deployView } from './deployView.js';
+import { outsideWindowLabel, tellDutyOutsideWindow } from './deployWindows.js';
 import type { PeopleResolver } from './people.js';
+import { editAnnouncement, recordStage } from './rollouts.js';
 import { recordEvent, serviceName, type Ticket, type TicketHooks } from './tickets.js';
 
 export type { Deploy };
+export { announcementKey, deployView };
 
 export interface DeployDeps {
   db: Db;
@@ -46,9 +43,6 @@ export const BASELINE_DAYS = 30;
 /** A burst is blamed on a deploy only within this long after it. */
 export const SUSPECT_WINDOW_MINUTES = 24 * 60;
 
-/** The dedupKey of a deploy's announcement; its thread receives the rollback and suspect notes. */
-export const announcementKey = (deployId: number) => `deploy:${deployId}:announce`;
-
 export type RecordResult =
   /** Stored now (201). */
   | { kind: 'created'; deploy: Deploy }
@@ -56,23 +50,9 @@ export type RecordResult =
   | { kind: 'duplicate'; deploy: Deploy }
   /** A rollback report for a deploy already stored as succeeded: that deploy is now rolled back (200). */
   | { kind: 'rolled_back'; deploy: Deploy }
+  /** A new rollout stage of a deploy already stored: recorded, its announcement edited (200). */
+  | { kind: 'staged'; deploy: Deploy }
   | { kind: 'unknown_service'; message: string };
-
-export function deployView(config: SupportConfig, d: Deploy): DeployView {
-  return {
-    id: d.id,
-    serviceName: serviceName(config, d.service),
-    version: d.version,
-    commit: d.commit,
-    author: d.author,
-    mergedBy: d.mergedBy,
-    url: d.url,
-    environment: d.environment,
-    status: d.status as DeployStatus,
-    deployedAt: d.deployedAt,
-    timeZone: config.timeZone,
-  };
-}
 
 export function unknownServiceMessage(config: SupportConfig, service: string): string {
   return `Unknown service "${service}". Known services: ${Object.keys(config.services).join(', ')}.`;
@@ -108,7 +88,9 @@ export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: {
   const now = deps.clock.now();
   const existing = await findExisting(deps.db, input);
   if (existing) {
-    if (input.status === 'rolled_back' && existing.status === 'succeeded') return markRolledBack(deps, existing, input.deployedAt ?? now);
+    if (input.status === 'rolled_back' && existing.status === 'succeeded')
+      return markRolledBack(deps, existing, input.deployedAt ?? now, input.stage ?? null);
+    if (input.stage && existing.status === 'succeeded') return advanceRollout(deps, existing, input.stage, input.deployedAt ?? now);
     return { kind: 'duplicate', deploy: existing };
   }
   // Slack lookups happen before the transaction: it must not wait on the network.
@@ -119,6 +101,7 @@ export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: {
     (opts.repositoryUrl && input.commit
       ? githubCompareUrl(opts.repositoryUrl, await previousCommit(deps.db, input, deployedAt), input.commit)
       : null);
+  const outside = input.environment === PRODUCTION ? outsideWindowLabel(deps.config, input.service, deployedAt) : null;
   try {
     const deploy = await deps.db.$transaction(async (tx) => {
       const created = await tx.deploy.create({
@@ -137,10 +120,24 @@ export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: {
           createdAt: now,
           source: input.source,
           changeFailure: isChangeFailure(input.status, 0),
+          outsideWindow: outside !== null,
+          compareUrl: await compareUrlFor(tx, deps.config, input, deployedAt),
         },
       });
-      if (created.environment === PRODUCTION) await tellProduction(tx, deps, created, now);
-      return created;
+      if (input.stage) await recordStage(tx, deps.config, created, input.stage, deployedAt);
+      const stored = input.stage ? await tx.deploy.findUniqueOrThrow({ where: { id: created.id } }) : created;
+      if (stored.environment === PRODUCTION) await tellProduction(tx, deps, stored, now);
+      if (outside) {
+        const name = deployName(deployView(deps.config, stored));
+        await tellDutyOutsideWindow(tx, deps.config, {
+          service: stored.service,
+          deployName: name,
+          windowLabel: outside,
+          threadKey: announcementKey(stored.id),
+          now,
+        });
+      }
+      return stored;
     });
     deps.kick();
     return { kind: 'created', deploy };
@@ -150,6 +147,39 @@ export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: {
     const winner = await findExisting(deps.db, input);
     if (!winner) throw err;
     return { kind: 'duplicate', deploy: winner };
+  }
+}
+
+/** The service's compare template filled in with this deploy and the one it replaces, if configured. */
+async function compareUrlFor(tx: Tx, config: SupportConfig, input: DeployInput, deployedAt: Date): Promise<string | null> {
+  const template = config.services[input.service]?.compare;
+  if (!template) return null;
+  const previous = await previousDeploy(tx, { service: input.service, environment: input.environment, before: deployedAt });
+  return expandCompareUrl(template, {
+    service: input.service,
+    version: input.version,
+    commit: input.commit,
+    previous: previous?.version ?? null,
+    previousCommit: previous?.commit ?? null,
+  });
+}
+
+/** Another stage of a stored deploy: recorded once, and its announcement edited to show it. */
+async function advanceRollout(deps: DeployDeps, deploy: Deploy, stage: string, at: Date): Promise<RecordResult> {
+  const now = deps.clock.now();
+  try {
+    const staged = await deps.db.$transaction(async (tx) => {
+      if (!(await recordStage(tx, deps.config, deploy, stage, at))) return null;
+      await editAnnouncement(tx, deps.config, deploy.id, now);
+      return tx.deploy.findUniqueOrThrow({ where: { id: deploy.id } });
+    });
+    if (!staged) return { kind: 'duplicate', deploy };
+    deps.kick();
+    return { kind: 'staged', deploy: staged };
+  } catch (err) {
+    // The same stage arrived twice at once and the other request recorded it.
+    if (!isUniqueViolation(err)) throw err;
+    return { kind: 'duplicate', deploy };
   }
 }
 
@@ -171,10 +201,7 @@ async function previousCommit(db: Db, input: DeployInput, before: Date): Promise
 async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Date): Promise<void> {
   const view = deployView(deps.config, deploy);
   const open = await tx.ticket.findMany({ where: { service: deploy.service, ...isOpen }, orderBy: { id: 'asc' } });
-  const announcement = deployAnnouncement(
-    view,
-    open.map((t) => ({ id: t.id, priority: t.priority, title: t.title })),
-  );
+  const announcement = await currentAnnouncement(tx, deps.config, deploy);
   await enqueue(
     tx,
     { kind: 'post', channel: deps.config.channels.deploys, ...announcement },
@@ -184,7 +211,7 @@ async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Dat
     // A report can arrive after tickets it may have caused (slow CI): those get the question too.
     const relation = relationToTicket(deploy.deployedAt, ticket.createdAt, deps.config.deploys.lookbackMinutes);
     if (relation === 'suggest') {
-      await tx.deployLink.create({ data: { deployId: deploy.id, ticketId: ticket.id, createdAt: now } });
+      await tx.deployLink.create({ data: { deployId: deploy.id, ticketId: ticket.id, createdAt: now, stage: deploy.stage } });
       await enqueue(
         tx,
         { kind: 'ticket.reply', ticketId: ticket.id, ...suspectedCauses(ticket.id, [view], deps.config.deploys.lookbackMinutes) },
@@ -197,13 +224,16 @@ async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Dat
   await warnIfSuspect(tx, deps, deploy, now);
 }
 
-async function markRolledBack(deps: DeployDeps, deploy: Deploy, at: Date): Promise<RecordResult> {
+async function markRolledBack(deps: DeployDeps, deploy: Deploy, at: Date, stage: string | null): Promise<RecordResult> {
   const now = deps.clock.now();
   const updated = await deps.db.$transaction(async (tx) => {
     const claimed = await tx.deploy.updateMany({
       where: { id: deploy.id, status: 'succeeded' },
       data: { status: 'rolled_back', rolledBackAt: at, changeFailure: true },
     });
+    // Reported as a rollout stage: the announcement shows it as the last one.
+    if (claimed.count === 1 && stage && (await recordStage(tx, deps.config, deploy, stage, at)))
+      await editAnnouncement(tx, deps.config, deploy.id, now);
     const after = (await tx.deploy.findUnique({ where: { id: deploy.id } }))!;
     // Another report of the same rollback won the race: nothing more to say.
     if (claimed.count !== 1 || after.environment !== PRODUCTION) return { after, told: false };
@@ -273,7 +303,9 @@ export function deployTicketHooks(deps: DeployDeps): TicketHooks {
         orderBy: [{ deployedAt: 'desc' }, { id: 'desc' }],
       });
       if (recent.length) {
-        for (const d of recent) await tx.deployLink.create({ data: { deployId: d.id, ticketId: ticket.id, createdAt: now } });
+        // The link keeps the stage the rollout was at when the ticket was filed.
+        for (const d of recent)
+          await tx.deployLink.create({ data: { deployId: d.id, ticketId: ticket.id, createdAt: now, stage: d.stage } });
         const views = recent.map((d) => deployView(deps.config, d));
         await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...suspectedCauses(ticket.id, views, lookback) }, { now });
       }

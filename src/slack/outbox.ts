@@ -25,6 +25,11 @@ export type OutboxKind =
    * message queued under that dedupKey (e.g. a deploy announcement), whose ts is known only once sent.
    */
   | { kind: 'post'; channel: string; text: string; blocks?: unknown[]; ticketId?: number; thread?: { dedupKey: string } }
+  /**
+   * chat.update of the message queued under that dedupKey (a deploy announcement as its rollout
+   * advances), once it is posted. Edits of one message go out in the order they were queued.
+   */
+  | { kind: 'update'; channel: string; of: { dedupKey: string }; text: string; blocks?: unknown[] }
   /** Any other Web API call, e.g. usergroups.users.update. */
   | { kind: 'call'; method: string; args: Record<string, unknown> };
 
@@ -41,7 +46,7 @@ function outboxRow(message: OutboxKind, opts: { now: Date; dedupKey?: string }) 
     method: message.kind,
     payload: JSON.stringify(message),
     ticketId,
-    orderingKey: ticketId !== null ? `ticket:${ticketId}` : null,
+    orderingKey: ticketId !== null ? `ticket:${ticketId}` : message.kind === 'update' ? `update:${message.of.dedupKey}` : null,
     nextAttemptAt: opts.now,
     createdAt: opts.now,
     ...(opts.dedupKey ? { dedupKey: opts.dedupKey } : {}),
@@ -300,6 +305,18 @@ export class OutboxRelay {
             retry,
           ),
         };
+      }
+      case 'update': {
+        // The original was given up on: there is nothing to edit.
+        const ts = await this.threadOf(message.of.dedupKey);
+        if (!ts) return {};
+        await this.client.chat.update({
+          channel: message.channel,
+          ts,
+          text: message.text,
+          ...(message.blocks ? { blocks: message.blocks as never } : {}),
+        });
+        return { ts };
       }
       case 'call':
         await this.client.apiCall(message.method, message.args);
