@@ -22,9 +22,10 @@ export async function outsideWindowCounts(
   });
   const byService: Record<string, WindowCount> = {};
   for (const g of groups) {
-    const s = (byService[g.service] ??= { outside: 0, deploys: 0 });
+    const s = byService[g.service] ?? { outside: 0, deploys: 0 };
     s.deploys += g._count._all;
     if (g.outsideWindow) s.outside += g._count._all;
+    byService[g.service] = s;
   }
   const all = Object.values(byService);
   return { outside: all.reduce((n, s) => n + s.outside, 0), deploys: all.reduce((n, s) => n + s.deploys, 0), byService };
