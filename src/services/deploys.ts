@@ -6,11 +6,9 @@ import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
 import type { Db, Tx } from '../db/client.js';
 import { githubCompareUrl, isChangeFailure, naturalKey, PRODUCTION, relationToTicket, type DeployInput } from '../domain/deploy.js';
-import { expandCompareUrl } from '../domain/compareUrl.js';
 import { suspectDeploy } from '../domain/poisson.js';
 import type { Deploy } from '../generated/sqlite/client.js';
 import { enqueue } from '../slack/outbox.js';
-import { previousDeploy } from '../repos/rollouts.js';
 import {
   deployName,
   deployNote,
@@ -20,6 +18,7 @@ import {
   verdictReply,
   type Verdict,
 } from '../slack/views/deployMessages.js';
+import { compareUrlFor } from './compareLinks.js';
 import { announcementKey, currentAnnouncement, deployView } from './deployView.js';
 import { outsideWindowLabel, tellDutyOutsideWindow } from './deployWindows.js';
 import type { PeopleResolver } from './people.js';
@@ -148,20 +147,6 @@ export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: {
     if (!winner) throw err;
     return { kind: 'duplicate', deploy: winner };
   }
-}
-
-/** The service's compare template filled in with this deploy and the one it replaces, if configured. */
-async function compareUrlFor(tx: Tx, config: SupportConfig, input: DeployInput, deployedAt: Date): Promise<string | null> {
-  const template = config.services[input.service]?.compare;
-  if (!template) return null;
-  const previous = await previousDeploy(tx, { service: input.service, environment: input.environment, before: deployedAt });
-  return expandCompareUrl(template, {
-    service: input.service,
-    version: input.version,
-    commit: input.commit,
-    previous: previous?.version ?? null,
-    previousCommit: previous?.commit ?? null,
-  });
 }
 
 /** Another stage of a stored deploy: recorded once, and its announcement edited to show it. */
