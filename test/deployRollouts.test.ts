@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { outsideWindowCounts } from '../src/repos/deployWindowCounts.js';
 import { changeFailureRate } from '../src/services/deploys.js';
 import { announcements, blocksOf, deploy, githubStatusPayload, MIN, send, type GithubStatus } from './support/deployApi.js';
-import { fileTicket, startHarness, testConfigDoc, type Harness } from './support/harness.js';
+import { fileTicket, startHarness, type testConfigDoc, type Harness } from './support/harness.js';
 
 const HOUR = 60 * MIN;
 const COMPARE = 'https://grafana.example.com/d/abc?var-old={previous}&var-new={version}';

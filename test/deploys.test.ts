@@ -1,6 +1,7 @@
 // Deploys end to end: the HTTP API (both auth schemes, idempotency, every refusal, GitHub's webhook),
 // announcements, ticket ↔ deploy links with their buttons, open-ticket notes, rollbacks, the
 // suspect-deploy warning and /support deploy — against the running app and the fake Slack.
+import type { Doc } from './support/doc.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { changeFailureRate } from '../src/services/deploys.js';
@@ -20,7 +21,7 @@ import {
 import { fileTicket, startHarness, type Harness } from './support/harness.js';
 
 /** Services of their own per test, so tests sharing the bot do not see each other's tickets. */
-function configure(doc: Record<string, any>) {
+function configure(doc: Doc) {
   for (const id of [
     'auth',
     'cart',

@@ -1,4 +1,6 @@
 import { isPriority, type Priority } from './priority.js';
+import { fail, ok, type Result } from './result.js';
+import type { Pause } from './sla.js';
 
 export const TICKET_STATUSES = ['open', 'in_progress', 'waiting', 'resolved'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -9,6 +11,46 @@ export const STATUS_WORDS: Record<TicketStatus, string> = {
   waiting: 'waiting',
   resolved: 'resolved',
 };
+
+export function isTicketStatus(value: unknown): value is TicketStatus {
+  return typeof value === 'string' && (TICKET_STATUSES as readonly string[]).includes(value);
+}
+
+/** A closed waiting-on-reporter window. */
+export type ClosedPause = Pause & { to: Date };
+
+/** A ticket as the use cases see it (repos/tickets.ts maps the stored row to it). */
+export interface Ticket {
+  id: number;
+  title: string;
+  description: string;
+  priority: Priority;
+  service: string;
+  link: string | null;
+  reporterId: string;
+  ownerId: string | null;
+  status: TicketStatus;
+  channelId: string;
+  rootTs: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Start of the SLA clock: creation, or the last reopen. */
+  slaStartedAt: Date;
+  slaDueAt: Date | null;
+  /** Set while waiting on the reporter: the open pause. */
+  waitingSince: Date | null;
+  /** The closed waiting-on-reporter windows since the SLA clock started. */
+  pauses: ClosedPause[];
+  breachedAt: Date | null;
+  firstResponseAt: Date | null;
+  firstResponderId: string | null;
+  resolvedAt: Date | null;
+  resolution: string | null;
+  codeChangeNeeded: boolean | null;
+  incident: boolean;
+  /** Bumped by every change; updates are conditional on it so concurrent clicks cannot both win. */
+  version: number;
+}
 
 export const LIMITS = { title: 150, description: 3000, link: 500, resolution: 3000 } as const;
 export const NOT_SURE_SERVICE = 'not_sure';
@@ -31,7 +73,8 @@ export interface TicketForm {
 }
 
 export type FormField = keyof TicketForm;
-export type Validation<T, F extends string> = { ok: true; value: T } | { ok: false; errors: Partial<Record<F, string>> };
+/** A form's answer: the values, or a sentence per field that is wrong (Slack shows each under its field). */
+export type Validation<T, F extends string> = Result<T, Partial<Record<F, string>>>;
 
 /** Checks what a person typed into the ticket form; each problem is keyed by its field. */
 export function validateTicketForm(
@@ -55,8 +98,8 @@ export function validateTicketForm(
     else if (!/^https?:\/\/\S+$/i.test(link) && !/^[\w#-][\w .#/:-]*$/.test(link))
       errors.link = 'Paste a URL (https://…) or a short reference such as ORDER-1234.';
   }
-  if (Object.keys(errors).length) return { ok: false, errors };
-  return { ok: true, value: { title, description, priority: raw.priority as Priority, service, link: link || null } };
+  if (Object.keys(errors).length) return fail(errors);
+  return ok({ title, description, priority: raw.priority as Priority, service, link: link || null });
 }
 
 export interface ResolveForm {
@@ -73,8 +116,8 @@ export function validateResolveForm(raw: {
   if (!resolution) errors.resolution = 'Say in a sentence how it was resolved.';
   else if (resolution.length > LIMITS.resolution) errors.resolution = `Keep it to ${LIMITS.resolution} characters.`;
   if (raw.codeChange !== 'yes' && raw.codeChange !== 'no') errors.codeChange = 'Say whether a code change was needed.';
-  if (Object.keys(errors).length) return { ok: false, errors };
-  return { ok: true, value: { resolution, codeChangeNeeded: raw.codeChange === 'yes' } };
+  if (Object.keys(errors).length) return fail(errors);
+  return ok({ resolution, codeChangeNeeded: raw.codeChange === 'yes' });
 }
 
 export type TicketAction =
@@ -90,9 +133,12 @@ export interface Actor {
   isAdmin: boolean;
 }
 
-export type Decision =
-  | { ok: true; status: TicketStatus; ownerId: string | null; priority: Priority; event: { type: string; data: Record<string, unknown> } }
-  | { ok: false; reason: string };
+export type Decision = Result<{
+  status: TicketStatus;
+  ownerId: string | null;
+  priority: Priority;
+  event: { type: string; data: Record<string, unknown> };
+}>;
 
 /**
  * The ticket lifecycle: open → in progress (has an owner) → resolved; waiting pauses; reopen returns
@@ -100,20 +146,14 @@ export type Decision =
  */
 export function decide(ticket: TicketState, action: TicketAction, actor: Actor): Decision {
   const involved = actor.isAdmin || actor.userId === ticket.ownerId || actor.userId === ticket.reporterId;
-  const refuse = (reason: string): Decision => ({ ok: false, reason });
+  const refuse = (reason: string): Decision => fail(reason);
   const next = (
     status: TicketStatus,
     type: string,
     data: Record<string, unknown>,
     ownerId = ticket.ownerId,
     priority = ticket.priority,
-  ): Decision => ({
-    ok: true,
-    status,
-    ownerId,
-    priority,
-    event: { type, data: { from: ticket.status, to: status, ...data } },
-  });
+  ): Decision => ok({ status, ownerId, priority, event: { type, data: { from: ticket.status, to: status, ...data } } });
   const resolved = ticket.status === 'resolved';
 
   switch (action.type) {

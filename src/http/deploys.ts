@@ -6,7 +6,8 @@ import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
-import { fromGithubDeploymentStatus, parseDeployBody, type DeployInput } from '../domain/deploy.js';
+import { type DeployInput, parseDeployBody } from '../domain/deploy.js';
+import { fromGithubDeploymentStatus } from './github.js';
 import type { Deploy, RecordResult } from '../services/deploys.js';
 
 export const DEPLOY_PATH = '/api/deploys';
@@ -46,25 +47,10 @@ export function authenticate(headers: Request['headers'], body: Buffer, secret: 
   return presented.some(Boolean) ? 'ok' : 'wrong';
 }
 
+/** The deploy as the API answers it: every reported field, and what the bot derived (id, change failure, outside the window, compare link). */
 function deployJson(d: Deploy) {
-  return {
-    id: d.id,
-    externalId: d.externalId,
-    service: d.service,
-    version: d.version,
-    commit: d.commit,
-    author: d.author,
-    mergedBy: d.mergedBy,
-    url: d.url,
-    environment: d.environment,
-    status: d.status,
-    changeFailure: d.changeFailure,
-    stage: d.stage,
-    outsideWindow: d.outsideWindow,
-    compareUrl: d.compareUrl,
-    deployedAt: d.deployedAt.toISOString(),
-    source: d.source,
-  };
+  const { dedupKey: _key, createdAt: _created, rolledBackAt: _rolledBack, suspectWarnedAt: _warned, ...reported } = d;
+  return { ...reported, deployedAt: d.deployedAt.toISOString() };
 }
 
 export interface DeployRouteDeps {
@@ -81,7 +67,10 @@ function say(res: Response, status: number, text: string): void {
 }
 
 function answer(res: Response, result: RecordResult, log: Logger): void {
-  if (result.kind === 'unknown_service') return say(res, 422, result.message);
+  if (result.kind === 'unknown_service') {
+    say(res, 422, result.message);
+    return;
+  }
   log.info(
     { deployId: result.deploy.id, service: result.deploy.service, version: result.deploy.version, result: result.kind },
     'deploy reported',
@@ -131,7 +120,7 @@ export function registerDeployRoutes(http: Express, deps: DeployRouteDeps): void
     }
 
     const parsed = parseDeployBody(body, deps.clock.now());
-    if (!parsed.ok) return say(res, 400, parsed.message);
+    if (!parsed.ok) return say(res, 400, parsed.error);
     answer(res, await deps.record(parsed.value), deps.log);
   });
 }

@@ -1,8 +1,9 @@
 // Block Kit pieces for progressive deploys, deploy windows and compare links: the lines the
 // announcement gains, the Compare old vs new button, and the replies in the announcement's thread.
 // Pure functions of plain data.
+import type { ActionsBlock, Button } from '@slack/types';
 import { stageLabel, type StageEntry } from '../domain/rollout.js';
-import { escapeMrkdwn, plain, slackDate, truncate } from '../slack/views/text.js';
+import { escapeMrkdwn, plain, slackDate, truncate } from './text.js';
 
 export const COMPARE_ACTION = 'deploy_compare';
 
@@ -26,7 +27,7 @@ export function stageAtFilingLine(stage: string, ticketId: number): string {
 }
 
 /** A link button; Slack opens the URL, the click's block_actions is only acknowledged. */
-export function compareButton(url: string) {
+export function compareButton(url: string): Button {
   return { type: 'button', text: plain('Compare old vs new', 75), action_id: COMPARE_ACTION, url: truncate(url, 3000) };
 }
 
@@ -53,6 +54,6 @@ export function rolloutStalledReply(f: {
   };
 }
 
-export function compareActions(url: string | null | undefined, blockId: string) {
+export function compareActions(url: string | null | undefined, blockId: string): ActionsBlock[] {
   return url ? [{ type: 'actions', block_id: blockId, elements: [compareButton(url)] }] : [];
 }

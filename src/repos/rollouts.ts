@@ -1,6 +1,6 @@
 // Database access for rollout stages and compare links: a deploy's stage history, appending a
 // stage, and the deploy a new one replaces.
-import type { Db, Tx } from '../db/client.js';
+import type { Db, Tx } from './db.js';
 import type { StageEntry } from '../domain/rollout.js';
 
 /** A deploy's stages in the order they began. */

@@ -1,8 +1,8 @@
 // Compare old vs new: a service's compare template filled in with a new deploy and the one it replaces.
 import type { SupportConfig } from '../config/supportConfig.js';
-import type { Tx } from '../db/client.js';
 import { expandCompareUrl } from '../domain/compareUrl.js';
 import type { DeployInput } from '../domain/deploy.js';
+import type { Tx } from '../repos/db.js';
 import { previousDeploy } from '../repos/rollouts.js';
 
 /** The filled-in link, or null when the service has no template or a value it names is missing. */

@@ -1,12 +1,12 @@
 // How a stored deploy is shown: the view the messages render, and the channel announcement — the
 // same rendering for the first post and for every edit as the rollout advances.
 import type { SupportConfig } from '../config/supportConfig.js';
-import type { Db, Tx } from '../db/client.js';
-import type { DeployStatus } from '../domain/deploy.js';
+import type { Deploy } from '../domain/deploy.js';
 import { formatDeployWindows } from '../domain/deployWindow.js';
-import type { Deploy } from '../generated/sqlite/client.js';
+import { deployAnnouncement, type DeployView } from '../messages/deployMessages.js';
+import type { Db, Tx } from '../repos/db.js';
 import { stagesOf } from '../repos/rollouts.js';
-import { deployAnnouncement, type DeployView } from '../slack/views/deployMessages.js';
+import { openTicketsOnService } from '../repos/tickets.js';
 import { windowsFor } from './deployWindows.js';
 import { serviceName } from './tickets.js';
 
@@ -23,7 +23,7 @@ export function deployView(config: SupportConfig, d: Deploy, stages: DeployView[
     mergedBy: d.mergedBy,
     url: d.url,
     environment: d.environment,
-    status: d.status as DeployStatus,
+    status: d.status,
     deployedAt: d.deployedAt,
     timeZone: config.timeZone,
     stages,
@@ -35,10 +35,9 @@ export function deployView(config: SupportConfig, d: Deploy, stages: DeployView[
 
 /** The announcement of a deploy as it stands now: its stages so far and the open tickets on its service. */
 export async function currentAnnouncement(db: Db | Tx, config: SupportConfig, deploy: Deploy) {
-  const open = await db.ticket.findMany({
-    where: { service: deploy.service, status: { not: 'resolved' } },
-    orderBy: { id: 'asc' },
-    select: { id: true, priority: true, title: true },
-  });
-  return deployAnnouncement(deployView(config, deploy, await stagesOf(db, deploy.id)), open);
+  const open = await openTicketsOnService(db, deploy.service);
+  return deployAnnouncement(
+    deployView(config, deploy, await stagesOf(db, deploy.id)),
+    open.map((t) => ({ id: t.id, priority: t.priority, title: t.title })),
+  );
 }

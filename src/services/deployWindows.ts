@@ -1,10 +1,10 @@
 // Deploy windows applied to a service: which windows hold for it, whether a deploy is outside them,
 // and telling the squad's gardener and the on-call person once when one is.
 import type { SupportConfig } from '../config/supportConfig.js';
-import type { Tx } from '../db/client.js';
 import { formatDeployWindows, insideDeployWindows, type DeployWindow } from '../domain/deployWindow.js';
 import { outsideWindowReply } from '../messages/deployRollout.js';
-import { enqueue } from '../slack/outbox.js';
+import { enqueue } from '../outbox/queue.js';
+import type { Tx } from '../repos/db.js';
 import { gardenerRotationForService, onDuty } from './duty.js';
 
 /** The service's own windows, else the company's; empty means every time is inside. */

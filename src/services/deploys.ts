@@ -4,20 +4,39 @@
 // messages go through the outbox in the same transaction as the change they describe.
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
-import type { Db, Tx } from '../db/client.js';
-import { githubCompareUrl, isChangeFailure, naturalKey, PRODUCTION, relationToTicket, type DeployInput } from '../domain/deploy.js';
-import { suspectDeploy } from '../domain/poisson.js';
-import type { Deploy } from '../generated/sqlite/client.js';
-import { enqueue } from '../slack/outbox.js';
 import {
-  deployName,
-  deployNote,
-  rollbackReply,
-  suspectedCauses,
-  suspectWarning,
-  verdictReply,
+  type Deploy,
+  type DeployInput,
+  githubCompareUrl,
+  isChangeFailure,
+  PRODUCTION,
+  relationToTicket,
   type Verdict,
-} from '../slack/views/deployMessages.js';
+} from '../domain/deploy.js';
+import { suspectDeploy } from '../domain/poisson.js';
+import { fail, ok, type Result } from '../domain/result.js';
+import { type Db, inTransaction, isUniqueViolation, type Tx } from '../repos/db.js';
+import {
+  causeCandidates as linkedCandidates,
+  claimSuspectWarning,
+  countCauses,
+  findDeploy,
+  findLink,
+  findReported,
+  insertDeploy,
+  linkDeploy,
+  lockDeploy,
+  markRolledBack as markDeployRolledBack,
+  previousCommit,
+  productionDeploys,
+  setChangeFailure,
+  setVerdict,
+  type Tally,
+  tallyProductionDeploys,
+} from '../repos/deploys.js';
+import { countTicketsFiled, lockTicket, openTicketsOnService, setIncident, ticketIdsFiled } from '../repos/tickets.js';
+import { enqueue } from '../outbox/queue.js';
+import { deployName, deployNote, rollbackReply, suspectedCauses, suspectWarning, verdictReply } from '../messages/deployMessages.js';
 import { compareUrlFor } from './compareLinks.js';
 import { announcementKey, currentAnnouncement, deployView } from './deployView.js';
 import { outsideWindowLabel, tellDutyOutsideWindow } from './deployWindows.js';
@@ -57,35 +76,11 @@ export function unknownServiceMessage(config: SupportConfig, service: string): s
   return `Unknown service "${service}". Known services: ${Object.keys(config.services).join(', ')}.`;
 }
 
-const isOpen = { status: { not: 'resolved' } };
-
-/**
- * The deploy this report repeats, if any: the same id, or the same service + version + environment
- * + status. A rollback report also matches the succeeded deploy of that version it takes back.
- */
-async function findExisting(db: Db | Tx, input: DeployInput): Promise<Deploy | null> {
-  if (input.externalId) {
-    const byId = await db.deploy.findUnique({ where: { externalId: input.externalId } });
-    if (byId) return byId;
-  }
-  const byKey = await db.deploy.findUnique({ where: { dedupKey: naturalKey(input) } });
-  if (byKey) return byKey;
-  if (input.status !== 'rolled_back') return null;
-  return db.deploy.findFirst({
-    where: { service: input.service, environment: input.environment, version: input.version, status: { in: ['succeeded', 'rolled_back'] } },
-    orderBy: { deployedAt: 'desc' },
-  });
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string }).code === 'P2002';
-}
-
 /** Records a deploy reported by CI, GitHub or a person; idempotent. */
 export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: { repositoryUrl?: string } = {}): Promise<RecordResult> {
   if (!deps.config.services[input.service]) return { kind: 'unknown_service', message: unknownServiceMessage(deps.config, input.service) };
   const now = deps.clock.now();
-  const existing = await findExisting(deps.db, input);
+  const existing = await findReported(deps.db, input);
   if (existing) {
     if (input.status === 'rolled_back' && existing.status === 'succeeded')
       return markRolledBack(deps, existing, input.deployedAt ?? now, input.stage ?? null);
@@ -101,36 +96,28 @@ export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: {
       ? githubCompareUrl(opts.repositoryUrl, await previousCommit(deps.db, input, deployedAt), input.commit)
       : null);
   const outside = input.environment === PRODUCTION ? outsideWindowLabel(deps.config, input.service, deployedAt) : null;
+  // The stage is recorded after the insert (recordStage), which also plans the stall check.
+  const { stage, ...reported } = input;
   try {
-    const deploy = await deps.db.$transaction(async (tx) => {
-      const created = await tx.deploy.create({
-        data: {
-          externalId: input.externalId,
-          dedupKey: naturalKey(input),
-          service: input.service,
-          version: input.version,
-          commit: input.commit,
-          author,
-          mergedBy,
-          url,
-          environment: input.environment,
-          status: input.status,
-          deployedAt,
-          createdAt: now,
-          source: input.source,
-          changeFailure: isChangeFailure(input.status, 0),
-          outsideWindow: outside !== null,
-          compareUrl: await compareUrlFor(tx, deps.config, input, deployedAt),
-        },
+    const deploy = await inTransaction(deps.db, async (tx) => {
+      const created = await insertDeploy(tx, {
+        ...reported,
+        author,
+        mergedBy,
+        url,
+        deployedAt,
+        createdAt: now,
+        changeFailure: isChangeFailure(input.status, 0),
+        outsideWindow: outside !== null,
+        compareUrl: await compareUrlFor(tx, deps.config, input, deployedAt),
       });
-      if (input.stage) await recordStage(tx, deps.config, created, input.stage, deployedAt);
-      const stored = input.stage ? await tx.deploy.findUniqueOrThrow({ where: { id: created.id } }) : created;
+      if (stage) await recordStage(tx, deps.config, created, stage, deployedAt);
+      const stored = stage ? (await findDeploy(tx, created.id))! : created;
       if (stored.environment === PRODUCTION) await tellProduction(tx, deps, stored, now);
       if (outside) {
-        const name = deployName(deployView(deps.config, stored));
         await tellDutyOutsideWindow(tx, deps.config, {
           service: stored.service,
-          deployName: name,
+          deployName: deployName(deployView(deps.config, stored)),
           windowLabel: outside,
           threadKey: announcementKey(stored.id),
           now,
@@ -143,7 +130,7 @@ export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: {
   } catch (err) {
     // The same deploy arrived twice at once and the other request stored it first.
     if (!isUniqueViolation(err)) throw err;
-    const winner = await findExisting(deps.db, input);
+    const winner = await findReported(deps.db, input);
     if (!winner) throw err;
     return { kind: 'duplicate', deploy: winner };
   }
@@ -153,10 +140,10 @@ export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: {
 async function advanceRollout(deps: DeployDeps, deploy: Deploy, stage: string, at: Date): Promise<RecordResult> {
   const now = deps.clock.now();
   try {
-    const staged = await deps.db.$transaction(async (tx) => {
+    const staged = await inTransaction(deps.db, async (tx) => {
       if (!(await recordStage(tx, deps.config, deploy, stage, at))) return null;
       await editAnnouncement(tx, deps.config, deploy.id, now);
-      return tx.deploy.findUniqueOrThrow({ where: { id: deploy.id } });
+      return findDeploy(tx, deploy.id);
     });
     if (!staged) return { kind: 'duplicate', deploy };
     deps.kick();
@@ -168,24 +155,10 @@ async function advanceRollout(deps: DeployDeps, deploy: Deploy, stage: string, a
   }
 }
 
-async function previousCommit(db: Db, input: DeployInput, before: Date): Promise<string | null> {
-  const prev = await db.deploy.findFirst({
-    where: {
-      service: input.service,
-      environment: input.environment,
-      status: 'succeeded',
-      commit: { not: null },
-      deployedAt: { lt: before },
-    },
-    orderBy: { deployedAt: 'desc' },
-  });
-  return prev?.commit ?? null;
-}
-
 /** Announces a new production deploy and tells each open ticket on its service. */
 async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Date): Promise<void> {
   const view = deployView(deps.config, deploy);
-  const open = await tx.ticket.findMany({ where: { service: deploy.service, ...isOpen }, orderBy: { id: 'asc' } });
+  const open = await openTicketsOnService(tx, deploy.service);
   const announcement = await currentAnnouncement(tx, deps.config, deploy);
   await enqueue(
     tx,
@@ -196,7 +169,7 @@ async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Dat
     // A report can arrive after tickets it may have caused (slow CI): those get the question too.
     const relation = relationToTicket(deploy.deployedAt, ticket.createdAt, deps.config.deploys.lookbackMinutes);
     if (relation === 'suggest') {
-      await tx.deployLink.create({ data: { deployId: deploy.id, ticketId: ticket.id, createdAt: now, stage: deploy.stage } });
+      await linkDeploy(tx, deploy.id, ticket.id, now, deploy.stage);
       await enqueue(
         tx,
         { kind: 'ticket.reply', ticketId: ticket.id, ...suspectedCauses(ticket.id, [view], deps.config.deploys.lookbackMinutes) },
@@ -211,24 +184,21 @@ async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Dat
 
 async function markRolledBack(deps: DeployDeps, deploy: Deploy, at: Date, stage: string | null): Promise<RecordResult> {
   const now = deps.clock.now();
-  const updated = await deps.db.$transaction(async (tx) => {
-    const claimed = await tx.deploy.updateMany({
-      where: { id: deploy.id, status: 'succeeded' },
-      data: { status: 'rolled_back', rolledBackAt: at, changeFailure: true },
-    });
+  const updated = await inTransaction(deps.db, async (tx) => {
+    const claimed = await markDeployRolledBack(tx, deploy.id, at);
     // Reported as a rollout stage: the announcement shows it as the last one.
-    if (claimed.count === 1 && stage && (await recordStage(tx, deps.config, deploy, stage, at)))
+    if (claimed && stage && (await recordStage(tx, deps.config, deploy, stage, at)))
       await editAnnouncement(tx, deps.config, deploy.id, now);
-    const after = (await tx.deploy.findUnique({ where: { id: deploy.id } }))!;
+    const after = (await findDeploy(tx, deploy.id))!;
     // Another report of the same rollback won the race: nothing more to say.
-    if (claimed.count !== 1 || after.environment !== PRODUCTION) return { after, told: false };
+    if (!claimed || after.environment !== PRODUCTION) return { after, told: false };
     const view = deployView(deps.config, after);
     await enqueue(
       tx,
       { kind: 'post', channel: deps.config.channels.deploys, thread: { dedupKey: announcementKey(after.id) }, ...rollbackReply(view, at) },
       { now },
     );
-    const open = await tx.ticket.findMany({ where: { service: after.service, ...isOpen }, orderBy: { id: 'asc' } });
+    const open = await openTicketsOnService(tx, after.service);
     for (const ticket of open)
       await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...deployNote({ ...view, deployedAt: at }) }, { now });
     return { after, told: true };
@@ -244,23 +214,15 @@ async function markRolledBack(deps: DeployDeps, deploy: Deploy, at: Date, stage:
 async function warnIfSuspect(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Date): Promise<void> {
   const minutesSince = (now.getTime() - deploy.deployedAt.getTime()) / 60_000;
   if (deploy.suspectWarnedAt || minutesSince < 0 || minutesSince > SUSPECT_WINDOW_MINUTES) return;
-  const since = await tx.ticket.findMany({
-    where: { service: deploy.service, createdAt: { gte: deploy.deployedAt, lte: now } },
-    select: { id: true },
-    orderBy: { id: 'asc' },
-  });
+  const since = await ticketIdsFiled(tx, deploy.service, deploy.deployedAt, now);
   const baselineFrom = new Date(deploy.deployedAt.getTime() - BASELINE_DAYS * 86_400_000);
-  const baselineTickets = await tx.ticket.count({
-    where: { service: deploy.service, createdAt: { gte: baselineFrom, lt: deploy.deployedAt } },
-  });
+  const baselineTickets = await countTicketsFiled(tx, deploy.service, baselineFrom, deploy.deployedAt);
   const verdict = suspectDeploy({ ticketsSince: since.length, minutesSince, baselineTickets, baselineMinutes: BASELINE_DAYS * 1440 });
   if (!verdict.suspect) return;
-  // Conditional on "not warned yet", so concurrent tickets cannot both warn.
-  const claimed = await tx.deploy.updateMany({ where: { id: deploy.id, suspectWarnedAt: null }, data: { suspectWarnedAt: now } });
-  if (claimed.count !== 1) return;
+  if (!(await claimSuspectWarning(tx, deploy.id, now))) return;
   const warning = suspectWarning({
     deploy: deployView(deps.config, deploy),
-    tickets: since.map((t) => t.id),
+    tickets: since,
     minutesSince,
     baselineTickets,
     baselineDays: BASELINE_DAYS,
@@ -279,29 +241,14 @@ export function deployTicketHooks(deps: DeployDeps): TicketHooks {
     async created(tx: Tx, ticket: Ticket, now: Date) {
       if (!deps.config.services[ticket.service]) return;
       const lookback = deps.config.deploys.lookbackMinutes;
-      const recent = await tx.deploy.findMany({
-        where: {
-          service: ticket.service,
-          environment: PRODUCTION,
-          deployedAt: { gte: new Date(now.getTime() - lookback * 60_000), lte: now },
-        },
-        orderBy: [{ deployedAt: 'desc' }, { id: 'desc' }],
-      });
+      const recent = await productionDeploys(tx, ticket.service, new Date(now.getTime() - lookback * 60_000), now);
       if (recent.length) {
         // The link keeps the stage the rollout was at when the ticket was filed.
-        for (const d of recent)
-          await tx.deployLink.create({ data: { deployId: d.id, ticketId: ticket.id, createdAt: now, stage: d.stage } });
+        for (const d of recent) await linkDeploy(tx, d.id, ticket.id, now, d.stage);
         const views = recent.map((d) => deployView(deps.config, d));
         await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...suspectedCauses(ticket.id, views, lookback) }, { now });
       }
-      const latest = await tx.deploy.findFirst({
-        where: {
-          service: ticket.service,
-          environment: PRODUCTION,
-          deployedAt: { gte: new Date(now.getTime() - SUSPECT_WINDOW_MINUTES * 60_000), lte: now },
-        },
-        orderBy: [{ deployedAt: 'desc' }, { id: 'desc' }],
-      });
+      const [latest] = await productionDeploys(tx, ticket.service, new Date(now.getTime() - SUSPECT_WINDOW_MINUTES * 60_000), now, 1);
       if (latest) await warnIfSuspect(tx, deps, latest, now);
     },
   };
@@ -313,8 +260,6 @@ const VERDICT_EVENT: Record<Verdict, string> = {
   suggested: 'deploy_verdict_undone',
 };
 
-export type DecideResult = { ok: true } | { ok: false; reason: string };
-
 /**
  * "This caused it" (caused), "Not related" (unrelated) or Undo (back to suggested) on a deploy ↔
  * ticket link. The deploy's change-failure flag and the ticket's incident flag follow, each change a
@@ -323,30 +268,26 @@ export type DecideResult = { ok: true } | { ok: false; reason: string };
 export async function decideLink(
   deps: DeployDeps,
   input: { deployId: number; ticketId: number; verdict: Verdict; actorId: string },
-): Promise<DecideResult> {
+): Promise<Result<void>> {
   const now = deps.clock.now();
-  const result = await deps.db.$transaction(async (tx): Promise<DecideResult> => {
-    const where = { deployId_ticketId: { deployId: input.deployId, ticketId: input.ticketId } };
-    if (!(await tx.deployLink.findUnique({ where }))) return { ok: false, reason: `That deploy is not linked to #${input.ticketId}.` };
+  const result = await inTransaction(deps.db, async (tx): Promise<Result<void>> => {
+    if (!(await findLink(tx, input.deployId, input.ticketId))) return fail(`That deploy is not linked to #${input.ticketId}.`);
     // Lock the deploy, then the ticket (always in that order), before reading them: a verdict on
     // another ticket of this deploy, or another deploy of this ticket, waits here, so the counts
     // below include it and the two flags cannot be left contradicting the links.
-    await tx.deploy.updateMany({ where: { id: input.deployId }, data: { id: input.deployId } });
-    await tx.ticket.updateMany({ where: { id: input.ticketId }, data: { id: input.ticketId } });
-    const link = (await tx.deployLink.findUnique({ where, include: { deploy: true, ticket: true } }))!;
+    await lockDeploy(tx, input.deployId);
+    await lockTicket(tx, input.ticketId);
+    const link = (await findLink(tx, input.deployId, input.ticketId))!;
     if (link.verdict === input.verdict) {
-      return {
-        ok: false,
-        reason: input.verdict === 'suggested' ? 'There is nothing to undo.' : `That is already recorded for #${input.ticketId}.`,
-      };
+      return fail(input.verdict === 'suggested' ? 'There is nothing to undo.' : `That is already recorded for #${input.ticketId}.`);
     }
-    await tx.deployLink.update({ where: { id: link.id }, data: { verdict: input.verdict, decidedBy: input.actorId, decidedAt: now } });
+    await setVerdict(tx, link.id, input.verdict, input.actorId, now);
 
-    const causes = await tx.deployLink.count({ where: { deployId: link.deployId, verdict: 'caused' } });
+    const causes = await countCauses(tx, { deployId: link.deploy.id });
     const changeFailure = isChangeFailure(link.deploy.status, causes);
-    await tx.deploy.update({ where: { id: link.deployId }, data: { changeFailure } });
-    await recordEvent(tx, link.ticketId, VERDICT_EVENT[input.verdict], input.actorId, now, {
-      deployId: link.deployId,
+    await setChangeFailure(tx, link.deploy.id, changeFailure);
+    await recordEvent(tx, link.ticket.id, VERDICT_EVENT[input.verdict], input.actorId, now, {
+      deployId: link.deploy.id,
       service: link.deploy.service,
       version: link.deploy.version,
       previous: link.verdict,
@@ -355,28 +296,28 @@ export async function decideLink(
 
     // The ticket is an incident while some deploy is confirmed as its cause. Only a verdict that
     // made it one takes it back, so an incident marked for another reason stays one.
-    const ticketCauses = await tx.deployLink.count({ where: { ticketId: link.ticketId, verdict: 'caused' } });
+    const ticketCauses = await countCauses(tx, { ticketId: link.ticket.id });
     let incident = link.ticket.incident;
     if (ticketCauses > 0 && !incident) incident = true;
     else if (ticketCauses === 0 && incident && link.verdict === 'caused') incident = false;
     if (incident !== link.ticket.incident) {
-      await tx.ticket.update({ where: { id: link.ticketId }, data: { incident, updatedAt: now, version: { increment: 1 } } });
-      await recordEvent(tx, link.ticketId, incident ? 'incident_marked' : 'incident_cleared', input.actorId, now, {
-        deployId: link.deployId,
+      await setIncident(tx, link.ticket.id, incident, now);
+      await recordEvent(tx, link.ticket.id, incident ? 'incident_marked' : 'incident_cleared', input.actorId, now, {
+        deployId: link.deploy.id,
       });
-      await enqueue(tx, { kind: 'ticket.root', ticketId: link.ticketId }, { now });
+      await enqueue(tx, { kind: 'ticket.root', ticketId: link.ticket.id }, { now });
     }
 
     const reply = verdictReply({
       verdict: input.verdict,
       actorId: input.actorId,
-      ticketId: link.ticketId,
+      ticketId: link.ticket.id,
       deploy: deployView(deps.config, link.deploy),
       changeFailure,
       incident,
     });
-    await enqueue(tx, { kind: 'ticket.reply', ticketId: link.ticketId, ...reply }, { now });
-    return { ok: true };
+    await enqueue(tx, { kind: 'ticket.reply', ticketId: link.ticket.id, ...reply }, { now });
+    return ok(undefined);
   });
   if (result.ok) deps.kick();
   return result;
@@ -387,38 +328,19 @@ export async function causeCandidates(
   deps: Pick<DeployDeps, 'db' | 'config'>,
   ticketId: number,
 ): Promise<Array<{ id: number; label: string }>> {
-  const links = await deps.db.deployLink.findMany({
-    where: { ticketId, verdict: { in: ['suggested', 'caused'] } },
-    include: { deploy: true },
-    orderBy: { deploy: { deployedAt: 'desc' } },
-  });
-  return links.map(({ deploy }) => ({ id: deploy.id, label: `${serviceName(deps.config, deploy.service)} ${deploy.version}` }));
+  const deploys = await linkedCandidates(deps.db, ticketId);
+  return deploys.map((deploy) => ({ id: deploy.id, label: `${serviceName(deps.config, deploy.service)} ${deploy.version}` }));
 }
 
-export interface FailureRate {
-  failures: number;
-  deploys: number;
-}
+export type FailureRate = Tally<'failures'>;
 
 /**
  * Change failure rate over [from, to): distinct production deploys that failed, were rolled back or
  * caused a ticket, over production deploys — overall and per service, numerator and denominator.
  */
-export async function changeFailureRate(
+export function changeFailureRate(
   db: Db | Tx,
   period: { from: Date; to: Date },
 ): Promise<FailureRate & { byService: Record<string, FailureRate> }> {
-  const groups = await db.deploy.groupBy({
-    by: ['service', 'changeFailure'],
-    where: { environment: PRODUCTION, deployedAt: { gte: period.from, lt: period.to } },
-    _count: { _all: true },
-  });
-  const byService: Record<string, FailureRate> = {};
-  for (const g of groups) {
-    const s = (byService[g.service] ??= { failures: 0, deploys: 0 });
-    s.deploys += g._count._all;
-    if (g.changeFailure) s.failures += g._count._all;
-  }
-  const all = Object.values(byService);
-  return { failures: all.reduce((n, s) => n + s.failures, 0), deploys: all.reduce((n, s) => n + s.deploys, 0), byService };
+  return tallyProductionDeploys(db, period, 'changeFailure', 'failures');
 }

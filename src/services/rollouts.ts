@@ -2,15 +2,15 @@
 // announcement, edited in place to show each stage and when it began; a rollout that has not reached
 // 100% in time is noted once in the announcement's thread by a durable job.
 import type { SupportConfig } from '../config/supportConfig.js';
-import type { Tx } from '../db/client.js';
-import { PRODUCTION } from '../domain/deploy.js';
+import { type Deploy, PRODUCTION } from '../domain/deploy.js';
 import { isUnderWay, stallDueAt } from '../domain/rollout.js';
-import type { Deploy } from '../generated/sqlite/client.js';
-import { scheduleJob, type JobHandlers } from '../jobs/scheduler.js';
+import { type JobHandlers, scheduleJob } from '../jobs/scheduler.js';
+import { deployName, people } from '../messages/deployMessages.js';
 import { rolloutStalledReply } from '../messages/deployRollout.js';
+import { enqueue } from '../outbox/queue.js';
+import type { Tx } from '../repos/db.js';
+import { findDeploy } from '../repos/deploys.js';
 import { appendStage, stagesOf } from '../repos/rollouts.js';
-import { enqueue } from '../slack/outbox.js';
-import { deployName, people } from '../slack/views/deployMessages.js';
 import { announcementKey, currentAnnouncement, deployView } from './deployView.js';
 
 export const ROLLOUT_STALLED = 'deploy.rollout_stalled';
@@ -35,7 +35,7 @@ export async function recordStage(tx: Tx, config: SupportConfig, deploy: Deploy,
 
 /** Edits the deploy's announcement to show it as it is now (production deploys are the announced ones). */
 export async function editAnnouncement(tx: Tx, config: SupportConfig, deployId: number, now: Date): Promise<void> {
-  const deploy = (await tx.deploy.findUnique({ where: { id: deployId } }))!;
+  const deploy = (await findDeploy(tx, deployId))!;
   if (deploy.environment !== PRODUCTION) return;
   const message = await currentAnnouncement(tx, config, deploy);
   await enqueue(
@@ -50,7 +50,7 @@ export function rolloutJobHandlers(config: SupportConfig): JobHandlers {
     async [ROLLOUT_STALLED](tx, jobs, now) {
       for (const job of jobs) {
         const { deployId } = JSON.parse(job.payload) as { deployId: number };
-        const deploy = await tx.deploy.findUnique({ where: { id: deployId } });
+        const deploy = await findDeploy(tx, deployId);
         // Reached 100% or was rolled back in time: nothing to say.
         if (!deploy || !isUnderWay(deploy.stage)) continue;
         const current = (await stagesOf(tx, deploy.id)).at(-1)!;

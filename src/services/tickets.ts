@@ -2,16 +2,26 @@
 // messages it implies, all in one transaction. Slack adapters call these; nothing here talks to Slack.
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
-import type { Db, Tx } from '../db/client.js';
-import { isPriority, type Priority } from '../domain/priority.js';
-import { dueAt, minutesLeft, slaState, type Pause, type SlaInput } from '../domain/sla.js';
-import { decide, NOT_SURE_SERVICE, type Actor, type TicketAction, type TicketForm, type TicketStatus } from '../domain/ticket.js';
-import { enqueue } from '../slack/outbox.js';
-import { STATUS_WORDS } from '../domain/ticket.js';
-import type { TicketView } from '../slack/views/ticketMessage.js';
-import type { Ticket } from '../generated/sqlite/client.js';
+import { fail, ok, type Result } from '../domain/result.js';
+import { dueAt, minutesLeft, type Pause, type SlaInput, slaState } from '../domain/sla.js';
+import { type Actor, decide, NOT_SURE_SERVICE, type Ticket, type TicketAction, type TicketForm } from '../domain/ticket.js';
+import { enqueue } from '../outbox/queue.js';
+import { changeReply } from '../messages/ticketReplies.js';
+import type { TicketView } from '../messages/ticketMessage.js';
+import { type Db, inTransaction, type Tx } from '../repos/db.js';
+import {
+  claimFirstResponse,
+  findTicket,
+  findTicketByThread,
+  firstDelivery,
+  insertTicket,
+  recordEvent,
+  type TicketChange,
+  updateTicketAtVersion,
+} from '../repos/tickets.js';
 
 export type { Ticket };
+export { recordEvent };
 
 /** Other features react to ticket changes inside the same transaction (SLA timers, routing, deploy links). */
 export interface TicketHooks {
@@ -37,48 +47,29 @@ export function isAdmin(config: SupportConfig, userId: string): boolean {
 }
 
 export function pausesOf(ticket: Pick<Ticket, 'pauses' | 'waitingSince'>): Pause[] {
-  const closed = (JSON.parse(ticket.pauses) as Array<{ from: string; to: string }>).map((p) => ({
-    from: new Date(p.from),
-    to: new Date(p.to),
-  }));
-  return ticket.waitingSince ? [...closed, { from: ticket.waitingSince, to: null }] : closed;
+  return ticket.waitingSince ? [...ticket.pauses, { from: ticket.waitingSince, to: null }] : ticket.pauses;
 }
 
 export function slaInput(config: SupportConfig, ticket: Pick<Ticket, 'priority' | 'slaStartedAt' | 'pauses' | 'waitingSince'>): SlaInput {
-  const priority = isPriority(ticket.priority) ? ticket.priority : 'P3';
-  return { startedAt: ticket.slaStartedAt, policy: config.sla[priority], calendar: config.calendar, pauses: pausesOf(ticket) };
-}
-
-export async function recordEvent(
-  tx: Tx,
-  ticketId: number,
-  type: string,
-  actorId: string | null,
-  at: Date,
-  data: Record<string, unknown> = {},
-): Promise<void> {
-  await tx.ticketEvent.create({ data: { ticketId, type, actorId, at, data: JSON.stringify(data) } });
+  return { startedAt: ticket.slaStartedAt, policy: config.sla[ticket.priority], calendar: config.calendar, pauses: pausesOf(ticket) };
 }
 
 export async function createTicket(deps: TicketDeps, input: { form: TicketForm; reporterId: string }): Promise<Ticket> {
   const now = deps.clock.now();
   const { form } = input;
-  const ticket = await deps.db.$transaction(async (tx) => {
-    const draft = { priority: form.priority, slaStartedAt: now, pauses: '[]', waitingSince: null };
-    const created = await tx.ticket.create({
-      data: {
-        title: form.title,
-        description: form.description,
-        priority: form.priority,
-        service: form.service,
-        link: form.link,
-        reporterId: input.reporterId,
-        channelId: deps.config.channels.support,
-        createdAt: now,
-        updatedAt: now,
-        slaStartedAt: now,
-        slaDueAt: dueAt(slaInput(deps.config, draft)),
-      },
+  const ticket = await inTransaction(deps.db, async (tx) => {
+    const draft = { priority: form.priority, slaStartedAt: now, pauses: [], waitingSince: null };
+    const created = await insertTicket(tx, {
+      title: form.title,
+      description: form.description,
+      priority: form.priority,
+      service: form.service,
+      link: form.link,
+      reporterId: input.reporterId,
+      channelId: deps.config.channels.support,
+      createdAt: now,
+      slaStartedAt: now,
+      slaDueAt: dueAt(slaInput(deps.config, draft)),
     });
     await recordEvent(tx, created.id, 'created', input.reporterId, now, { priority: form.priority, service: form.service });
     await enqueue(tx, { kind: 'ticket.root', ticketId: created.id }, { now });
@@ -90,50 +81,23 @@ export async function createTicket(deps: TicketDeps, input: { form: TicketForm; 
   return ticket;
 }
 
-export type ActResult = { ok: true; ticket: Ticket } | { ok: false; reason: string };
-
-function describeChange(eventType: string, actorId: string, before: Ticket, after: Ticket): string {
-  switch (eventType) {
-    case 'taken':
-      return before.ownerId ? `<@${actorId}> handed #${after.id} to <@${after.ownerId}>.` : `<@${actorId}> took #${after.id}.`;
-    case 'waiting_on_reporter':
-      return `<@${actorId}> is waiting on <@${after.reporterId}>; the SLA clock is paused.`;
-    case 'back_from_waiting':
-      return `<@${actorId}> set #${after.id} back to ${STATUS_WORDS[after.status as TicketStatus]}; the SLA clock runs again.`;
-    case 'resolved':
-      return `<@${actorId}> resolved #${after.id} (${after.codeChangeNeeded ? 'code change needed' : 'no code change'}):\n>${(after.resolution ?? '').replace(/\n/g, '\n>')}`;
-    case 'reopened':
-      return `<@${actorId}> reopened #${after.id}; it is open again with a fresh SLA.`;
-    case 'priority_changed':
-      return `<@${actorId}> changed the priority from ${before.priority} to ${after.priority}; the SLA due time is recomputed.`;
-    default:
-      return `<@${actorId}>: ${eventType}`;
-  }
-}
-
 /** Applies a button or modal action to a ticket, if the rules allow it for this person. */
-export async function actOnTicket(deps: TicketDeps, input: { ticketId: number; action: TicketAction; actor: Actor }): Promise<ActResult> {
+export async function actOnTicket(
+  deps: TicketDeps,
+  input: { ticketId: number; action: TicketAction; actor: Actor },
+): Promise<Result<Ticket>> {
   const now = deps.clock.now();
-  const result = await deps.db.$transaction(async (tx): Promise<ActResult> => {
-    const before = await tx.ticket.findUnique({ where: { id: input.ticketId } });
-    if (!before) return { ok: false, reason: `Ticket #${input.ticketId} does not exist.` };
-    const decision = decide(
-      {
-        id: before.id,
-        status: before.status as TicketStatus,
-        priority: before.priority as Priority,
-        reporterId: before.reporterId,
-        ownerId: before.ownerId,
-      },
-      input.action,
-      input.actor,
-    );
-    if (!decision.ok) return decision;
+  const result = await inTransaction(deps.db, async (tx): Promise<Result<Ticket>> => {
+    const before = await findTicket(tx, input.ticketId);
+    if (!before) return fail(`Ticket #${input.ticketId} does not exist.`);
+    const decided = decide(before, input.action, input.actor);
+    if (!decided.ok) return decided;
+    const decision = decided.value;
 
-    const pauses = JSON.parse(before.pauses) as Array<{ from: string; to: string }>;
+    const pauses = [...before.pauses];
     let waitingSince = before.waitingSince;
     if (before.waitingSince && decision.status !== 'waiting') {
-      pauses.push({ from: before.waitingSince.toISOString(), to: now.toISOString() });
+      pauses.push({ from: before.waitingSince, to: now });
       waitingSince = null;
     }
     if (decision.status === 'waiting' && !before.waitingSince) waitingSince = now;
@@ -143,29 +107,29 @@ export async function actOnTicket(deps: TicketDeps, input: { ticketId: number; a
       ownerId: decision.ownerId,
       priority: decision.priority,
       waitingSince,
-      pauses: reopened ? '[]' : JSON.stringify(pauses),
+      pauses: reopened ? [] : pauses,
       slaStartedAt: reopened ? now : before.slaStartedAt,
       ...(reopened ? { breachedAt: null, resolvedAt: null, resolution: null, codeChangeNeeded: null } : {}),
       ...(input.action.type === 'resolve'
         ? { resolvedAt: now, resolution: input.action.resolution, codeChangeNeeded: input.action.codeChangeNeeded }
         : {}),
     };
-    const slaDueAt = dueAt(slaInput(deps.config, next));
-    const updated = await tx.ticket.updateMany({
-      where: { id: before.id, version: before.version },
-      data: { ...next, slaDueAt, updatedAt: now, version: { increment: 1 } },
-    });
-    if (updated.count !== 1) return { ok: false, reason: `#${before.id} was changed by someone else just now; look at it again.` };
-    const after = (await tx.ticket.findUnique({ where: { id: before.id } }))!;
+    const change: TicketChange = { ...next, slaDueAt: dueAt(slaInput(deps.config, next)) };
+    const after = await updateTicketAtVersion(tx, before.id, before.version, change, now);
+    if (!after) return fail(`#${before.id} was changed by someone else just now; look at it again.`);
     await recordEvent(tx, before.id, decision.event.type, input.actor.userId, now, decision.event.data);
     await enqueue(tx, { kind: 'ticket.root', ticketId: before.id }, { now });
     await enqueue(
       tx,
-      { kind: 'ticket.reply', ticketId: before.id, text: describeChange(decision.event.type, input.actor.userId, before, after) },
+      {
+        kind: 'ticket.reply',
+        ticketId: before.id,
+        text: changeReply(decision.event.type, input.actor.userId, before, after),
+      },
       { now },
     );
     for (const hook of deps.hooks) await hook.changed?.(tx, before, after, decision.event.type, now);
-    return { ok: true, ticket: after };
+    return ok(after);
   });
   if (result.ok) deps.kick();
   return result;
@@ -180,17 +144,11 @@ export async function recordThreadReply(
   input: { channelId: string; threadTs: string; userId: string; deliveryId: string },
 ): Promise<'first_response' | 'ignored' | 'duplicate'> {
   const now = deps.clock.now();
-  const outcome = await deps.db.$transaction(async (tx) => {
-    const seen = await tx.processedDelivery.findUnique({ where: { id: input.deliveryId } });
-    if (seen) return 'duplicate' as const;
-    await tx.processedDelivery.create({ data: { id: input.deliveryId, at: now } });
-    const ticket = await tx.ticket.findFirst({ where: { channelId: input.channelId, rootTs: input.threadTs } });
+  const outcome = await inTransaction(deps.db, async (tx) => {
+    if (!(await firstDelivery(tx, input.deliveryId, now))) return 'duplicate' as const;
+    const ticket = await findTicketByThread(tx, input.channelId, input.threadTs);
     if (!ticket || ticket.firstResponseAt || input.userId === ticket.reporterId) return 'ignored' as const;
-    const claimed = await tx.ticket.updateMany({
-      where: { id: ticket.id, firstResponseAt: null },
-      data: { firstResponseAt: now, firstResponderId: input.userId, updatedAt: now, version: { increment: 1 } },
-    });
-    if (claimed.count !== 1) return 'ignored' as const;
+    if (!(await claimFirstResponse(tx, ticket.id, input.userId, now))) return 'ignored' as const;
     const minutes = (now.getTime() - ticket.createdAt.getTime()) / 60_000;
     await recordEvent(tx, ticket.id, 'first_response', input.userId, now, { minutes });
     await enqueue(tx, { kind: 'ticket.root', ticketId: ticket.id }, { now });
@@ -209,8 +167,8 @@ export function ticketView(config: SupportConfig, ticket: Ticket, now: Date): Ti
     id: ticket.id,
     title: ticket.title,
     description: ticket.description,
-    priority: ticket.priority as Priority,
-    status: ticket.status as TicketStatus,
+    priority: ticket.priority,
+    status: ticket.status,
     reporterId: ticket.reporterId,
     ownerId: ticket.ownerId,
     serviceName: serviceName(config, ticket.service),

@@ -1,6 +1,7 @@
 // The /support slash command: no text opens the ticket form; anything else is a subcommand whose
 // answer is ephemeral to the caller. Unknown subcommands get the help, never silence.
 import type { App, RespondArguments } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 
@@ -15,7 +16,7 @@ export interface CommandContext {
 
 export interface CommandReply {
   text: string;
-  blocks?: unknown[];
+  blocks?: KnownBlock[];
 }
 
 export interface Subcommand {
@@ -94,7 +95,7 @@ export function registerSupportCommand(
     const quick = await Promise.race([work, new Promise<null>((r) => (timer = setTimeout(() => r(null), ANSWER_IN_ACK_MS)))]);
     clearTimeout(timer);
     if (quick) {
-      await ack({ response_type: 'ephemeral', ...quick } as RespondArguments as never);
+      await ack({ response_type: 'ephemeral', ...quick });
       return;
     }
     await ack({ response_type: 'ephemeral', text: `Working on \`/support ${name}\`…` });

@@ -3,10 +3,11 @@ import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bo
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { isPriority } from '../domain/priority.js';
+import { findTicket } from '../repos/tickets.js';
 import { validateResolveForm, validateTicketForm, type TicketAction } from '../domain/ticket.js';
 import { actOnTicket, createTicket, isAdmin, recordThreadReply, type TicketDeps } from '../services/tickets.js';
-import { ACTION, CALLBACK, FIELD_ACTION } from './views/ids.js';
-import { changePriorityView, resolveView, ticketFormView } from './views/ticketForm.js';
+import { ACTION, CALLBACK, FIELD_ACTION } from '../messages/ids.js';
+import { changePriorityView, resolveView, ticketFormView } from '../messages/ticketForm.js';
 
 type StateValues = ViewSubmitAction['view']['state']['values'];
 
@@ -34,7 +35,7 @@ export function openTicketForm(deps: TicketDeps) {
   return async (client: WebClient, triggerId: string, channelId: string) => {
     await client.views.open({
       trigger_id: triggerId,
-      view: ticketFormView({ services: Object.values(deps.config.services), sla: deps.config.sla, channelId }) as never,
+      view: ticketFormView({ services: Object.values(deps.config.services), sla: deps.config.sla, channelId }),
     });
   };
 }
@@ -65,7 +66,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
       Object.keys(deps.config.services),
     );
     if (!checked.ok) {
-      await ack({ response_action: 'errors', errors: checked.errors as Record<string, string> });
+      await ack({ response_action: 'errors', errors: checked.error });
       return;
     }
     try {
@@ -105,7 +106,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
         action,
         actor: { userId: body.user.id, isAdmin: isAdmin(deps.config, body.user.id) },
       });
-      if (!result.ok) await tell(client, channel, body.user.id, result.reason);
+      if (!result.ok) await tell(client, channel, body.user.id, result.error);
     };
 
   app.action<BlockAction<ButtonAction>>(ACTION.take, act({ type: 'take' }));
@@ -115,19 +116,18 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
   app.action<BlockAction<ButtonAction>>(ACTION.resolve, async (args) => {
     const { body, client } = args;
     await act(async (ticketId) => {
-      const ticket = await deps.db.ticket.findUnique({ where: { id: ticketId } });
+      const ticket = await findTicket(deps.db, ticketId);
       if (!ticket) return tell(client, body.channel?.id, body.user.id, `Ticket #${ticketId} does not exist.`);
       const linked = (await deps.deployCauses?.linked(ticket.id)) ?? [];
-      await client.views.open({ trigger_id: body.trigger_id, view: resolveView(ticket.id, ticket.title, linked) as never });
+      await client.views.open({ trigger_id: body.trigger_id, view: resolveView(ticket.id, ticket.title, linked) });
     })(args);
   });
   app.action<BlockAction<ButtonAction>>(ACTION.changePriority, async (args) => {
     const { body, client } = args;
     await act(async (ticketId) => {
-      const ticket = await deps.db.ticket.findUnique({ where: { id: ticketId } });
+      const ticket = await findTicket(deps.db, ticketId);
       if (!ticket) return tell(client, body.channel?.id, body.user.id, `Ticket #${ticketId} does not exist.`);
-      const current = isPriority(ticket.priority) ? ticket.priority : 'P3';
-      await client.views.open({ trigger_id: body.trigger_id, view: changePriorityView(ticket.id, current, deps.config.sla) as never });
+      await client.views.open({ trigger_id: body.trigger_id, view: changePriorityView(ticket.id, ticket.priority, deps.config.sla) });
     })(args);
   });
 
@@ -137,7 +137,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
       resolution: fieldValue(view.state.values, 'resolution'),
       codeChange: fieldValue(view.state.values, 'codeChange'),
     });
-    if (!checked.ok) return void (await ack({ response_action: 'errors', errors: checked.errors as Record<string, string> }));
+    if (!checked.ok) return void (await ack({ response_action: 'errors', errors: checked.error }));
     if (ticketId === null)
       return void (await ack({
         response_action: 'errors',
@@ -148,7 +148,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
       action: { type: 'resolve', ...checked.value },
       actor: { userId: body.user.id, isAdmin: isAdmin(deps.config, body.user.id) },
     });
-    await ack(result.ok ? undefined : { response_action: 'errors', errors: { resolution: result.reason } });
+    await ack(result.ok ? undefined : { response_action: 'errors', errors: { resolution: result.error } });
     const causedBy = Number(fieldValue(view.state.values, 'causedBy'));
     if (result.ok && Number.isSafeInteger(causedBy) && causedBy > 0 && deps.deployCauses) {
       await deps.deployCauses.confirm({ deployId: causedBy, ticketId, actorId: body.user.id });
@@ -169,7 +169,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
       action: { type: 'change_priority', priority },
       actor: { userId: body.user.id, isAdmin: isAdmin(deps.config, body.user.id) },
     });
-    await ack(result.ok ? undefined : { response_action: 'errors', errors: { priority: result.reason } });
+    await ack(result.ok ? undefined : { response_action: 'errors', errors: { priority: result.error } });
   });
 
   app.event('message', async ({ event, body }) => {

@@ -1,11 +1,12 @@
 // A stand-in for Slack's Web API on 127.0.0.1: records every call, answers like Slack, and fails on
 // demand (HTTP 5xx, 429 with Retry-After, ok:false errors, or no answer at all).
+import type { Doc } from './doc.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface SlackCall {
   method: string;
-  args: Record<string, any>;
+  args: Doc;
   at: number;
 }
 
@@ -20,9 +21,9 @@ interface StoredMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
-function parseBody(raw: string, type: string | undefined): Record<string, any> {
+function parseBody(raw: string, type: string | undefined): Doc {
   if (type?.includes('application/json')) return raw ? JSON.parse(raw) : {};
-  const out: Record<string, any> = {};
+  const out: Doc = {};
   for (const [k, v] of new URLSearchParams(raw)) {
     out[k] = /^[[{]/.test(v) ? safeJson(v) : v;
   }
@@ -135,7 +136,7 @@ export class FakeSlack {
     this.json(res, this.answer(method, args));
   }
 
-  private answer(method: string, args: Record<string, any>): Record<string, unknown> {
+  private answer(method: string, args: Doc): Record<string, unknown> {
     switch (method) {
       case 'apps.connections.open':
         return { ok: true, url: this.socketUrl };

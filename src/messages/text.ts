@@ -1,4 +1,11 @@
 // Small helpers for Slack text: user input is escaped and cut to Block Kit's limits.
+import type { KnownBlock } from '@slack/types';
+
+/** A Slack message as the builders make it: the text alone reads well in notifications. */
+export interface Message {
+  text: string;
+  blocks?: KnownBlock[];
+}
 
 /** Escapes what Slack would read as markup, so user text shows verbatim. */
 export function escapeMrkdwn(text: string): string {

@@ -1,8 +1,9 @@
-import type { Priority } from '../../domain/priority.js';
-import { formatDuration, type SlaState } from '../../domain/sla.js';
-import { STATUS_WORDS, type TicketStatus } from '../../domain/ticket.js';
+import type { Priority } from '../domain/priority.js';
+import type { Button, KnownBlock } from '@slack/types';
+import { formatDuration, type SlaState } from '../domain/sla.js';
+import { STATUS_WORDS, type TicketStatus } from '../domain/ticket.js';
 import { ACTION } from './ids.js';
-import { escapeMrkdwn, mention, mrkdwn, plain, slackDate, truncate } from './text.js';
+import { escapeMrkdwn, type Message, mention, mrkdwn, plain, slackDate, truncate } from './text.js';
 
 /** Everything the root message of a ticket shows. */
 export interface TicketView {
@@ -44,7 +45,7 @@ export function ticketText(v: TicketView): string {
 }
 
 function buttons(v: TicketView) {
-  const button = (text: string, action_id: string, style?: 'primary' | 'danger') => ({
+  const button = (text: string, action_id: string, style?: 'primary' | 'danger'): Button => ({
     type: 'button',
     text: plain(text, 75),
     action_id,
@@ -61,7 +62,7 @@ function buttons(v: TicketView) {
 }
 
 /** The ticket's root message in the support channel. */
-export function ticketMessage(v: TicketView) {
+export function ticketMessage(v: TicketView): Required<Message> {
   const header = `${PRIORITY_EMOJI[v.priority]} *#${v.id} · ${v.priority} · ${escapeMrkdwn(v.title)}*`;
   const fields = [
     `*Status*\n${STATUS_WORDS[v.status]}`,
@@ -72,7 +73,7 @@ export function ticketMessage(v: TicketView) {
   if (v.firstResponse) fields.push(`*First response*\n${mention(v.firstResponse.userId)} after ${formatDuration(v.firstResponse.minutes)}`);
   if (v.incident) fields.push('*Incident*\nyes: counts towards change failure and time to restore');
   if (v.link) fields.push(`*Link*\n${escapeMrkdwn(truncate(v.link, 500))}`);
-  const blocks: unknown[] = [
+  const blocks: KnownBlock[] = [
     { type: 'section', block_id: 'header', text: mrkdwn(header) },
     { type: 'section', block_id: 'description', text: mrkdwn(escapeMrkdwn(v.description) || ' ') },
     { type: 'section', block_id: 'facts', fields: fields.map((f) => mrkdwn(f, 2000)) },

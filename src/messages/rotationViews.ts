@@ -1,12 +1,10 @@
 // Messages about rotations: who is on duty, handoffs, covers and swaps, and the on-call pay report.
 // Pure functions from plain data to { text, blocks }; the text alone reads well in notifications.
-import type { PayRates, PayRow } from '../../domain/pay.js';
-import { escapeMrkdwn, mention, mrkdwn, slackDate, truncate } from './text.js';
+import type { PayRates, PayRow } from '../domain/pay.js';
+import type { KnownBlock } from '@slack/types';
+import { escapeMrkdwn, type Message, mention, mrkdwn, slackDate, truncate } from './text.js';
 
-export interface Message {
-  text: string;
-  blocks?: unknown[];
-}
+export type { Message };
 
 /** A rotation as people talk about it. */
 export interface RoleWords {
@@ -23,14 +21,14 @@ const SECTION_CHARS = 2900;
 const NOTES_SHOWN = 10;
 
 /** Lines as as few sections as fit Slack's 3000 characters each, so a message stays far below 50 blocks. */
-export function lineSections(lines: string[], separator = '\n'): unknown[] {
+export function lineSections(lines: string[], separator = '\n'): KnownBlock[] {
   const sections: string[] = [];
   for (const line of lines.map((l) => truncate(l, SECTION_CHARS))) {
     const last = sections.length - 1;
     if (last >= 0 && sections[last]!.length + separator.length + line.length <= SECTION_CHARS) sections[last] += `${separator}${line}`;
     else sections.push(line);
   }
-  return sections.map((text) => ({ type: 'section', text: mrkdwn(text) }));
+  return sections.map((text): KnownBlock => ({ type: 'section', text: mrkdwn(text) }));
 }
 
 function nobodyWarning(w: RoleWords): string {

@@ -1,0 +1,91 @@
+// Each feature's wiring: its use cases' dependencies, the hooks it adds to ticket changes, its job
+// handlers, its /support subcommands, its Slack listeners and its HTTP routes.
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Express } from 'express';
+import type { Clock } from '../clock.js';
+import type { Env } from '../config/env.js';
+import type { SupportConfig } from '../config/supportConfig.js';
+import { registerDeployRoutes } from '../http/deploys.js';
+import type { JobHandlers } from '../jobs/scheduler.js';
+import type { Logger } from '../logger.js';
+import type { Db } from '../repos/db.js';
+import { causeCandidates, decideLink, type DeployDeps, deployTicketHooks, recordDeploy } from '../services/deploys.js';
+import { checkHandoffs } from '../services/handoffs.js';
+import { pagingHooks, pagingJobHandlers } from '../services/paging.js';
+import { PeopleResolver } from '../services/people.js';
+import { rolloutJobHandlers } from '../services/rollouts.js';
+import { gardenerRouting } from '../services/routing.js';
+import { slaJobHandlers, slaTimerHooks } from '../services/slaTimers.js';
+import type { TicketDeps } from '../services/tickets.js';
+import { helpSubcommand, registerSupportCommand, type Subcommand } from '../slack/commands.js';
+import { deploySubcommand, registerDeployListeners } from '../slack/deployListeners.js';
+import { registerHome } from '../slack/home.js';
+import { rotationSubcommands } from '../slack/rotationCommands.js';
+import { openTicketForm, registerTicketListeners } from '../slack/ticketListeners.js';
+import { slackEmailLookup } from './slackApp.js';
+
+export interface FeatureDeps {
+  db: Db;
+  clock: Clock;
+  config: SupportConfig;
+  env: Env;
+  log: Logger;
+  kick(): void;
+  client: WebClient;
+}
+
+export interface Features {
+  jobHandlers: JobHandlers;
+  /** Announces duty changes up to the clock's now. */
+  checkHandoffs(): Promise<boolean>;
+  /** Registers every listener and route; `afterRotationChange` runs the handoff check at once. */
+  register(app: App, http: Express, afterRotationChange: () => Promise<void>): void;
+}
+
+export function wireFeatures(deps: FeatureDeps): Features {
+  const { db, clock, config, kick, log } = deps;
+  const deployDeps: DeployDeps = {
+    db,
+    clock,
+    config,
+    kick,
+    people: new PeopleResolver(slackEmailLookup(deps.client), clock, config.deploys.gitLogins),
+  };
+  // Every hook is known before the ticket use cases get them: SLA timers, out-of-hours paging,
+  // deploy links and gardener mentions, in that order, inside each ticket change's transaction.
+  const ticketDeps: TicketDeps = {
+    db,
+    clock,
+    config,
+    kick,
+    hooks: [slaTimerHooks(config), pagingHooks(config), deployTicketHooks(deployDeps), gardenerRouting(config)],
+  };
+  const handoffDeps = { db, config, clock, log: log.child({ component: 'handoffs' }), kick };
+  return {
+    jobHandlers: { ...slaJobHandlers(config), ...pagingJobHandlers(config), ...rolloutJobHandlers(config) },
+    checkHandoffs: () => checkHandoffs(handoffDeps),
+    register(app, http, afterRotationChange) {
+      const subcommands: Subcommand[] = [helpSubcommand(() => subcommands), deploySubcommand(deployDeps)];
+      subcommands.push(...rotationSubcommands({ db, clock, config, kick, afterChange: afterRotationChange, log }));
+      registerSupportCommand(app, { subcommands, openTicketForm: openTicketForm(ticketDeps), log });
+      registerTicketListeners(app, {
+        ...ticketDeps,
+        log,
+        deployCauses: {
+          linked: (ticketId) => causeCandidates(deployDeps, ticketId),
+          confirm: ({ deployId, ticketId, actorId }) => decideLink(deployDeps, { deployId, ticketId, actorId, verdict: 'caused' }),
+        },
+      });
+      registerDeployListeners(app, { ...deployDeps, log });
+      registerHome(app, { db, config, clock, log });
+      registerDeployRoutes(http, {
+        secret: deps.env.DEPLOY_WEBHOOK_SECRET,
+        config,
+        clock,
+        log,
+        record: (input, o) => recordDeploy(deployDeps, input, o),
+      });
+    },
+  };
+}
