@@ -3,47 +3,22 @@
 // suspect-deploy warning and /support deploy — against the running app and the fake Slack.
 import type { Doc } from './support/doc.js';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { changeFailureRate } from '../src/services/deploys.js';
-import { DEPLOY_SECRET, fileTicket, startHarness, type Harness } from './support/harness.js';
-
-const MIN = 60_000;
-type Auth = 'bearer' | 'hmac' | 'github' | 'none' | { bearer: string } | { signature: string };
-
-function sign(body: string, secret = DEPLOY_SECRET): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
-async function send(h: Harness, body: unknown, opts: { auth?: Auth; headers?: Record<string, string> } = {}): Promise<Response> {
-  const raw = typeof body === 'string' ? body : JSON.stringify(body);
-  const auth = opts.auth ?? 'bearer';
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers };
-  if (auth === 'bearer') headers.authorization = `Bearer ${DEPLOY_SECRET}`;
-  else if (auth === 'hmac') headers['x-supportbot-signature'] = sign(raw);
-  else if (auth === 'github') headers['x-hub-signature-256'] = sign(raw);
-  else if (typeof auth === 'object' && 'bearer' in auth) headers.authorization = `Bearer ${auth.bearer}`;
-  else if (typeof auth === 'object') headers['x-supportbot-signature'] = auth.signature;
-  return fetch(`${h.baseUrl}/api/deploys`, { method: 'POST', headers, body: raw });
-}
-
-/** Sends a deploy, expects a 2xx, waits for its Slack messages. */
-async function deploy(h: Harness, body: Record<string, unknown>, expected = 201) {
-  const res = await send(h, body);
-  const text = await res.text();
-  assert.equal(res.status, expected, text);
-  await h.settle();
-  return JSON.parse(text) as {
-    result: string;
-    deploy: { id: number; author: string | null; mergedBy: string | null; url: string | null; changeFailure: boolean; status: string };
-  };
-}
-
-const ago = (h: Harness, minutes: number) => new Date(h.clock.now().getTime() - minutes * MIN).toISOString();
-const blocksOf = (m: { text?: string; blocks?: unknown }) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
-const announcements = (h: Harness, service: string) =>
-  h.fake.posted('C0DEPLOYS').filter((m) => !m.thread_ts && blocksOf(m).includes(`*${service}*`));
-const threadOf = (h: Harness, ts: string) => h.fake.posted('C0SUPPORT').filter((m) => m.thread_ts === ts);
+import {
+  ago,
+  announcements,
+  blocksOf,
+  deploy,
+  githubStatusPayload,
+  MIN,
+  send,
+  sign,
+  threadOf,
+  type Auth,
+  type GithubStatus,
+} from './support/deployApi.js';
+import { fileTicket, startHarness, type Harness } from './support/harness.js';
 
 /** Services of their own per test, so tests sharing the bot do not see each other's tickets. */
 function configure(doc: Doc) {
@@ -200,27 +175,7 @@ describe("GitHub's deployment_status webhook", () => {
 
   const github = (event: string, body: unknown, auth: Auth = 'github') =>
     send(h, body, { auth, headers: { 'x-github-event': event, 'x-github-delivery': 'd-1' } });
-  const statusPayload = (o: { statusId: number; state: string; sha: string; repo?: string; at?: string; environment?: string }) => ({
-    action: 'created',
-    deployment_status: {
-      id: o.statusId,
-      state: o.state,
-      environment: o.environment ?? 'production',
-      created_at: o.at ?? h.clock.now().toISOString(),
-      updated_at: o.at ?? h.clock.now().toISOString(),
-      target_url: 'https://github.com/acme/checkout/actions/runs/1',
-    },
-    deployment: {
-      id: o.statusId * 10,
-      sha: o.sha,
-      ref: 'main',
-      environment: o.environment ?? 'production',
-      payload: {},
-      creator: { login: 'octocat', type: 'User' },
-    },
-    repository: { full_name: o.repo ?? 'acme/checkout', html_url: `https://github.com/${o.repo ?? 'acme/checkout'}` },
-    sender: { login: 'octocat' },
-  });
+  const statusPayload = (o: GithubStatus) => githubStatusPayload(h, o);
 
   it('ping → 200 when signed with the secret; other events → 202 ignored', async () => {
     const ping = await github('ping', { zen: 'Keep it logically awesome.', hook_id: 1 });

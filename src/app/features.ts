@@ -19,6 +19,7 @@ import { planRotationGapNotices, rotationGapJobHandlers } from '../services/rota
 import { planShiftReminders, shiftReminderJobHandlers } from '../services/shiftReminders.js';
 import { pagingHooks, pagingJobHandlers } from '../services/paging.js';
 import { PeopleResolver } from '../services/people.js';
+import { rolloutJobHandlers } from '../services/rollouts.js';
 import { gardenerRouting } from '../services/routing.js';
 import { slaJobHandlers, slaTimerHooks } from '../services/slaTimers.js';
 import type { TicketDeps } from '../services/tickets.js';
@@ -76,6 +77,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
       ...coverRequestJobHandlers(config),
       ...shiftReminderJobHandlers(config),
       ...rotationGapJobHandlers(config),
+      ...rolloutJobHandlers(config),
     },
     // The periodic rotation check: handoffs now, then the reminders and gap notices ahead.
     async checkHandoffs() {

@@ -5,6 +5,8 @@ import type { BusinessCalendar } from '../domain/calendar.js';
 import { DEFAULT_FIRST_RESPONSE, DEFAULT_SLA, PRIORITIES, type Priority } from '../domain/priority.js';
 import { localInstant, parseHandoff } from '../domain/rotation.js';
 import type { SlaPolicy } from '../domain/sla.js';
+import type { DeployWindow } from '../domain/deployWindow.js';
+import { compareTemplateSchema, deployWindowsSchema, rolloutStallHoursSchema } from './deploySchemas.js';
 import { ConfigError } from './env.js';
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -88,12 +90,23 @@ const fileSchema = z.object({
     .object({
       lookbackMinutes: z.number().int().positive().default(60),
       gitLogins: z.record(z.string(), slackUser).default({}),
+      windows: deployWindowsSchema.default([]),
+      rolloutStallHours: rolloutStallHoursSchema,
     })
     .prefault({}),
   admins: z.array(slackUser).default([]),
   squads: z.record(id, z.object({ name: z.string().min(1), gardener: rotationSchema.optional() })).default({}),
   services: z
-    .record(id, z.object({ name: z.string().min(1).max(60), squad: id.optional(), repositories: z.array(z.string()).default([]) }))
+    .record(
+      id,
+      z.object({
+        name: z.string().min(1).max(60),
+        squad: id.optional(),
+        repositories: z.array(z.string()).default([]),
+        deployWindows: deployWindowsSchema.optional(),
+        compare: compareTemplateSchema.optional(),
+      }),
+    )
     .refine((s) => Object.keys(s).length > 0, 'must list at least one service')
     .refine((s) => Object.keys(s).length <= 99, 'at most 99 services fit in the form'),
   oncall: rotationSchema.optional(),
@@ -129,6 +142,10 @@ export interface Service {
   name: string;
   squad?: string;
   repositories: string[];
+  /** Overrides `deploys.windows` for this service. */
+  deployWindows?: DeployWindow[];
+  /** Compare URL template (see domain/compareUrl.ts). */
+  compare?: string;
 }
 
 export interface SupportConfig {
@@ -140,7 +157,7 @@ export interface SupportConfig {
   firstResponse: Record<Priority, SlaPolicy>;
   reminderFraction: number;
   escalation: { pageTimeoutMinutes: number; chainLength: number };
-  deploys: { lookbackMinutes: number; gitLogins: Record<string, string> };
+  deploys: { lookbackMinutes: number; gitLogins: Record<string, string>; windows: DeployWindow[]; rolloutStallHours: number };
   admins: string[];
   squads: Record<string, { id: string; name: string; gardener?: RotationConfig }>;
   services: Record<string, Service>;

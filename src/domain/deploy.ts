@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { fail, ok, type Result } from './result.js';
 import { controlCharacterIn } from './typedText.js';
+import { parseStage, ROLLED_BACK } from './rollout.js';
 
 export const DEPLOY_STATUSES = ['succeeded', 'failed', 'rolled_back'] as const;
 export type DeployStatus = (typeof DEPLOY_STATUSES)[number];
@@ -23,10 +24,12 @@ export interface DeployInput {
   /** Absent: the time it is received. */
   deployedAt: Date | null;
   source: 'api' | 'github' | 'slack';
+  /** The rollout stage this report is about (see rollout.ts); absent for a deploy without stages. */
+  stage?: string | null;
 }
 
 /** A recorded deploy. */
-export interface Deploy extends Omit<DeployInput, 'deployedAt' | 'source'> {
+export interface Deploy extends Omit<DeployInput, 'deployedAt' | 'source' | 'stage'> {
   id: number;
   dedupKey: string;
   deployedAt: Date;
@@ -37,6 +40,12 @@ export interface Deploy extends Omit<DeployInput, 'deployedAt' | 'source'> {
   rolledBackAt: Date | null;
   /** Set when the suspect-deploy warning was queued; it is given once. */
   suspectWarnedAt: Date | null;
+  /** The current rollout stage (see rollout.ts); null when reported without stages. */
+  stage: string | null;
+  /** Reported outside the service's deploy window (production only). */
+  outsideWindow: boolean;
+  /** The service's compare template filled in with this and the previous deploy, when configured. */
+  compareUrl: string | null;
 }
 
 export type Verdict = 'caused' | 'unrelated' | 'suggested';
@@ -83,6 +92,7 @@ export const deployBodySchema = z
       (v) => (v === null || v === '' ? undefined : v),
       z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time with a zone, e.g. 2026-11-24T10:00:00Z' }).optional(),
     ),
+    stage: optionalText(20),
   })
   .strict();
 
@@ -113,6 +123,8 @@ export function parseDeployBody(body: unknown, now: Date): Result<DeployInput> {
   if (deployedAt && deployedAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
     return fail(`Invalid deploy: "deployedAt" is in the future (${v.deployedAt}).`);
   }
+  const stage = v.stage ? parseStage(v.stage) : null;
+  if (stage && !stage.ok) return fail(`Invalid deploy: "stage" ${stage.error}.`);
   return ok({
     externalId: v.id ?? null,
     service: v.service.toLowerCase(),
@@ -122,10 +134,15 @@ export function parseDeployBody(body: unknown, now: Date): Result<DeployInput> {
     mergedBy: v.mergedBy ?? null,
     url: v.url ?? null,
     environment: v.environment.toLowerCase(),
-    status: v.status,
+    ...withStage(v.status, stage?.value ?? null),
     deployedAt,
     source: 'api',
   });
+}
+
+/** A rollout reported as rolled back is a rollback report of the deploy, whatever status was sent. */
+export function withStage(status: DeployStatus, stage: string | null): { status: DeployStatus; stage: string | null } {
+  return { status: stage === ROLLED_BACK ? 'rolled_back' : status, stage };
 }
 
 /**

@@ -40,7 +40,7 @@ export function authenticate(headers: Request['headers'], body: Buffer, secret: 
   return presented.some(Boolean) ? 'ok' : 'wrong';
 }
 
-/** The deploy as the API answers it: every reported field, and what the bot derived (id, change failure). */
+/** The deploy as the API answers it: every reported field, and what the bot derived (id, change failure, outside the window, compare link). */
 function deployJson(d: Deploy) {
   const { dedupKey: _key, createdAt: _created, rolledBackAt: _rolledBack, suspectWarnedAt: _warned, ...reported } = d;
   return { ...reported, deployedAt: d.deployedAt.toISOString() };

@@ -1,6 +1,7 @@
 // GitHub's `deployment_status` webhook: the payload we read (its DTO) and how it maps to a deploy report.
 import { z } from 'zod';
-import { type DeployInput, type DeployStatus, describeIssues, PRODUCTION } from '../domain/deploy.js';
+import { type DeployInput, type DeployStatus, describeIssues, PRODUCTION, withStage } from '../domain/deploy.js';
+import { parseStage } from '../domain/rollout.js';
 
 /** GitHub's `deployment_status` webhook, the parts we read. */
 const githubDeploymentStatusSchema = z.object({
@@ -42,20 +43,24 @@ export function servicesForRepository(services: Record<string, { repositories: s
 
 /**
  * Maps a `deployment_status` delivery to a deploy. Only final states count (success → succeeded,
- * failure / error → failed); queued, in_progress and inactive are progress reports, not deploys.
+ * failure / error → failed); queued, in_progress and inactive are progress reports, not deploys —
+ * except in_progress with a rollout `stage` in the deployment's payload, a stage of the deploy.
  * The version is the ref and the short commit ("main@1a2b3c4"), so two deploys of a branch differ.
  */
 export function fromGithubDeploymentStatus(body: unknown, services: Record<string, { repositories: string[] }>): GithubMapping {
   const parsed = githubDeploymentStatusSchema.safeParse(body);
   if (!parsed.success) return { kind: 'invalid', message: `Not a deployment_status payload: ${describeIssues(parsed.error.issues)}.` };
   const { deployment_status: status, deployment, repository } = parsed.data;
-  const mapped = GITHUB_STATES[status.state];
-  if (!mapped) return { kind: 'ignored', reason: `deployment state "${status.state}" is not final` };
   const extra = (typeof deployment.payload === 'object' && deployment.payload !== null ? deployment.payload : {}) as Record<
     string,
     unknown
   >;
   const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+  const rawStage = str(extra.stage);
+  const stage = rawStage ? parseStage(rawStage) : null;
+  if (stage && !stage.ok) return { kind: 'invalid', message: `The deployment payload's "stage" ${stage.error}.` };
+  const mapped = GITHUB_STATES[status.state] ?? (status.state === 'in_progress' && stage ? 'succeeded' : undefined);
+  if (!mapped) return { kind: 'ignored', reason: `deployment state "${status.state}" is not final` };
   const candidates = servicesForRepository(services, repository.full_name);
   const asked = str(extra.service)?.toLowerCase();
   const service = asked && candidates.includes(asked) ? asked : candidates.length === 1 ? candidates[0]! : null;
@@ -87,7 +92,7 @@ export function fromGithubDeploymentStatus(body: unknown, services: Record<strin
       mergedBy: str(extra.mergedBy),
       url: null,
       environment: (status.environment ?? deployment.environment ?? PRODUCTION).toLowerCase(),
-      status: mapped,
+      ...withStage(mapped, stage?.value ?? null),
       deployedAt,
       source: 'github',
     },

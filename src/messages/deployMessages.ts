@@ -4,6 +4,8 @@ import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../domain/sla.js';
 import { isSlackUserId, type DeployStatus } from '../domain/deploy.js';
 import type { SuspectVerdict } from '../domain/poisson.js';
+import type { StageEntry } from '../domain/rollout.js';
+import { compareActions, compareButton, outsideWindowLine, rolloutLine, stageAtFilingLine } from './deployRollout.js';
 import { escapeMrkdwn, type Message, mrkdwn, plain, slackDate, truncate, userText } from './text.js';
 
 export const DEPLOY_ACTION = {
@@ -25,6 +27,14 @@ export interface DeployView {
   status: DeployStatus;
   deployedAt: Date;
   timeZone: string;
+  /** Rollout stages so far, oldest first; empty or absent when reported without stages. */
+  stages?: StageEntry[];
+  /** The current rollout stage; null or absent when reported without stages. */
+  stage?: string | null;
+  /** The service's compare template filled in, for the Compare old vs new button. */
+  compareUrl?: string | null;
+  /** The support window's label when the deploy went out outside it. */
+  outsideWindow?: string | null;
 }
 
 export interface TicketSummary {
@@ -98,10 +108,17 @@ export function deployAnnouncement(d: DeployView, openTickets: TicketSummary[]):
   const open = openTickets.length
     ? `*Open tickets on ${escapeMrkdwn(d.serviceName)}:* ${shown.map(ticketLine).join(', ')}${more > 0 ? ` and ${more} more` : ''}`
     : `No open tickets on ${escapeMrkdwn(d.serviceName)}.`;
+  const lines = [
+    headline(d),
+    details(d),
+    d.outsideWindow ? outsideWindowLine(d.outsideWindow) : null,
+    d.stages?.length ? rolloutLine(d.stages, d.timeZone) : null,
+  ];
   return {
     text: truncate(`${headline(d)} — ${people(d)}`, 3900),
     blocks: [
-      { type: 'section', block_id: 'deploy', text: mrkdwn(`${headline(d)}\n${details(d)}`) },
+      { type: 'section', block_id: 'deploy', text: mrkdwn(lines.filter(Boolean).join('\n')) },
+      ...compareActions(d.compareUrl, 'compare'),
       { type: 'context', block_id: 'open_tickets', elements: [mrkdwn(open)] },
     ],
   };
@@ -119,7 +136,8 @@ export function suspectedCauses(ticketId: number, deploys: DeployView[], lookbac
   const intro = `:mag: ${deploys.length === 1 ? 'A deploy' : `${deploys.length} deploys`} of ${escapeMrkdwn(shown[0]?.serviceName ?? '')} in the ${formatDuration(lookbackMinutes)} before #${ticketId}. Did one of them cause it?`;
   const blocks: KnownBlock[] = [{ type: 'section', block_id: 'intro', text: mrkdwn(intro) }];
   for (const d of shown) {
-    blocks.push({ type: 'section', block_id: `deploy_${d.id}`, text: mrkdwn(`${headline(d)}\n${details(d)}`) });
+    const text = [headline(d), details(d), d.stage ? stageAtFilingLine(d.stage, ticketId) : null].filter(Boolean).join('\n');
+    blocks.push({ type: 'section', block_id: `deploy_${d.id}`, text: mrkdwn(text) });
     blocks.push({
       type: 'actions',
       block_id: `deploy_actions_${d.id}`,
@@ -132,6 +150,7 @@ export function suspectedCauses(ticketId: number, deploys: DeployView[], lookbac
           style: 'danger',
         },
         { type: 'button', text: plain('Not related', 75), action_id: DEPLOY_ACTION.unrelated, value: linkValue(d.id, ticketId) },
+        ...(d.compareUrl ? [compareButton(d.compareUrl)] : []),
       ],
     });
   }
@@ -146,7 +165,13 @@ export function suspectedCauses(ticketId: number, deploys: DeployView[], lookbac
 /** A deploy of the ticket's service while the ticket is open (or a later rollback of one). */
 export function deployNote(d: DeployView): Required<Message> {
   const text = `${headline(d)} while this ticket is open — ${details(d)}`;
-  return { text: truncate(text, 3900), blocks: [{ type: 'section', block_id: `deploy_note_${d.id}`, text: mrkdwn(text) }] };
+  return {
+    text: truncate(text, 3900),
+    blocks: [
+      { type: 'section', block_id: `deploy_note_${d.id}`, text: mrkdwn(text) },
+      ...compareActions(d.compareUrl, `deploy_note_compare_${d.id}`),
+    ],
+  };
 }
 
 /** A rollback reported after the deploy was announced: said in the announcement's thread. */

@@ -27,7 +27,10 @@ export type OutboxKind =
    * message queued under that dedupKey (e.g. a deploy announcement), whose ts is known only once sent.
    */
   | { kind: 'post'; channel: string; text: string; blocks?: KnownBlock[]; ticketId?: number; thread?: { dedupKey: string } }
-  /** Edit the message queued under that dedupKey (e.g. a cover request once taken); nothing if it was never posted. */
+  /**
+   * chat.update of the message queued under that dedupKey (a deploy announcement as its rollout
+   * advances), once it is posted. Edits of one message go out in the order they were queued.
+   */
   | { kind: 'update'; channel: string; of: { dedupKey: string }; text: string; blocks?: KnownBlock[] }
   /** Any other Web API call, e.g. usergroups.users.update. */
   | { kind: 'call'; method: string; args: Record<string, unknown> };
@@ -38,7 +41,7 @@ function outboxRow(message: OutboxKind, opts: { now: Date; dedupKey?: string }):
     method: message.kind,
     payload: JSON.stringify(message),
     ticketId,
-    orderingKey: ticketId !== null ? `ticket:${ticketId}` : null,
+    orderingKey: ticketId !== null ? `ticket:${ticketId}` : message.kind === 'update' ? `update:${message.of.dedupKey}` : null,
     nextAttemptAt: opts.now,
     createdAt: opts.now,
     ...(opts.dedupKey ? { dedupKey: opts.dedupKey } : {}),

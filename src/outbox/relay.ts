@@ -249,6 +249,7 @@ export class OutboxRelay {
         };
       }
       case 'update': {
+        // The original was given up on: there is nothing to edit.
         const ts = await this.threadOf(message.of.dedupKey);
         if (!ts) return {};
         await this.client.chat.update({

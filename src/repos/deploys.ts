@@ -75,7 +75,8 @@ export async function previousCommit(
   return prev?.commit ?? null;
 }
 
-export type NewDeploy = Omit<Deploy, 'id' | 'dedupKey' | 'rolledBackAt' | 'suspectWarnedAt'>;
+/** The stage is not part of it: a stage is appended after the insert (rollouts.ts appendStage). */
+export type NewDeploy = Omit<Deploy, 'id' | 'dedupKey' | 'rolledBackAt' | 'suspectWarnedAt' | 'stage'>;
 
 export async function insertDeploy(tx: Tx, d: NewDeploy): Promise<Deploy> {
   return toDeploy(await tx.deploy.create({ data: { ...d, dedupKey: naturalKey(d) } }));
@@ -115,8 +116,9 @@ export async function productionDeploys(db: Reader, service: string, from: Date,
   return rows.map(toDeploy);
 }
 
-export async function linkDeploy(tx: Tx, deployId: number, ticketId: number, now: Date): Promise<void> {
-  await tx.deployLink.create({ data: { deployId, ticketId, createdAt: now } });
+/** `stage`: the deploy's rollout stage when the link is made. */
+export async function linkDeploy(tx: Tx, deployId: number, ticketId: number, now: Date, stage: string | null): Promise<void> {
+  await tx.deployLink.create({ data: { deployId, ticketId, createdAt: now, stage } });
 }
 
 export interface DeployLink {
@@ -159,15 +161,35 @@ export async function causeCandidates(db: Reader, ticketId: number): Promise<Dep
   return links.map((l) => toDeploy(l.deploy));
 }
 
-/** Production deploys in [from, to) counted per service and change-failure flag. */
-export async function productionDeployCounts(
+/** Counts under the caller's name for the flagged ones (`failures`, `outside`) and `deploys` for all. */
+export type Tally<K extends string> = Record<K | 'deploys', number>;
+
+/**
+ * Production deploys in [from, to) with `flag` set, over all production deploys — overall and per
+ * service id (services without deploys are absent). The change failure rate and the deploys outside
+ * the support window are both this count.
+ */
+export async function tallyProductionDeploys<K extends string>(
   db: Reader,
   period: { from: Date; to: Date },
-): Promise<Array<{ service: string; changeFailure: boolean; count: number }>> {
+  flag: 'changeFailure' | 'outsideWindow',
+  as: K,
+): Promise<Tally<K> & { byService: Record<string, Tally<K>> }> {
   const groups = await db.deploy.groupBy({
-    by: ['service', 'changeFailure'],
+    by: ['service', flag],
     where: { environment: PRODUCTION, deployedAt: { gte: period.from, lt: period.to } },
     _count: { _all: true },
   });
-  return groups.map((g) => ({ service: g.service, changeFailure: g.changeFailure, count: g._count._all }));
+  const empty = () => ({ [as]: 0, deploys: 0 }) as Tally<K>;
+  const total = empty();
+  const byService: Record<string, Tally<K>> = {};
+  for (const g of groups) {
+    const s = byService[g.service] ?? empty();
+    byService[g.service] = s;
+    for (const t of [s, total]) {
+      t.deploys += g._count._all;
+      if (g[flag]) t[as] += g._count._all;
+    }
+  }
+  return { ...total, byService };
 }

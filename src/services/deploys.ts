@@ -29,26 +29,24 @@ import {
   lockDeploy,
   markRolledBack as markDeployRolledBack,
   previousCommit,
-  productionDeployCounts,
   productionDeploys,
   setChangeFailure,
   setVerdict,
+  type Tally,
+  tallyProductionDeploys,
 } from '../repos/deploys.js';
 import { countTicketsFiled, lockTicket, openTicketsOnService, setIncident, ticketIdsFiled } from '../repos/tickets.js';
 import { enqueue } from '../outbox/queue.js';
-import {
-  deployAnnouncement,
-  deployNote,
-  rollbackReply,
-  suspectedCauses,
-  suspectWarning,
-  verdictReply,
-  type DeployView,
-} from '../messages/deployMessages.js';
+import { deployName, deployNote, rollbackReply, suspectedCauses, suspectWarning, verdictReply } from '../messages/deployMessages.js';
+import { compareUrlFor } from './compareLinks.js';
+import { announcementKey, currentAnnouncement, deployView } from './deployView.js';
+import { outsideWindowLabel, tellDutyOutsideWindow } from './deployWindows.js';
 import type { PeopleResolver } from './people.js';
+import { editAnnouncement, recordStage } from './rollouts.js';
 import { isAdmin, recordEvent, serviceName, type Ticket, type TicketHooks } from './tickets.js';
 
 export type { Deploy };
+export { announcementKey, deployView };
 
 export interface DeployDeps {
   db: Db;
@@ -64,9 +62,6 @@ export const BASELINE_DAYS = 30;
 /** A burst is blamed on a deploy only within this long after it. */
 export const SUSPECT_WINDOW_MINUTES = 24 * 60;
 
-/** The dedupKey of a deploy's announcement; its thread receives the rollback and suspect notes. */
-export const announcementKey = (deployId: number) => `deploy:${deployId}:announce`;
-
 export type RecordResult =
   /** Stored now (201). */
   | { kind: 'created'; deploy: Deploy }
@@ -74,23 +69,9 @@ export type RecordResult =
   | { kind: 'duplicate'; deploy: Deploy }
   /** A rollback report for a deploy already stored as succeeded: that deploy is now rolled back (200). */
   | { kind: 'rolled_back'; deploy: Deploy }
+  /** A new rollout stage of a deploy already stored: recorded, its announcement edited (200). */
+  | { kind: 'staged'; deploy: Deploy }
   | { kind: 'unknown_service'; message: string };
-
-export function deployView(config: SupportConfig, d: Deploy): DeployView {
-  return {
-    id: d.id,
-    serviceName: serviceName(config, d.service),
-    version: d.version,
-    commit: d.commit,
-    author: d.author,
-    mergedBy: d.mergedBy,
-    url: d.url,
-    environment: d.environment,
-    status: d.status,
-    deployedAt: d.deployedAt,
-    timeZone: config.timeZone,
-  };
-}
 
 export function unknownServiceMessage(config: SupportConfig, service: string): string {
   return `Unknown service "${service}". Known services: ${Object.keys(config.services).join(', ')}.`;
@@ -102,7 +83,9 @@ export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: {
   const now = deps.clock.now();
   const existing = await findReported(deps.db, input);
   if (existing) {
-    if (input.status === 'rolled_back' && existing.status === 'succeeded') return markRolledBack(deps, existing, input.deployedAt ?? now);
+    if (input.status === 'rolled_back' && existing.status === 'succeeded')
+      return markRolledBack(deps, existing, input.deployedAt ?? now, input.stage ?? null);
+    if (input.stage && existing.status === 'succeeded') return advanceRollout(deps, existing, input.stage, input.deployedAt ?? now);
     return { kind: 'duplicate', deploy: existing };
   }
   // Slack lookups happen before the transaction: it must not wait on the network.
@@ -113,19 +96,35 @@ export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: {
     (opts.repositoryUrl && input.commit
       ? githubCompareUrl(opts.repositoryUrl, await previousCommit(deps.db, input, deployedAt), input.commit)
       : null);
+  const outside = input.environment === PRODUCTION ? outsideWindowLabel(deps.config, input.service, deployedAt) : null;
+  // The stage is recorded after the insert (recordStage), which also plans the stall check.
+  const { stage, ...reported } = input;
   try {
     const deploy = await inTransaction(deps.db, async (tx) => {
       const created = await insertDeploy(tx, {
-        ...input,
+        ...reported,
         author,
         mergedBy,
         url,
         deployedAt,
         createdAt: now,
         changeFailure: isChangeFailure(input.status, 0),
+        outsideWindow: outside !== null,
+        compareUrl: await compareUrlFor(tx, deps.config, input, deployedAt),
       });
-      if (created.environment === PRODUCTION) await tellProduction(tx, deps, created, now);
-      return created;
+      if (stage) await recordStage(tx, deps.config, created, stage, deployedAt);
+      const stored = stage ? (await findDeploy(tx, created.id))! : created;
+      if (stored.environment === PRODUCTION) await tellProduction(tx, deps, stored, now);
+      if (outside) {
+        await tellDutyOutsideWindow(tx, deps.config, {
+          service: stored.service,
+          deployName: deployName(deployView(deps.config, stored)),
+          windowLabel: outside,
+          threadKey: announcementKey(stored.id),
+          now,
+        });
+      }
+      return stored;
     });
     deps.kick();
     return { kind: 'created', deploy };
@@ -138,14 +137,30 @@ export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: {
   }
 }
 
+/** Another stage of a stored deploy: recorded once, and its announcement edited to show it. */
+async function advanceRollout(deps: DeployDeps, deploy: Deploy, stage: string, at: Date): Promise<RecordResult> {
+  const now = deps.clock.now();
+  try {
+    const staged = await inTransaction(deps.db, async (tx) => {
+      if (!(await recordStage(tx, deps.config, deploy, stage, at))) return null;
+      await editAnnouncement(tx, deps.config, deploy.id, now);
+      return findDeploy(tx, deploy.id);
+    });
+    if (!staged) return { kind: 'duplicate', deploy };
+    deps.kick();
+    return { kind: 'staged', deploy: staged };
+  } catch (err) {
+    // The same stage arrived twice at once and the other request recorded it.
+    if (!isUniqueViolation(err)) throw err;
+    return { kind: 'duplicate', deploy };
+  }
+}
+
 /** Announces a new production deploy and tells each open ticket on its service. */
 async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Date): Promise<void> {
   const view = deployView(deps.config, deploy);
   const open = await openTicketsOnService(tx, deploy.service);
-  const announcement = deployAnnouncement(
-    view,
-    open.map((t) => ({ id: t.id, priority: t.priority, title: t.title })),
-  );
+  const announcement = await currentAnnouncement(tx, deps.config, deploy);
   await enqueue(
     tx,
     { kind: 'post', channel: deps.config.channels.deploys, ...announcement },
@@ -155,7 +170,7 @@ async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Dat
     // A report can arrive after tickets it may have caused (slow CI): those get the question too.
     const relation = relationToTicket(deploy.deployedAt, ticket.createdAt, deps.config.deploys.lookbackMinutes);
     if (relation === 'suggest') {
-      await linkDeploy(tx, deploy.id, ticket.id, now);
+      await linkDeploy(tx, deploy.id, ticket.id, now, deploy.stage);
       await enqueue(
         tx,
         { kind: 'ticket.reply', ticketId: ticket.id, ...suspectedCauses(ticket.id, [view], deps.config.deploys.lookbackMinutes) },
@@ -168,10 +183,13 @@ async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Dat
   await warnIfSuspect(tx, deps, deploy, now);
 }
 
-async function markRolledBack(deps: DeployDeps, deploy: Deploy, at: Date): Promise<RecordResult> {
+async function markRolledBack(deps: DeployDeps, deploy: Deploy, at: Date, stage: string | null): Promise<RecordResult> {
   const now = deps.clock.now();
   const updated = await inTransaction(deps.db, async (tx) => {
     const claimed = await markDeployRolledBack(tx, deploy.id, at);
+    // Reported as a rollout stage: the announcement shows it as the last one.
+    if (claimed && stage && (await recordStage(tx, deps.config, deploy, stage, at)))
+      await editAnnouncement(tx, deps.config, deploy.id, now);
     const after = (await findDeploy(tx, deploy.id))!;
     // Another report of the same rollback won the race: nothing more to say.
     if (!claimed || after.environment !== PRODUCTION) return { after, told: false };
@@ -226,7 +244,8 @@ export function deployTicketHooks(deps: DeployDeps): TicketHooks {
       const lookback = deps.config.deploys.lookbackMinutes;
       const recent = await productionDeploys(tx, ticket.service, new Date(now.getTime() - lookback * 60_000), now);
       if (recent.length) {
-        for (const d of recent) await linkDeploy(tx, d.id, ticket.id, now);
+        // The link keeps the stage the rollout was at when the ticket was filed.
+        for (const d of recent) await linkDeploy(tx, d.id, ticket.id, now, d.stage);
         const views = recent.map((d) => deployView(deps.config, d));
         await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...suspectedCauses(ticket.id, views, lookback) }, { now });
       }
@@ -337,26 +356,15 @@ export async function causeCandidates(
   return deploys.map((deploy) => ({ id: deploy.id, label: `${serviceName(deps.config, deploy.service)} ${deploy.version}` }));
 }
 
-export interface FailureRate {
-  failures: number;
-  deploys: number;
-}
+export type FailureRate = Tally<'failures'>;
 
 /**
  * Change failure rate over [from, to): distinct production deploys that failed, were rolled back or
  * caused a ticket, over production deploys — overall and per service, numerator and denominator.
  */
-export async function changeFailureRate(
+export function changeFailureRate(
   db: Db | Tx,
   period: { from: Date; to: Date },
 ): Promise<FailureRate & { byService: Record<string, FailureRate> }> {
-  const byService: Record<string, FailureRate> = {};
-  for (const g of await productionDeployCounts(db, period)) {
-    const s = byService[g.service] ?? { failures: 0, deploys: 0 };
-    byService[g.service] = s;
-    s.deploys += g.count;
-    if (g.changeFailure) s.failures += g.count;
-  }
-  const all = Object.values(byService);
-  return { failures: all.reduce((n, s) => n + s.failures, 0), deploys: all.reduce((n, s) => n + s.deploys, 0), byService };
+  return tallyProductionDeploys(db, period, 'changeFailure', 'failures');
 }

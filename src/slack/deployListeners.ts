@@ -3,7 +3,9 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { parseDeployBody } from '../domain/deploy.js';
+import { COMPARE_ACTION } from '../messages/deployRollout.js';
 import { decideLink, recordDeploy, type DeployDeps } from '../services/deploys.js';
+import { outsideWindowLabel } from '../services/deployWindows.js';
 import { serviceName } from '../services/tickets.js';
 import type { Subcommand } from './commands.js';
 import { DEPLOY_ACTION, deployName, parseLinkValue, type Verdict } from '../messages/deployMessages.js';
@@ -38,8 +40,11 @@ export function deploySubcommand(deps: DeployDeps): Subcommand {
       const name = deployName({ serviceName: serviceName(deps.config, result.deploy.service), version: result.deploy.version });
       if (result.kind !== 'created')
         return { text: `${name} is already recorded (deploy ${result.deploy.id}); nothing was announced again.` };
+      const outside = result.deploy.outsideWindow ? outsideWindowLabel(deps.config, result.deploy.service, result.deploy.deployedAt) : null;
       return {
-        text: `Recorded ${name} in production as your deploy; it is announced in <#${deps.config.channels.deploys}> and linked to tickets on that service.`,
+        text:
+          `Recorded ${name} in production as your deploy; it is announced in <#${deps.config.channels.deploys}> and linked to tickets on that service.` +
+          (outside ? ` Note: this is outside the support window ${outside}; the gardener and on-call were told in its thread.` : ''),
       };
     },
   };
@@ -70,4 +75,6 @@ export function registerDeployListeners(app: App, deps: DeployDeps & { log: Logg
   app.action<BlockAction<ButtonAction>>(DEPLOY_ACTION.caused, answer('caused'));
   app.action<BlockAction<ButtonAction>>(DEPLOY_ACTION.unrelated, answer('unrelated'));
   app.action<BlockAction<ButtonAction>>(DEPLOY_ACTION.undo, answer('suggested'));
+  // A link button: Slack opens the URL and still sends the click, which only needs acknowledging.
+  app.action<BlockAction<ButtonAction>>(COMPARE_ACTION, async ({ ack }) => ack());
 }

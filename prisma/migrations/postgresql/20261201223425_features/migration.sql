@@ -6,6 +6,24 @@ ADD COLUMN     "sourceChannelId" TEXT,
 ADD COLUMN     "sourcePermalink" TEXT,
 ADD COLUMN     "sourceTs" TEXT;
 
+-- AlterTable
+ALTER TABLE "Deploy" ADD COLUMN     "compareUrl" TEXT,
+ADD COLUMN     "outsideWindow" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "stage" TEXT;
+
+-- AlterTable
+ALTER TABLE "DeployLink" ADD COLUMN     "stage" TEXT;
+
+-- CreateTable
+CREATE TABLE "DeployStage" (
+    "id" SERIAL NOT NULL,
+    "deployId" INTEGER NOT NULL,
+    "stage" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "DeployStage_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateTable
 CREATE TABLE "CoverRequest" (
     "id" SERIAL NOT NULL,
@@ -22,7 +40,13 @@ CREATE TABLE "CoverRequest" (
 );
 
 -- CreateIndex
+CREATE UNIQUE INDEX "DeployStage_deployId_stage_key" ON "DeployStage"("deployId", "stage");
+
+-- CreateIndex
 CREATE INDEX "CoverRequest_status_from_idx" ON "CoverRequest"("status", "from");
 
 -- CreateIndex
 CREATE INDEX "Ticket_duplicateOfId_idx" ON "Ticket"("duplicateOfId");
+
+-- AddForeignKey
+ALTER TABLE "DeployStage" ADD CONSTRAINT "DeployStage_deployId_fkey" FOREIGN KEY ("deployId") REFERENCES "Deploy"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

@@ -1,0 +1,77 @@
+-- AlterTable
+ALTER TABLE "Ticket" ADD COLUMN "duplicateOfId" INTEGER;
+ALTER TABLE "Ticket" ADD COLUMN "firstResponseDueAt" DATETIME;
+ALTER TABLE "Ticket" ADD COLUMN "rootPermalink" TEXT;
+ALTER TABLE "Ticket" ADD COLUMN "sourceChannelId" TEXT;
+ALTER TABLE "Ticket" ADD COLUMN "sourcePermalink" TEXT;
+ALTER TABLE "Ticket" ADD COLUMN "sourceTs" TEXT;
+
+-- AlterTable
+ALTER TABLE "DeployLink" ADD COLUMN "stage" TEXT;
+
+-- CreateTable
+CREATE TABLE "DeployStage" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "deployId" INTEGER NOT NULL,
+    "stage" TEXT NOT NULL,
+    "at" DATETIME NOT NULL,
+    CONSTRAINT "DeployStage_deployId_fkey" FOREIGN KEY ("deployId") REFERENCES "Deploy" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "CoverRequest" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "rotationId" TEXT NOT NULL,
+    "requesterId" TEXT NOT NULL,
+    "from" DATETIME NOT NULL,
+    "to" DATETIME NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'open',
+    "takenBy" TEXT,
+    "createdAt" DATETIME NOT NULL,
+    "closedAt" DATETIME
+);
+
+-- RedefineTables
+PRAGMA defer_foreign_keys=ON;
+PRAGMA foreign_keys=OFF;
+CREATE TABLE "new_Deploy" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "externalId" TEXT,
+    "dedupKey" TEXT NOT NULL,
+    "service" TEXT NOT NULL,
+    "version" TEXT NOT NULL,
+    "commit" TEXT,
+    "author" TEXT,
+    "mergedBy" TEXT,
+    "url" TEXT,
+    "environment" TEXT NOT NULL DEFAULT 'production',
+    "status" TEXT NOT NULL,
+    "deployedAt" DATETIME NOT NULL,
+    "createdAt" DATETIME NOT NULL,
+    "source" TEXT NOT NULL DEFAULT 'api',
+    "changeFailure" BOOLEAN NOT NULL DEFAULT false,
+    "rolledBackAt" DATETIME,
+    "suspectWarnedAt" DATETIME,
+    "stage" TEXT,
+    "outsideWindow" BOOLEAN NOT NULL DEFAULT false,
+    "compareUrl" TEXT
+);
+INSERT INTO "new_Deploy" ("author", "changeFailure", "commit", "createdAt", "dedupKey", "deployedAt", "environment", "externalId", "id", "mergedBy", "rolledBackAt", "service", "source", "status", "suspectWarnedAt", "url", "version") SELECT "author", "changeFailure", "commit", "createdAt", "dedupKey", "deployedAt", "environment", "externalId", "id", "mergedBy", "rolledBackAt", "service", "source", "status", "suspectWarnedAt", "url", "version" FROM "Deploy";
+DROP TABLE "Deploy";
+ALTER TABLE "new_Deploy" RENAME TO "Deploy";
+CREATE UNIQUE INDEX "Deploy_externalId_key" ON "Deploy"("externalId");
+CREATE UNIQUE INDEX "Deploy_dedupKey_key" ON "Deploy"("dedupKey");
+CREATE INDEX "Deploy_service_deployedAt_idx" ON "Deploy"("service", "deployedAt");
+CREATE INDEX "Deploy_environment_deployedAt_idx" ON "Deploy"("environment", "deployedAt");
+CREATE INDEX "Deploy_service_environment_version_idx" ON "Deploy"("service", "environment", "version");
+PRAGMA foreign_keys=ON;
+PRAGMA defer_foreign_keys=OFF;
+
+-- CreateIndex
+CREATE UNIQUE INDEX "DeployStage_deployId_stage_key" ON "DeployStage"("deployId", "stage");
+
+-- CreateIndex
+CREATE INDEX "CoverRequest_status_from_idx" ON "CoverRequest"("status", "from");
+
+-- CreateIndex
+CREATE INDEX "Ticket_duplicateOfId_idx" ON "Ticket"("duplicateOfId");
