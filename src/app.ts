@@ -11,9 +11,11 @@ import { openDatabase, type Database } from './db/client.js';
 import { migrateIfNeeded } from './db/migrate.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createHttpApp, finishHttpApp } from './http/server.js';
+import { SLACK_EVENTS_PATH, slackRequestGuard } from './http/slackRequestGuard.js';
 import { boltLogger, createLogger, type Logger } from './logger.js';
 import { helpSubcommand, registerSupportCommand, type Subcommand } from './slack/commands.js';
 import { registerHome } from './slack/home.js';
+import { answerUnhandled } from './slack/unhandledRequests.js';
 import { OutboxRelay, type Renderer } from './slack/outbox.js';
 import { openTicketForm, registerTicketListeners } from './slack/ticketListeners.js';
 import { ticketMessage } from './slack/views/ticketMessage.js';
@@ -95,12 +97,14 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
   const http: Express = createHttpApp({ metrics, health, log });
 
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
+  // Mounted before the receiver's route, so that it sees every request first.
+  if (!socketMode) http.post(SLACK_EVENTS_PATH, slackRequestGuard({ signingSecret: env.SLACK_SIGNING_SECRET, log }));
   const receiver = socketMode
     ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, logger: boltLogger(log), installerOptions: { clientOptions } as never })
     : new ExpressReceiver({
         signingSecret: env.SLACK_SIGNING_SECRET,
         app: http,
-        endpoints: '/slack/events',
+        endpoints: SLACK_EVENTS_PATH,
         logger: boltLogger(log),
         processBeforeResponse: false,
       });
@@ -117,7 +121,7 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
       },
     ));
   const app = new App({
-    receiver,
+    receiver: answerUnhandled(receiver, log),
     authorize: async () => ({ botToken: env.SLACK_BOT_TOKEN, ...(await whoAmI()) }),
     clientOptions,
     logger: boltLogger(log),
