@@ -8,7 +8,7 @@ import { changeFailureRate } from '../src/services/deploys.js';
 import { DEPLOY_SECRET, fileTicket, startHarness, type Harness } from './support/harness.js';
 
 const MIN = 60_000;
-type Auth = 'bearer' | 'hmac' | 'github' | 'none' | { bearer: string } | { signature: string };
+type Auth = 'bearer' | 'hmac' | 'github' | 'none' | { bearer: string } | { signature: string } | { githubSignature: string };
 
 function sign(body: string, secret = DEPLOY_SECRET): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -22,6 +22,7 @@ async function send(h: Harness, body: unknown, opts: { auth?: Auth; headers?: Re
   else if (auth === 'hmac') headers['x-supportbot-signature'] = sign(raw);
   else if (auth === 'github') headers['x-hub-signature-256'] = sign(raw);
   else if (typeof auth === 'object' && 'bearer' in auth) headers.authorization = `Bearer ${auth.bearer}`;
+  else if (typeof auth === 'object' && 'githubSignature' in auth) headers['x-hub-signature-256'] = auth.githubSignature;
   else if (typeof auth === 'object') headers['x-supportbot-signature'] = auth.signature;
   return fetch(`${h.baseUrl}/api/deploys`, { method: 'POST', headers, body: raw });
 }
@@ -235,6 +236,26 @@ describe("GitHub's deployment_status webhook", () => {
       signature: 'sha256=00',
     });
     assert.equal(res.status, 401);
+  });
+
+  it('a delivery whose X-Hub-Signature-256 is wrong is refused with 401 and nothing is stored or announced', async () => {
+    const payload = statusPayload({ statusId: 90, state: 'success', sha: 'b'.repeat(40) });
+    const deploys = await h.db.deploy.count();
+    const posted = h.fake.posted('C0DEPLOYS').length;
+    const wrong = [
+      sign(JSON.stringify(payload), 'another-secret-0123456789'),
+      sign(JSON.stringify({ ...payload, action: 'edited' })),
+      'sha256=00',
+      'not-a-signature',
+    ];
+    for (const githubSignature of wrong) {
+      const res = await github('deployment_status', payload, { githubSignature });
+      assert.equal(res.status, 401, githubSignature);
+      assert.equal(await res.text(), 'Wrong secret or signature.');
+    }
+    await h.settle();
+    assert.equal(await h.db.deploy.count(), deploys);
+    assert.equal(h.fake.posted('C0DEPLOYS').length, posted);
   });
 
   it('success → a deploy of the mapped service: author from the mapped login, compare link against the previous commit', async () => {
