@@ -84,6 +84,8 @@ export interface Harness {
   config: SupportConfig;
   env: Env;
   baseUrl: string;
+  /** The message of every error the bot logged, in order. */
+  loggedErrors: string[];
   /** Let every listener finish and every due Slack message go out. */
   settle(): Promise<void>;
   /** Stop the bot and start a new one on the same database and fake Slack (a restart), optionally with a changed config. */
@@ -125,7 +127,18 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     LOG_LEVEL: 'silent',
     ...opts.env,
   });
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  // Errors are always kept (tests assert that none was logged); the rest is printed on TEST_LOG_LEVEL.
+  const loggedErrors: string[] = [];
+  const logger = pino(
+    { level: process.env.TEST_LOG_LEVEL ?? 'error' },
+    {
+      write(line: string) {
+        const entry = JSON.parse(line) as { level: number; msg: string };
+        if (entry.level >= pino.levels.values.error!) loggedErrors.push(entry.msg);
+        if (process.env.TEST_LOG_LEVEL) process.stdout.write(line);
+      },
+    },
+  );
   const start = (cfg: SupportConfig) =>
     // No handoff cron: real minutes passing must not announce handoffs mid-test; tests call checkHandoffs().
     startSupportbot({
@@ -144,6 +157,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     clock,
     config,
     env,
+    loggedErrors,
     db: bot.database.db,
     baseUrl: `http://127.0.0.1:${bot.port}`,
     slack: new SlackRequests(`http://127.0.0.1:${bot.port}`, SIGNING_SECRET),
