@@ -52,8 +52,11 @@ export interface Supportbot {
   port: number;
   database: Database;
   metrics: Metrics;
-  /** Resolves once every started listener has finished, and no job and no Slack message is due. */
-  settle(): Promise<void>;
+  /**
+   * Resolves once every started listener has finished, and no job and no Slack message is due.
+   * `waiting` is told what it waits for at each step, so that a caller's timeout can name it.
+   */
+  settle(waiting?: (what: string) => void): Promise<void>;
   /** Announces duty changes up to the clock's now (what the handoff cron runs). */
   checkHandoffs(): Promise<void>;
   stop(): Promise<void>;
@@ -250,14 +253,17 @@ export async function startSupportbot(opts: SupportbotOptions): Promise<Supportb
     port,
     database,
     metrics,
-    async settle() {
+    async settle(waiting = () => {}) {
       for (;;) {
         await new Promise((r) => setTimeout(r, 5));
         if (inflight.size) {
+          waiting(`${inflight.size} Slack listener(s) to finish`);
           await Promise.allSettled([...inflight]);
           continue;
         }
+        waiting('the job scheduler to run out of due jobs');
         await scheduler.drain();
+        waiting('the outbox to send every due message');
         await relay.drain();
         // What is still pending waits for the clock (a retry's backoff); don't spin on it.
         if (!inflight.size) return;

@@ -14,6 +14,7 @@ import { parseSupportConfig, type SupportConfig } from '../../src/config/support
 import type { Db } from '../../src/db/client.js';
 import { FakeSlack } from './fakeSlack.js';
 import { SlackRequests } from './slackRequests.js';
+import { SETTLE_TIMEOUT_MS, STOP_TIMEOUT_MS, within } from './timeouts.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const DEPLOY_SECRET = 'deploy-secret-0123456789abcdef';
@@ -151,6 +152,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       ...(opts.slackTimeoutMs ? { slackTimeoutMs: opts.slackTimeoutMs } : {}),
     });
   let bot = await start(config);
+  let stuck: string | null = null;
   const h: Harness = {
     bot,
     fake,
@@ -161,7 +163,21 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     db: bot.database.db,
     baseUrl: `http://127.0.0.1:${bot.port}`,
     slack: new SlackRequests(`http://127.0.0.1:${bot.port}`, SIGNING_SECRET),
-    settle: () => h.bot.settle(),
+    async settle() {
+      // After one timed out the bot is still busy with it; later tests fail at once, saying why.
+      if (stuck) throw new Error(`settle() not tried: an earlier one timed out waiting for ${stuck}`);
+      let awaited = 'the bot to settle';
+      try {
+        await within(
+          SETTLE_TIMEOUT_MS,
+          () => `settle(): ${awaited}`,
+          h.bot.settle((what) => (awaited = what)),
+        );
+      } catch (err) {
+        stuck = awaited;
+        throw err;
+      }
+    },
     async restart(changes) {
       await h.bot.stop();
       const cfg = changes?.config ? configWith(changes.config) : h.config;
@@ -175,9 +191,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       });
     },
     async stop() {
-      await h.bot.stop();
-      await fake.stop();
-      await database.drop();
+      try {
+        await within(STOP_TIMEOUT_MS, () => 'stop(): the bot to finish its listeners, jobs and outbox', h.bot.stop());
+      } finally {
+        await fake.stop();
+        await database.drop();
+      }
     },
   };
   return h;
