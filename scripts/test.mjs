@@ -12,7 +12,7 @@ function files(dir) {
   });
 }
 
-const TEST_TIMEOUT_MS = 120_000;
+const TEST_TIMEOUT_MS = 180_000;
 const only = process.argv.slice(2);
 const suite = only.length ? only : files('test').sort();
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'], { stdio: 'inherit' });
@@ -23,7 +23,7 @@ let failed = false;
 for (const [name, extra] of runs) {
   console.log(`\n# suite on ${name}`);
   // --test-force-exit: Socket Mode's client leaves a 30 s ping timer behind after disconnecting.
-  // --test-timeout: each test and hook fails after 2 minutes instead of hanging the suite; the
+  // --test-timeout: each test file fails after 3 minutes instead of hanging the suite; the
   // harness's own waits fail sooner and say what they waited for.
   const r = spawnSync(
     process.execPath,
