@@ -1,7 +1,7 @@
 // `npm start`: read the environment and config, start the bot, stop cleanly on SIGTERM/SIGINT.
 // Configuration problems end the process with one readable message, never a stack trace.
 import { existsSync } from 'node:fs';
-import { startSupportbot } from './app.js';
+import { startSupportbot } from './app/start.js';
 import { ConfigError, loadEnv } from './config/env.js';
 import { loadSupportConfig } from './config/supportConfig.js';
 import { createLogger } from './logger.js';

@@ -1,3 +1,4 @@
+import type { Doc } from './support/doc.js';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -54,7 +55,7 @@ describe('YAML config', () => {
     assert.equal(config.squads.payments?.gardener?.id, 'gardener:payments');
   });
 
-  const broken: Array<[string, (doc: Record<string, any>) => void, RegExp]> = [
+  const broken: Array<[string, (doc: Doc) => void, RegExp]> = [
     ['a missing support channel', (d) => delete d.channels.support, /channels\.support:/],
     ['a channel that is not an id', (d) => (d.channels.support = '#support'), /channels\.support: must be a Slack channel id/],
     ['an unknown time zone', (d) => (d.timezone = 'Mars/Olympus'), /timezone: must be an IANA time zone/],

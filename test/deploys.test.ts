@@ -1,6 +1,7 @@
 // Deploys end to end: the HTTP API (both auth schemes, idempotency, every refusal, GitHub's webhook),
 // announcements, ticket ↔ deploy links with their buttons, open-ticket notes, rollbacks, the
 // suspect-deploy warning and /support deploy — against the running app and the fake Slack.
+import type { Doc } from './support/doc.js';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -46,7 +47,7 @@ const announcements = (h: Harness, service: string) =>
 const threadOf = (h: Harness, ts: string) => h.fake.posted('C0SUPPORT').filter((m) => m.thread_ts === ts);
 
 /** Services of their own per test, so tests sharing the bot do not see each other's tickets. */
-function configure(doc: Record<string, any>) {
+function configure(doc: Doc) {
   for (const id of [
     'auth',
     'cart',
@@ -414,7 +415,7 @@ describe('ticket ↔ deploy links', () => {
   });
 
   it('This caused it → change failure + incident, both ticket events; Undo takes both back; Not related after confirm too', async () => {
-    const d = await deploy(h, { service: 'inventory', version: '5.0', author: 'UAUTHOR', deployedAt: ago(h, 20) });
+    const d = await deploy(h, { service: 'inventory', version: '5.0', author: 'UAUTHOR', mergedBy: 'UENG', deployedAt: ago(h, 20) });
     const t1 = await fileTicket(h, { service: 'inventory', title: 'Stock is wrong' });
     const t2 = await fileTicket(h, { service: 'inventory', title: 'Stock is wrong again' });
     const value = (t: { id: number }) => `${d.deploy.id}:${t.id}`;
@@ -441,9 +442,9 @@ describe('ticket ↔ deploy links', () => {
     assert.ok(blocksOf(confirmed).includes(`<@UENG> confirmed that *Inventory* \`5.0\` caused #${t1.id}`));
     assert.ok(blocksOf(confirmed).includes('"Undo"'));
 
-    // A second click (double-click, or someone else) changes nothing and says so privately.
+    // A second click (double-click, or the deploy's author) changes nothing and says so privately.
     const ephemerals = h.fake.callsTo('chat.postEphemeral').length;
-    await click('deploy_caused', t1, 'UENG2');
+    await click('deploy_caused', t1, 'UAUTHOR');
     assert.deepEqual(await events(t1), ['deploy_caused', 'incident_marked']);
     assert.match(h.fake.callsTo('chat.postEphemeral').slice(ephemerals)[0]!.args.text, /already recorded/);
 
@@ -474,8 +475,8 @@ describe('ticket ↔ deploy links', () => {
   });
 
   it('simultaneous clicks on two deploys and on the same button leave one consistent record', async () => {
-    const a = await deploy(h, { service: 'auth', version: 'a', deployedAt: ago(h, 30) });
-    const b = await deploy(h, { service: 'auth', version: 'b', deployedAt: ago(h, 20) });
+    const a = await deploy(h, { service: 'auth', version: 'a', author: 'UENG', mergedBy: 'UENG2', deployedAt: ago(h, 30) });
+    const b = await deploy(h, { service: 'auth', version: 'b', author: 'UENG3', deployedAt: ago(h, 20) });
     const t = await fileTicket(h, { service: 'auth' });
     const click = (d: { deploy: { id: number } }, userId: string) =>
       h.slack.clickButton({ actionId: 'deploy_caused', value: `${d.deploy.id}:${t.id}`, userId, messageTs: t.rootTs! });

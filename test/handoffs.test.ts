@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { checkRotation } from '../src/jobs/handoffs.js';
+import { checkRotation } from '../src/services/handoffs.js';
 import { gardenerRef } from '../src/services/rotations.js';
 import { ask, slackTime } from './support/commands.js';
 import { fileTicket, startHarness, type Harness } from './support/harness.js';

@@ -47,6 +47,7 @@ const EVENT_SCOPES: Record<string, string[]> = {
   'message.channels': ['channels:history'],
   'message.groups': ['groups:history'],
   app_home_opened: [],
+  reaction_added: ['reactions:read'],
 };
 
 function methodsUsed(): string[] {
@@ -80,6 +81,19 @@ describe('manifest.yml', () => {
     assert.deepEqual(
       manifest.features.slash_commands.map((c: { command: string }) => c.command),
       registered,
+    );
+  });
+
+  it('declares exactly the shortcuts the code registers, by callback id', () => {
+    const ids = Object.fromEntries([...code.matchAll(/^\s+([a-zA-Z]+): '([a-z_]+)',$/gm)].map((m) => [m[1], m[2]]));
+    const registered = [...code.matchAll(/app\.shortcut(?:<\w+>)?\(SHORTCUT\.([a-zA-Z]+)/g)].map((m) => ids[m[1]!]);
+    assert.deepEqual(
+      manifest.features.shortcuts.map((s: { callback_id: string }) => s.callback_id),
+      registered,
+    );
+    assert.deepEqual(
+      manifest.features.shortcuts.map((s: { type: string; name: string }) => [s.type, s.name]),
+      [['message', 'Create support ticket']],
     );
   });
 

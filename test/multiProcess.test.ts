@@ -21,7 +21,7 @@ describe('two bot processes on one PostgreSQL database', { skip }, () => {
   let database: { url: string; drop(): Promise<void> };
   let dir: string;
   let clockFile: string;
-  let bots: BotProcess[] = [];
+  const bots: BotProcess[] = [];
   let db: Database;
 
   before(async () => {

@@ -2,7 +2,7 @@
 // answers lost after Slack acted, permanent errors, a crash mid-send, and one stuck thread.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { enqueue } from '../src/slack/outbox.js';
+import { enqueue } from '../src/outbox/queue.js';
 import { fileTicket, startHarness, type Harness } from './support/harness.js';
 
 describe('outbox delivery when Slack fails', () => {

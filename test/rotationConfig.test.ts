@@ -1,11 +1,12 @@
 // Rotation and pay settings in the YAML config: what is accepted, and errors that name the YAML path.
+import type { Doc } from './support/doc.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../src/config/env.js';
 import { parseSupportConfig } from '../src/config/supportConfig.js';
 import { testConfigDoc } from './support/harness.js';
 
-const parse = (mutate: (doc: Record<string, any>) => void) => {
+const parse = (mutate: (doc: Doc) => void) => {
   const doc = testConfigDoc();
   mutate(doc);
   return parseSupportConfig(doc, 'supportbot.yml');
@@ -28,7 +29,7 @@ describe('rotation config', () => {
     assert.equal(config.squads.payments?.gardener?.timeZone, 'Europe/London', 'the company zone by default');
   });
 
-  const broken: Array<[string, (doc: Record<string, any>) => void, RegExp]> = [
+  const broken: Array<[string, (doc: Doc) => void, RegExp]> = [
     [
       'an impossible start date',
       (d) => (d.squads.payments.gardener.start = '2026-02-30 09:00'),

@@ -1,13 +1,7 @@
 // Rotation messages at their largest still fit Slack's limits, and user text shows verbatim.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  dutyReportMessage,
-  handoffAnnouncement,
-  lineSections,
-  payReportMessage,
-  type HandoffView,
-} from '../src/slack/views/rotationViews.js';
+import { dutyReportMessage, handoffAnnouncement, lineSections, payReportMessage, type HandoffView } from '../src/messages/rotationViews.js';
 import { assertWithinLimits } from './support/blockKit.js';
 
 const words = { title: 'Payments gardener', role: 'the Payments gardener', configPath: 'squads.payments.gardener.members' };
@@ -37,7 +31,7 @@ describe('rotation views', () => {
       timeZone: 'Europe/London',
     };
     const message = handoffAnnouncement(view);
-    assertWithinLimits(message.blocks as any[], 50);
+    assertWithinLimits(message.blocks!, 50);
     assert.ok(message.text.length <= 4000);
     const blocks = JSON.stringify(message.blocks);
     assert.ok(blocks.includes('note 29 &lt;b&gt;&amp;'), 'escaped, so it shows as typed');
@@ -55,7 +49,7 @@ describe('rotation views', () => {
       upcoming: [1, 2, 3].map((k) => ({ at: new Date(Date.UTC(2026, 10, 24 + 7 * k, 9)), user: `U${k}` })),
       timeZone: 'Europe/London',
     }));
-    assertWithinLimits(dutyReportMessage(views).blocks as any[], 50);
+    assertWithinLimits(dutyReportMessage(views).blocks!, 50);
   });
 
   it('a pay report for a big team stays within limits', () => {
@@ -73,7 +67,7 @@ describe('rotation views', () => {
       rates: { currency: 'EUR', hourlyRate: 5, calloutFee: 50, weekendMultiplier: 1.5, holidayMultiplier: 2 },
       timeZone: 'Europe/London',
     });
-    assertWithinLimits(message.blocks as any[], 50);
+    assertWithinLimits(message.blocks!, 50);
     assert.ok(message.text.length <= 4000);
     assert.ok(message.text.includes('• <@U0>: 123.46 h out of hours (48 h weekend/holiday), 4 shifts, 2 pages → *1234.50 EUR*'));
   });

@@ -104,47 +104,48 @@ describe('/support cover', () => {
   });
   after(() => h.stop());
 
-  const wednesday = 'cover <@UBACKUP|backup> 2026-11-25 18:00 2026-11-26 18:00';
+  const wednesday = 'cover <@UONCALL3|backup> 2026-11-25 18:00 2026-11-26 18:00';
 
-  it('is refused to someone who is neither an admin, the person covering nor a person covered', async () => {
+  it('is refused to someone who is neither an admin nor the person on duty then', async () => {
     const answer = await ask(h, wednesday, 'UOTHER');
-    assert.match(answer.text, /only admins, <@UBACKUP> and the people being covered \(<@UONCALL2>\) can set up this cover/);
+    assert.match(answer.text, /only admins and who is on call then \(<@UONCALL2>\) can hand over that time/);
     assert.deepEqual(await overrides(h), []);
     assert.deepEqual(h.fake.posted('C0SUPPORT'), []);
   });
 
-  it('the person covered may set it up: stored, announced in the channel and DMed to both', async () => {
+  it('the person covered may hand it to a member: stored, announced in the channel and DMed to both', async () => {
     const answer = await ask(h, wednesday, 'UONCALL2');
-    assert.match(answer.text, /^Done, and announced in <#C0SUPPORT>: .*<@UBACKUP> will be on call/);
+    assert.match(answer.text, /^Done, and announced in <#C0SUPPORT>: .*<@UONCALL3> will be on call/);
     assert.deepEqual((await overrides(h)).map(show), [
-      { rotationId: 'oncall', userId: 'UBACKUP', from: '2026-11-25T18:00:00.000Z', to: '2026-11-26T18:00:00.000Z', createdBy: 'UONCALL2' },
+      { rotationId: 'oncall', userId: 'UONCALL3', from: '2026-11-25T18:00:00.000Z', to: '2026-11-26T18:00:00.000Z', createdBy: 'UONCALL2' },
     ]);
     const announcement = h.fake.posted('C0SUPPORT').at(-1)!;
     assert.match(
       announcement.text!,
-      /<@UBACKUP> will be on call <!date\^\d+\^[^>]+> → <!date\^\d+\^[^>]+>, covering <@UONCALL2> \(set up by <@UONCALL2>\)/,
+      /<@UONCALL3> will be on call <!date\^\d+\^[^>]+> → <!date\^\d+\^[^>]+>, covering <@UONCALL2> \(set up by <@UONCALL2>\)/,
     );
-    for (const person of ['UBACKUP', 'UONCALL2']) assert.equal(h.fake.posted(person).at(-1)?.text, announcement.text, `DM to ${person}`);
-    // The cover is what the duty commands show now.
+    for (const person of ['UONCALL3', 'UONCALL2']) assert.equal(h.fake.posted(person).at(-1)?.text, announcement.text, `DM to ${person}`);
+    // The cover is what the duty commands show now: UONCALL3 from Wednesday through their own Thursday.
     const oncall = await ask(h, 'oncall', 'URANDOM');
-    assert.deepEqual(mentionsIn(oncall.text).slice(2), ['UBACKUP', 'UONCALL3', 'UONCALL1']);
+    assert.deepEqual(mentionsIn(oncall.text).slice(2), ['UONCALL3', 'UONCALL1', 'UONCALL2']);
   });
 
   it('a repeated command changes nothing', async () => {
     const answer = await ask(h, wednesday, 'UONCALL2');
-    assert.match(answer.text, /<@UBACKUP> is already on call for all of that time; nothing to change/);
+    assert.match(answer.text, /<@UONCALL3> is already on call for all of that time; nothing to change/);
     assert.equal((await overrides(h)).length, 1);
   });
 
-  it('the person covering may volunteer; a date-only end includes that day', async () => {
-    await ask(h, 'cover <@UVOL> 2026-12-05 2026-12-06', 'UVOL');
+  // Volunteering for someone else's shift is refused (test/permissions.test.ts); an admin may name anyone.
+  it('an admin may have anyone cover; a date-only end includes that day', async () => {
+    await ask(h, 'cover <@UVOL> 2026-12-05 2026-12-06', 'UADMIN');
     const last = (await overrides(h)).at(-1)!;
     assert.deepEqual(show(last), {
       rotationId: 'oncall',
       userId: 'UVOL',
       from: '2026-12-05T00:00:00.000Z',
       to: '2026-12-07T00:00:00.000Z',
-      createdBy: 'UVOL',
+      createdBy: 'UADMIN',
     });
   });
 

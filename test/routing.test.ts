@@ -23,7 +23,8 @@ describe('gardener routing of new tickets', () => {
   });
 
   it('mentions whoever covers the gardener', async () => {
-    await ask(h, 'cover <@UCOVER> now 2026-11-24 12:00 payments', 'UGARD1');
+    // UCOVER is not a gardener, so an admin sets the cover up (test/permissions.test.ts).
+    await ask(h, 'cover <@UCOVER> now 2026-11-24 12:00 payments', 'UADMIN');
     const ticket = await fileTicket(h, { service: 'checkout' });
     assert.match(gardenerReplies(h, ticket.rootTs)[0]!.text!, /^<@UCOVER> you are the Payments gardener/);
   });

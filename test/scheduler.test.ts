@@ -7,7 +7,7 @@ import { ManualClock } from '../src/clock.js';
 import { openDatabase, type Database, type Tx } from '../src/db/client.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { cancelJobs, scheduleJob, Scheduler, type Job, type JobHandlers } from '../src/jobs/scheduler.js';
-import { enqueue } from '../src/slack/outbox.js';
+import { enqueue } from '../src/outbox/queue.js';
 import { createTestDatabaseUrl } from './support/harness.js';
 
 const T0 = new Date('2026-11-24T10:00:00Z');

@@ -121,11 +121,13 @@ describe('SLA reminders and breaches', () => {
     await at(h, '2026-11-27T17:00:00Z');
     assert.deepEqual(reminders(h, t.rootTs!), []);
     assert.deepEqual(breaches(h, t.rootTs!), []);
-    const jobs = await h.db.job.findMany({ where: { ticketId: t.id } });
+    const jobs = await h.db.job.findMany({ where: { ticketId: t.id, kind: { in: ['sla.reminder', 'sla.breach'] } } });
     assert.deepEqual(
       jobs.map((j) => j.status),
       ['cancelled', 'cancelled'],
     );
+    // Its first-response reminder (due 11:00, the instant it was resolved) was cancelled or found nothing to say.
+    assert.equal(await h.db.job.count({ where: { ticketId: t.id, status: 'pending' } }), 0);
   });
 
   it('changing the priority re-plans the timers from the ticket start; past the new deadline it breaches at once', async () => {

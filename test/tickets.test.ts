@@ -42,7 +42,8 @@ describe('ticket lifecycle through Slack', () => {
     const root = h.fake.posted('C0SUPPORT').find((m) => m.ts === ticket.rootTs)!;
     assert.ok(root.text!.includes(`#${ticket.id}`));
     assert.ok(root.text!.includes('P2'));
-    assert.ok(root.text!.includes('Checkout <fails> & more'), 'title verbatim in the fallback text');
+    // Escaped in the fallback text too: notifications read it as mrkdwn, and Slack shows the entities as the characters.
+    assert.ok(root.text!.includes('Checkout &lt;fails&gt; &amp; more'), 'title escaped in the fallback text');
     assert.ok(root.text!.includes('<@UREPORTER>'));
     assert.ok(root.text!.includes('open'));
     const blocks = blocksText(root.blocks);
@@ -156,7 +157,8 @@ describe('ticket lifecycle through Slack', () => {
     const events = await h.db.ticketEvent.findMany({ where: { ticketId: ticket.id }, orderBy: { id: 'asc' } });
     assert.deepEqual(
       events.map((e) => e.type),
-      ['created', 'taken', 'priority_changed', 'waiting_on_reporter', 'back_from_waiting', 'resolved', 'reopened'],
+      // Taking the ticket is also its first response.
+      ['created', 'taken', 'first_response', 'priority_changed', 'waiting_on_reporter', 'back_from_waiting', 'resolved', 'reopened'],
     );
     assert.ok(events.every((e) => e.actorId));
   });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import type { ActionsBlock, Button, InputBlock, StaticSelect } from '@slack/types';
 import { describe, it } from 'node:test';
 import { parseSupportConfig } from '../src/config/supportConfig.js';
 import { DEFAULT_SLA } from '../src/domain/priority.js';
-import { changePriorityView, resolveView, ticketFormView } from '../src/slack/views/ticketForm.js';
-import { slaLine, ticketMessage, type TicketView } from '../src/slack/views/ticketMessage.js';
-import { escapeMrkdwn, truncate } from '../src/slack/views/text.js';
+import { changePriorityView, resolveView, ticketFormView } from '../src/messages/ticketForm.js';
+import { slaLine, ticketMessage, type TicketView } from '../src/messages/ticketMessage.js';
+import { escapeMrkdwn, truncate } from '../src/messages/text.js';
 import { assertWithinLimits } from './support/blockKit.js';
 import { testConfigDoc } from './support/harness.js';
 
@@ -21,6 +22,7 @@ function view(overrides: Partial<TicketView> = {}): TicketView {
     link: null,
     sla: { dueAt: new Date('2026-11-24T11:00:00Z'), state: 'on_track', minutesLeft: 45 },
     firstResponse: null,
+    firstResponseDue: null,
     resolution: null,
     codeChangeNeeded: null,
     incident: false,
@@ -40,9 +42,10 @@ describe('ticket root message', () => {
       codeChangeNeeded: true,
     });
     const msg = ticketMessage(huge);
-    assertWithinLimits(msg.blocks as any[], 50);
+    assertWithinLimits(msg.blocks!, 50);
     assert.ok(msg.text.length <= 4000);
-    for (const b of msg.blocks as any[]) if (b.text?.text) assert.doesNotMatch(b.text.text, /&[a-z]{0,3}…/, 'no escape cut in half');
+    for (const b of msg.blocks as Array<{ text?: { text?: string } }>)
+      if (b.text?.text) assert.doesNotMatch(b.text.text, /&[a-z]{0,3}…/, 'no escape cut in half');
   });
 
   it('shows the SLA in words: time left, paused, breached, met', () => {
@@ -60,10 +63,20 @@ describe('ticket root message', () => {
 
   it('offers Take it only while unowned, and only Reopen once resolved', () => {
     const actions = (v: TicketView) =>
-      ((ticketMessage(v).blocks as any[]).find((b) => b.type === 'actions').elements as any[]).map((e) => e.text.text);
-    assert.deepEqual(actions(view()), ['Take it', 'Resolve', 'Change priority', 'Waiting on reporter']);
-    assert.deepEqual(actions(view({ ownerId: 'U2', status: 'in_progress' })), ['Resolve', 'Change priority', 'Waiting on reporter']);
-    assert.deepEqual(actions(view({ ownerId: 'U2', status: 'waiting' })), ['Resolve', 'Change priority', 'Back to open']);
+      (ticketMessage(v).blocks.find((b) => b.type === 'actions') as ActionsBlock).elements.map((e) => (e as Button).text.text);
+    assert.deepEqual(actions(view()), ['Take it', 'Resolve', 'Change priority', 'Waiting on reporter', 'Mark as duplicate']);
+    assert.deepEqual(actions(view({ ownerId: 'U2', status: 'in_progress' })), [
+      'Resolve',
+      'Change priority',
+      'Waiting on reporter',
+      'Mark as duplicate',
+    ]);
+    assert.deepEqual(actions(view({ ownerId: 'U2', status: 'waiting' })), [
+      'Resolve',
+      'Change priority',
+      'Back to open',
+      'Mark as duplicate',
+    ]);
     assert.deepEqual(actions(view({ status: 'resolved' })), ['Reopen']);
   });
 
@@ -82,19 +95,19 @@ describe('modals', () => {
       repositories: [],
     }));
     const v = ticketFormView({ services, sla: DEFAULT_SLA });
-    assert.ok(v.title.text.length <= 24 && v.submit.text.length <= 24);
-    assertWithinLimits(v.blocks as any[], 100);
-    const serviceBlock = (v.blocks as any[]).find((b) => b.block_id === 'service');
-    assert.equal(serviceBlock.element.options.length, 100);
-    assert.equal(serviceBlock.element.options.at(-1).value, 'not_sure');
+    assert.ok(v.title.text.length <= 24 && v.submit!.text.length <= 24);
+    assertWithinLimits(v.blocks!, 100);
+    const serviceBlock = v.blocks.find((b) => b.block_id === 'service') as InputBlock & { element: StaticSelect };
+    assert.equal(serviceBlock.element.options!.length, 100);
+    assert.equal(serviceBlock.element.options!.at(-1)!.value, 'not_sure');
   });
   it('resolve and priority modals carry the ticket id and fit their titles', () => {
     const r = resolveView(123456, 'x'.repeat(150));
     assert.ok(r.title.text.length <= 24);
-    assert.deepEqual(JSON.parse(r.private_metadata), { ticketId: 123456 });
+    assert.deepEqual(JSON.parse(r.private_metadata!), { ticketId: 123456 });
     const p = changePriorityView(123456, 'P2', config.sla);
     assert.ok(p.title.text.length <= 24);
-    assert.equal((p.blocks[0] as any).element.initial_option.value, 'P2');
+    assert.equal((p.blocks[0] as InputBlock & { element: StaticSelect }).element.initial_option!.value, 'P2');
   });
 });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import type { BusinessCalendar } from '../domain/calendar.js';
-import { DEFAULT_SLA, PRIORITIES, type Priority } from '../domain/priority.js';
+import { DEFAULT_FIRST_RESPONSE, DEFAULT_SLA, PRIORITIES, type Priority } from '../domain/priority.js';
 import { localInstant, parseHandoff } from '../domain/rotation.js';
 import type { SlaPolicy } from '../domain/sla.js';
 import { ConfigError } from './env.js';
@@ -42,6 +42,8 @@ const rotationSchema = z.object({
     .regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id such as S0123456789')
     .optional(),
   timezone: timeZone.optional(),
+  /** Hours before a shift its incoming person is reminded; 0 turns the reminder off. */
+  reminderHours: z.number().min(0).max(168).optional(),
 });
 
 const slaPolicySchema = z.object({
@@ -71,6 +73,9 @@ const fileSchema = z.object({
       P2: slaPolicySchema.optional(),
       P3: slaPolicySchema.optional(),
       reminderAt: z.number().gt(0).lt(1).default(0.75),
+      firstResponse: z
+        .object({ P1: slaPolicySchema.optional(), P2: slaPolicySchema.optional(), P3: slaPolicySchema.optional() })
+        .prefault({}),
     })
     .prefault({}),
   escalation: z
@@ -92,6 +97,7 @@ const fileSchema = z.object({
     .refine((s) => Object.keys(s).length > 0, 'must list at least one service')
     .refine((s) => Object.keys(s).length <= 99, 'at most 99 services fit in the form'),
   oncall: rotationSchema.optional(),
+  rotations: z.object({ reminderHours: z.number().min(0).max(168).default(24) }).prefault({}),
   pay: z
     .object({
       currency: z.string().min(1).default('EUR'),
@@ -114,6 +120,8 @@ export interface RotationConfig {
   start: string;
   handoffs: string[];
   usergroupId?: string;
+  /** Hours before a shift its incoming person is DMed; 0: never. */
+  reminderHours: number;
 }
 
 export interface Service {
@@ -128,6 +136,8 @@ export interface SupportConfig {
   channels: { support: string; deploys: string; managers: string };
   calendar: BusinessCalendar;
   sla: Record<Priority, SlaPolicy>;
+  /** Time to the first response by someone other than the reporter, on the same clock rules. */
+  firstResponse: Record<Priority, SlaPolicy>;
   reminderFraction: number;
   escalation: { pageTimeoutMinutes: number; chainLength: number };
   deploys: { lookbackMinutes: number; gitLogins: Record<string, string> };
@@ -139,15 +149,27 @@ export interface SupportConfig {
   digestCron: string;
 }
 
-function rotation(id: string, raw: z.infer<typeof rotationSchema>, zone: string): RotationConfig {
+function rotation(id: string, raw: z.infer<typeof rotationSchema>, zone: string, reminderHours: number): RotationConfig {
   return {
     id,
     timeZone: raw.timezone ?? zone,
     members: raw.members.map((m) => (typeof m === 'string' ? { user: m } : m)),
     start: raw.start,
     handoffs: raw.handoffs,
+    reminderHours: raw.reminderHours ?? reminderHours,
     ...(raw.usergroup ? { usergroupId: raw.usergroup } : {}),
   };
+}
+
+type RawPolicies = Partial<Record<Priority, z.infer<typeof slaPolicySchema>>>;
+
+function policies(raw: RawPolicies, defaults: Record<Priority, SlaPolicy>): Record<Priority, SlaPolicy> {
+  return Object.fromEntries(
+    PRIORITIES.map((p) => {
+      const custom = raw[p];
+      return [p, custom ? { targetMinutes: custom.minutes, businessHoursOnly: custom.businessHours } : defaults[p]];
+    }),
+  ) as Record<Priority, SlaPolicy>;
 }
 
 function toConfig(raw: FileConfig): SupportConfig {
@@ -166,12 +188,8 @@ function toConfig(raw: FileConfig): SupportConfig {
       end: raw.businessHours.end,
       holidays: raw.businessHours.holidays,
     },
-    sla: Object.fromEntries(
-      PRIORITIES.map((p) => {
-        const custom = raw.sla[p];
-        return [p, custom ? { targetMinutes: custom.minutes, businessHoursOnly: custom.businessHours } : DEFAULT_SLA[p]];
-      }),
-    ) as Record<Priority, SlaPolicy>,
+    sla: policies(raw.sla, DEFAULT_SLA),
+    firstResponse: policies(raw.sla.firstResponse, DEFAULT_FIRST_RESPONSE),
     reminderFraction: raw.sla.reminderAt,
     escalation: raw.escalation,
     deploys: raw.deploys,
@@ -179,11 +197,15 @@ function toConfig(raw: FileConfig): SupportConfig {
     squads: Object.fromEntries(
       Object.entries(raw.squads).map(([sid, s]) => [
         sid,
-        { id: sid, name: s.name, ...(s.gardener ? { gardener: rotation(`gardener:${sid}`, s.gardener, raw.timezone) } : {}) },
+        {
+          id: sid,
+          name: s.name,
+          ...(s.gardener ? { gardener: rotation(`gardener:${sid}`, s.gardener, raw.timezone, raw.rotations.reminderHours) } : {}),
+        },
       ]),
     ),
     services,
-    ...(raw.oncall ? { oncall: rotation('oncall', raw.oncall, raw.timezone) } : {}),
+    ...(raw.oncall ? { oncall: rotation('oncall', raw.oncall, raw.timezone, raw.rotations.reminderHours) } : {}),
     pay: raw.pay,
     digestCron: raw.digest.cron,
   };

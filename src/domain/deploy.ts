@@ -1,6 +1,8 @@
 // What a deploy report is, how it is checked, and the rules that turn deploys into change failures
 // and ticket suggestions. Pure: the HTTP adapter and the deploy service build on these.
 import { z } from 'zod';
+import { fail, ok, type Result } from './result.js';
+import { controlCharacterIn } from './typedText.js';
 
 export const DEPLOY_STATUSES = ['succeeded', 'failed', 'rolled_back'] as const;
 export type DeployStatus = (typeof DEPLOY_STATUSES)[number];
@@ -23,18 +25,39 @@ export interface DeployInput {
   source: 'api' | 'github' | 'slack';
 }
 
+/** A recorded deploy. */
+export interface Deploy extends Omit<DeployInput, 'deployedAt' | 'source'> {
+  id: number;
+  dedupKey: string;
+  deployedAt: Date;
+  createdAt: Date;
+  source: DeployInput['source'];
+  /** Failed, rolled back, or confirmed as the cause of a ticket. */
+  changeFailure: boolean;
+  rolledBackAt: Date | null;
+  /** Set when the suspect-deploy warning was queued; it is given once. */
+  suspectWarnedAt: Date | null;
+}
+
+export type Verdict = 'caused' | 'unrelated' | 'suggested';
+
+// PostgreSQL cannot store U+0000 at all, and no field of a deploy needs a control character.
+const noControls = (s: string) => controlCharacterIn(s) === null;
+const NO_CONTROLS = 'must not contain control characters';
+
 // CI templates render missing values as "" or null; both mean "not given".
 const optionalText = (max: number) =>
   z.preprocess(
     (v) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v),
-    z.string().trim().max(max, `must be at most ${max} characters`).optional(),
+    z.string().trim().max(max, `must be at most ${max} characters`).refine(noControls, NO_CONTROLS).optional(),
   );
 const requiredText = (max: number) =>
   z
     .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
     .trim()
     .min(1, 'is required')
-    .max(max, `must be at most ${max} characters`);
+    .max(max, `must be at most ${max} characters`)
+    .refine(noControls, NO_CONTROLS);
 
 export const deployBodySchema = z
   .object({
@@ -68,10 +91,8 @@ export const DEPLOY_FIELDS = Object.keys(deployBodySchema.shape);
 /** Reports from the future would link tickets that have not happened yet; a little clock skew is fine. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
-
 /** Turns zod issues into one short sentence naming each field. */
-function describeIssues(issues: z.core.$ZodIssue[]): string {
+export function describeIssues(issues: z.core.$ZodIssue[]): string {
   return issues
     .map((i) => {
       if (i.code === 'unrecognized_keys')
@@ -82,32 +103,29 @@ function describeIssues(issues: z.core.$ZodIssue[]): string {
 }
 
 /** Checks a decoded JSON body against the deploy API's fields. */
-export function parseDeployBody(body: unknown, now: Date): Checked<DeployInput> {
+export function parseDeployBody(body: unknown, now: Date): Result<DeployInput> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return { ok: false, message: "The body must be a JSON object with the deploy's fields." };
+    return fail("The body must be a JSON object with the deploy's fields.");
   const parsed = deployBodySchema.safeParse(body);
-  if (!parsed.success) return { ok: false, message: `Invalid deploy: ${describeIssues(parsed.error.issues)}.` };
+  if (!parsed.success) return fail(`Invalid deploy: ${describeIssues(parsed.error.issues)}.`);
   const v = parsed.data;
   const deployedAt = v.deployedAt ? new Date(v.deployedAt) : null;
   if (deployedAt && deployedAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
-    return { ok: false, message: `Invalid deploy: "deployedAt" is in the future (${v.deployedAt}).` };
+    return fail(`Invalid deploy: "deployedAt" is in the future (${v.deployedAt}).`);
   }
-  return {
-    ok: true,
-    value: {
-      externalId: v.id ?? null,
-      service: v.service.toLowerCase(),
-      version: v.version,
-      commit: v.commit ?? null,
-      author: v.author ?? null,
-      mergedBy: v.mergedBy ?? null,
-      url: v.url ?? null,
-      environment: v.environment.toLowerCase(),
-      status: v.status,
-      deployedAt,
-      source: 'api',
-    },
-  };
+  return ok({
+    externalId: v.id ?? null,
+    service: v.service.toLowerCase(),
+    version: v.version,
+    commit: v.commit ?? null,
+    author: v.author ?? null,
+    mergedBy: v.mergedBy ?? null,
+    url: v.url ?? null,
+    environment: v.environment.toLowerCase(),
+    status: v.status,
+    deployedAt,
+    source: 'api',
+  });
 }
 
 /**
@@ -165,98 +183,6 @@ export function parsePersonRef(raw: string, gitLogins: Record<string, string>): 
 /** Stored people are a Slack user id when resolved, else the name as sent. */
 export function isSlackUserId(value: string): boolean {
   return SLACK_ID.test(value);
-}
-
-/** GitHub's `deployment_status` webhook, the parts we read. */
-const githubDeploymentStatusSchema = z.object({
-  deployment_status: z.object({
-    id: z.union([z.number(), z.string()]),
-    state: z.string(),
-    environment: z.string().nullish(),
-    created_at: z.string().nullish(),
-    updated_at: z.string().nullish(),
-    target_url: z.string().nullish(),
-  }),
-  deployment: z.object({
-    id: z.union([z.number(), z.string()]),
-    sha: z.string(),
-    ref: z.string(),
-    environment: z.string().nullish(),
-    // Teams can pass their own fields in the deployment's payload (e.g. `gh api … -f payload=…`).
-    payload: z.unknown().optional(),
-    creator: z.object({ login: z.string(), type: z.string().nullish() }).nullish(),
-  }),
-  repository: z.object({ full_name: z.string(), html_url: z.string() }),
-});
-
-const GITHUB_STATES: Record<string, DeployStatus> = { success: 'succeeded', failure: 'failed', error: 'failed' };
-
-export type GithubMapping =
-  | { kind: 'deploy'; input: DeployInput; repositoryUrl: string }
-  | { kind: 'ignored'; reason: string }
-  | { kind: 'invalid'; message: string }
-  | { kind: 'unmapped'; message: string };
-
-/** Which configured service a repository deploys; ambiguity is the caller's to resolve with `payload.service`. */
-export function servicesForRepository(services: Record<string, { repositories: string[] }>, fullName: string): string[] {
-  const repo = fullName.toLowerCase();
-  return Object.entries(services)
-    .filter(([, s]) => s.repositories.some((r) => r.toLowerCase() === repo))
-    .map(([id]) => id);
-}
-
-/**
- * Maps a `deployment_status` delivery to a deploy. Only final states count (success → succeeded,
- * failure / error → failed); queued, in_progress and inactive are progress reports, not deploys.
- * The version is the ref and the short commit ("main@1a2b3c4"), so two deploys of a branch differ.
- */
-export function fromGithubDeploymentStatus(body: unknown, services: Record<string, { repositories: string[] }>): GithubMapping {
-  const parsed = githubDeploymentStatusSchema.safeParse(body);
-  if (!parsed.success) return { kind: 'invalid', message: `Not a deployment_status payload: ${describeIssues(parsed.error.issues)}.` };
-  const { deployment_status: status, deployment, repository } = parsed.data;
-  const mapped = GITHUB_STATES[status.state];
-  if (!mapped) return { kind: 'ignored', reason: `deployment state "${status.state}" is not final` };
-  const extra = (typeof deployment.payload === 'object' && deployment.payload !== null ? deployment.payload : {}) as Record<
-    string,
-    unknown
-  >;
-  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
-  const candidates = servicesForRepository(services, repository.full_name);
-  const asked = str(extra.service)?.toLowerCase();
-  const service = asked && candidates.includes(asked) ? asked : candidates.length === 1 ? candidates[0]! : null;
-  if (!service) {
-    const mappedRepos = Object.entries(services).flatMap(([id, s]) => s.repositories.map((r) => `${r} → ${id}`));
-    return {
-      kind: 'unmapped',
-      message: candidates.length
-        ? `Repository ${repository.full_name} deploys several services (${candidates.join(', ')}); name one in the deployment payload's "service".`
-        : `Repository ${repository.full_name} is not mapped to a service. Add it to services.<id>.repositories in the config (mapped now: ${mappedRepos.join(', ') || 'none'}).`,
-    };
-  }
-  const creator =
-    deployment.creator && deployment.creator.type !== 'Bot' && !deployment.creator.login.endsWith('[bot]')
-      ? deployment.creator.login
-      : null;
-  const short = deployment.sha.slice(0, 7);
-  const at = status.updated_at ?? status.created_at;
-  const deployedAt = at && !Number.isNaN(Date.parse(at)) ? new Date(at) : null;
-  return {
-    kind: 'deploy',
-    repositoryUrl: repository.html_url,
-    input: {
-      externalId: `github:deployment_status:${status.id}`,
-      service,
-      version: str(extra.version) ?? (deployment.ref === deployment.sha ? short : `${deployment.ref}@${short}`),
-      commit: deployment.sha,
-      author: str(extra.author) ?? creator,
-      mergedBy: str(extra.mergedBy),
-      url: null,
-      environment: (status.environment ?? deployment.environment ?? PRODUCTION).toLowerCase(),
-      status: mapped,
-      deployedAt,
-      source: 'github',
-    },
-  };
 }
 
 /** GitHub's link between the previous and the new commit, or to the commit alone for a first deploy. */

@@ -19,3 +19,10 @@ export const DEFAULT_SLA: Record<Priority, SlaPolicy> = {
   P2: { targetMinutes: 180, businessHoursOnly: true },
   P3: { targetMinutes: 1440, businessHoursOnly: true },
 };
+
+/** SPEC 3: P1 within 15 minutes around the clock, P2 within 1 and P3 within 4 business hours. */
+export const DEFAULT_FIRST_RESPONSE: Record<Priority, SlaPolicy> = {
+  P1: { targetMinutes: 15, businessHoursOnly: false },
+  P2: { targetMinutes: 60, businessHoursOnly: true },
+  P3: { targetMinutes: 240, businessHoursOnly: true },
+};

@@ -31,6 +31,12 @@ export interface Override {
   createdAt: Date;
 }
 
+/** A time argument. Only a date means whole local days: `at` is its midnight, `dayEnd` the next. */
+export interface TimeArg {
+  at: Date;
+  dayEnd?: Date;
+}
+
 /** A span [from, to) during which the same user holds the rotation for the same reason. */
 export interface Duty {
   user: string | null;
@@ -214,7 +220,7 @@ function compile(rotation: Rotation): Schedule {
         continue;
       }
       const after = active.findIndex((position) => position > previous);
-      const offset = after < 0 ? 0 : after;
+      const offset = Math.max(0, after);
       const at = (shift: number): number => active[(offset + shift - first) % active.length]!;
       if (k < end) return at(k);
       previous = at(end - 1);

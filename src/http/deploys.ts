@@ -1,12 +1,14 @@
 // POST /api/deploys: CI/CD reports deploys here, and so can GitHub's own deployment_status webhook.
 // The raw body is read first (the HMAC signs bytes, not parsed JSON), then the caller is checked,
 // then the JSON. Every refusal is a short plain-text sentence; none carries a stack trace.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
-import { fromGithubDeploymentStatus, parseDeployBody, type DeployInput } from '../domain/deploy.js';
+import { type DeployInput, parseDeployBody } from '../domain/deploy.js';
+import { fromGithubDeploymentStatus } from './github.js';
+import { sameSecret } from './sameSecret.js';
 import type { Deploy, RecordResult } from '../services/deploys.js';
 
 export const DEPLOY_PATH = '/api/deploys';
@@ -15,14 +17,6 @@ export const SIGNATURE_HEADER = 'x-supportbot-signature';
 /** GitHub signs webhook deliveries the same way under its own name. */
 export const GITHUB_SIGNATURE_HEADER = 'x-hub-signature-256';
 export const MAX_BODY = '64kb';
-
-// Comparing HMACs of both sides under a per-process key makes the comparison constant-time and
-// blind to the lengths of the inputs (timingSafeEqual itself needs equal lengths).
-const compareKey = randomBytes(32);
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (s: string) => createHmac('sha256', compareKey).update(s).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
 
 export function signBody(secret: string, body: Buffer | string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -46,22 +40,10 @@ export function authenticate(headers: Request['headers'], body: Buffer, secret: 
   return presented.some(Boolean) ? 'ok' : 'wrong';
 }
 
+/** The deploy as the API answers it: every reported field, and what the bot derived (id, change failure). */
 function deployJson(d: Deploy) {
-  return {
-    id: d.id,
-    externalId: d.externalId,
-    service: d.service,
-    version: d.version,
-    commit: d.commit,
-    author: d.author,
-    mergedBy: d.mergedBy,
-    url: d.url,
-    environment: d.environment,
-    status: d.status,
-    changeFailure: d.changeFailure,
-    deployedAt: d.deployedAt.toISOString(),
-    source: d.source,
-  };
+  const { dedupKey: _key, createdAt: _created, rolledBackAt: _rolledBack, suspectWarnedAt: _warned, ...reported } = d;
+  return { ...reported, deployedAt: d.deployedAt.toISOString() };
 }
 
 export interface DeployRouteDeps {
@@ -78,7 +60,10 @@ function say(res: Response, status: number, text: string): void {
 }
 
 function answer(res: Response, result: RecordResult, log: Logger): void {
-  if (result.kind === 'unknown_service') return say(res, 422, result.message);
+  if (result.kind === 'unknown_service') {
+    say(res, 422, result.message);
+    return;
+  }
   log.info(
     { deployId: result.deploy.id, service: result.deploy.service, version: result.deploy.version, result: result.kind },
     'deploy reported',
@@ -128,7 +113,7 @@ export function registerDeployRoutes(http: Express, deps: DeployRouteDeps): void
     }
 
     const parsed = parseDeployBody(body, deps.clock.now());
-    if (!parsed.ok) return say(res, 400, parsed.message);
+    if (!parsed.ok) return say(res, 400, parsed.error);
     answer(res, await deps.record(parsed.value), deps.log);
   });
 }

@@ -4,9 +4,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
 
-export interface HealthCheck {
-  (): Promise<{ ok: boolean; checks: Record<string, string> }>;
-}
+export type HealthCheck = () => Promise<{ ok: boolean; checks: Record<string, string> }>;
 
 export function createHttpApp(deps: { metrics: Metrics; health: HealthCheck; log: Logger }): Express {
   const app = express();

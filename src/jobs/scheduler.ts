@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import type { Db, Tx } from '../db/client.js';
 import type { Provider } from '../db/provider.js';
-import { Prisma, type Job } from '../generated/sqlite/client.js';
+import { type Db, inTransaction, type Tx } from '../repos/db.js';
+import { cancelJobs, claimDueJobs, dueJobIds, type Job, postponeJob, scheduledKeys, scheduleJob } from '../repos/jobs.js';
 import { drainLoop } from './drainLoop.js';
 
 export type { Job };
@@ -23,44 +23,7 @@ export type { Job };
 export type JobHandler = (tx: Tx, jobs: Job[], now: Date) => Promise<void>;
 export type JobHandlers = Record<string, JobHandler>;
 
-export interface NewJob {
-  kind: string;
-  ticketId?: number;
-  dueAt: Date;
-  payload?: Record<string, unknown>;
-  /** Unique across all jobs ever scheduled, cancelled ones excepted: the same work is scheduled once. */
-  dedupKey?: string;
-}
-
-export async function scheduleJob(tx: Tx | Db, job: NewJob): Promise<void> {
-  await tx.job.create({
-    data: {
-      kind: job.kind,
-      ticketId: job.ticketId ?? null,
-      dueAt: job.dueAt,
-      payload: JSON.stringify(job.payload ?? {}),
-      dedupKey: job.dedupKey ?? null,
-    },
-  });
-}
-
-/**
- * Cancels a ticket's pending jobs of some kinds, except those whose dedupKey is in `keep`, and
- * releases their keys so that the same work can be scheduled again later. On PostgreSQL a job that
- * a pass is running right now is locked: this waits for that pass and then leaves the job done.
- */
-export async function cancelJobs(tx: Tx, where: { ticketId: number; kinds: string[]; keep?: string[] }): Promise<number> {
-  const { count } = await tx.job.updateMany({
-    where: {
-      ticketId: where.ticketId,
-      kind: { in: where.kinds },
-      status: 'pending',
-      ...(where.keep?.length ? { OR: [{ dedupKey: null }, { dedupKey: { notIn: where.keep } }] } : {}),
-    },
-    data: { status: 'cancelled', dedupKey: null },
-  });
-  return count;
-}
+export { cancelJobs, scheduledKeys, scheduleJob };
 
 const DEFAULT_BATCH = 100;
 const MAX_BACKOFF_MS = 10 * 60_000;
@@ -86,19 +49,13 @@ export class Scheduler {
   async pass(): Promise<number> {
     const now = this.clock.now();
     try {
-      return await this.db.$transaction((tx) => this.claimAndRun(tx, now, null));
+      return await inTransaction(this.db, (tx) => this.claimAndRun(tx, now, null));
     } catch (err) {
       // Nothing of the batch committed. Run it again one job per transaction, so that a failing
       // job is retried on its own and does not hold back the others.
       this.log.warn({ err }, 'a job batch failed; running its jobs one by one');
-      const due = await this.db.job.findMany({
-        where: { status: 'pending', dueAt: { lte: now } },
-        orderBy: { dueAt: 'asc' },
-        take: this.batchSize,
-        select: { id: true },
-      });
       let ran = 0;
-      for (const { id } of due) ran += await this.runOne(id, now);
+      for (const id of await dueJobIds(this.db, now, this.batchSize)) ran += await this.runOne(id, now);
       return ran;
     }
   }
@@ -106,7 +63,7 @@ export class Scheduler {
   private async runOne(id: number, now: Date): Promise<number> {
     let job: Job | undefined;
     try {
-      return await this.db.$transaction((tx) => this.claimAndRun(tx, now, id, (claimed) => (job = claimed)));
+      return await inTransaction(this.db, (tx) => this.claimAndRun(tx, now, id, (claimed) => (job = claimed)));
     } catch (err) {
       // The claim itself failed (job unset): the database is in trouble, the next poll tries again.
       if (!job) throw err;
@@ -114,14 +71,7 @@ export class Scheduler {
       // a passing database error, and a broken one shows in the logs every few minutes.
       const retryInMs = Math.min(1000 * 2 ** (job.attempts - 1), MAX_BACKOFF_MS);
       this.log.error({ err, jobId: id, kind: job.kind, attempts: job.attempts, retryInMs }, 'job failed; will retry');
-      await this.db.job.updateMany({
-        where: { id, status: 'pending' },
-        data: {
-          attempts: { increment: 1 },
-          dueAt: new Date(now.getTime() + retryInMs),
-          lastError: String((err as Error).message ?? err).slice(0, 500),
-        },
-      });
+      await postponeJob(this.db, id, now, retryInMs, String((err as Error).message ?? err));
       return 1;
     }
   }
@@ -142,19 +92,7 @@ export class Scheduler {
     return jobs.length;
   }
 
-  /**
-   * One statement that picks the earliest due rows and marks them done (undone by a rollback).
-   * SQLite runs it under its single write lock, held to the end of the transaction. PostgreSQL
-   * locks the picked rows until commit and other processes skip them (SKIP LOCKED); the outer
-   * `status = 'pending'` is re-checked after any wait, so no row is claimed twice.
-   */
-  private async claim(tx: Tx, now: Date, onlyId: number | null): Promise<Job[]> {
-    const rows = await tx.$queryRaw<Job[]>`
-      UPDATE "Job" SET "status" = 'done', "claimedBy" = ${this.owner}, "claimedAt" = ${now}, "doneAt" = ${now}, "attempts" = "attempts" + 1, "lastError" = NULL
-      WHERE "status" = 'pending' AND "id" IN (
-        SELECT "id" FROM "Job" WHERE "status" = 'pending' AND "dueAt" <= ${now}${onlyId === null ? Prisma.empty : Prisma.sql` AND "id" = ${onlyId}`}
-        ORDER BY "dueAt" LIMIT ${this.batchSize}${this.provider === 'postgresql' ? Prisma.raw(' FOR UPDATE SKIP LOCKED') : Prisma.empty})
-      RETURNING *`;
-    return rows.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
+  private claim(tx: Tx, now: Date, onlyId: number | null): Promise<Job[]> {
+    return claimDueJobs(tx, { provider: this.provider, owner: this.owner, now, onlyId, limit: this.batchSize });
   }
 }

@@ -1,6 +1,6 @@
 // What a person is told when Slack sends a click or a form the bot no longer knows: a button or a
 // modal from an older version of the bot (ids renamed or removed since the message was posted).
-import { plain } from '../slack/views/text.js';
+import { plain } from './text.js';
 
 export const STALE_BUTTON_TEXT =
   'This button is from an older version of supportbot and no longer does anything — open the ticket again and use its current buttons.';

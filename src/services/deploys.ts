@@ -4,19 +4,38 @@
 // messages go through the outbox in the same transaction as the change they describe.
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
-import type { Db, Tx } from '../db/client.js';
 import {
+  type Deploy,
+  type DeployInput,
   githubCompareUrl,
   isChangeFailure,
-  naturalKey,
   PRODUCTION,
   relationToTicket,
-  type DeployInput,
-  type DeployStatus,
+  type Verdict,
 } from '../domain/deploy.js';
+import { verdictRefusal } from '../domain/permissions.js';
 import { suspectDeploy } from '../domain/poisson.js';
-import type { Deploy } from '../generated/sqlite/client.js';
-import { enqueue } from '../slack/outbox.js';
+import { fail, ok, type Result } from '../domain/result.js';
+import { type Db, inTransaction, isUniqueViolation, type Tx } from '../repos/db.js';
+import {
+  causeCandidates as linkedCandidates,
+  claimSuspectWarning,
+  countCauses,
+  findDeploy,
+  findLink,
+  findReported,
+  insertDeploy,
+  linkDeploy,
+  lockDeploy,
+  markRolledBack as markDeployRolledBack,
+  previousCommit,
+  productionDeployCounts,
+  productionDeploys,
+  setChangeFailure,
+  setVerdict,
+} from '../repos/deploys.js';
+import { countTicketsFiled, lockTicket, openTicketsOnService, setIncident, ticketIdsFiled } from '../repos/tickets.js';
+import { enqueue } from '../outbox/queue.js';
 import {
   deployAnnouncement,
   deployNote,
@@ -25,10 +44,9 @@ import {
   suspectWarning,
   verdictReply,
   type DeployView,
-  type Verdict,
-} from '../slack/views/deployMessages.js';
+} from '../messages/deployMessages.js';
 import type { PeopleResolver } from './people.js';
-import { recordEvent, serviceName, type Ticket, type TicketHooks } from './tickets.js';
+import { isAdmin, recordEvent, serviceName, type Ticket, type TicketHooks } from './tickets.js';
 
 export type { Deploy };
 
@@ -68,7 +86,7 @@ export function deployView(config: SupportConfig, d: Deploy): DeployView {
     mergedBy: d.mergedBy,
     url: d.url,
     environment: d.environment,
-    status: d.status as DeployStatus,
+    status: d.status,
     deployedAt: d.deployedAt,
     timeZone: config.timeZone,
   };
@@ -78,35 +96,11 @@ export function unknownServiceMessage(config: SupportConfig, service: string): s
   return `Unknown service "${service}". Known services: ${Object.keys(config.services).join(', ')}.`;
 }
 
-const isOpen = { status: { not: 'resolved' } };
-
-/**
- * The deploy this report repeats, if any: the same id, or the same service + version + environment
- * + status. A rollback report also matches the succeeded deploy of that version it takes back.
- */
-async function findExisting(db: Db | Tx, input: DeployInput): Promise<Deploy | null> {
-  if (input.externalId) {
-    const byId = await db.deploy.findUnique({ where: { externalId: input.externalId } });
-    if (byId) return byId;
-  }
-  const byKey = await db.deploy.findUnique({ where: { dedupKey: naturalKey(input) } });
-  if (byKey) return byKey;
-  if (input.status !== 'rolled_back') return null;
-  return db.deploy.findFirst({
-    where: { service: input.service, environment: input.environment, version: input.version, status: { in: ['succeeded', 'rolled_back'] } },
-    orderBy: { deployedAt: 'desc' },
-  });
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string }).code === 'P2002';
-}
-
 /** Records a deploy reported by CI, GitHub or a person; idempotent. */
 export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: { repositoryUrl?: string } = {}): Promise<RecordResult> {
   if (!deps.config.services[input.service]) return { kind: 'unknown_service', message: unknownServiceMessage(deps.config, input.service) };
   const now = deps.clock.now();
-  const existing = await findExisting(deps.db, input);
+  const existing = await findReported(deps.db, input);
   if (existing) {
     if (input.status === 'rolled_back' && existing.status === 'succeeded') return markRolledBack(deps, existing, input.deployedAt ?? now);
     return { kind: 'duplicate', deploy: existing };
@@ -120,24 +114,15 @@ export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: {
       ? githubCompareUrl(opts.repositoryUrl, await previousCommit(deps.db, input, deployedAt), input.commit)
       : null);
   try {
-    const deploy = await deps.db.$transaction(async (tx) => {
-      const created = await tx.deploy.create({
-        data: {
-          externalId: input.externalId,
-          dedupKey: naturalKey(input),
-          service: input.service,
-          version: input.version,
-          commit: input.commit,
-          author,
-          mergedBy,
-          url,
-          environment: input.environment,
-          status: input.status,
-          deployedAt,
-          createdAt: now,
-          source: input.source,
-          changeFailure: isChangeFailure(input.status, 0),
-        },
+    const deploy = await inTransaction(deps.db, async (tx) => {
+      const created = await insertDeploy(tx, {
+        ...input,
+        author,
+        mergedBy,
+        url,
+        deployedAt,
+        createdAt: now,
+        changeFailure: isChangeFailure(input.status, 0),
       });
       if (created.environment === PRODUCTION) await tellProduction(tx, deps, created, now);
       return created;
@@ -147,30 +132,16 @@ export async function recordDeploy(deps: DeployDeps, input: DeployInput, opts: {
   } catch (err) {
     // The same deploy arrived twice at once and the other request stored it first.
     if (!isUniqueViolation(err)) throw err;
-    const winner = await findExisting(deps.db, input);
+    const winner = await findReported(deps.db, input);
     if (!winner) throw err;
     return { kind: 'duplicate', deploy: winner };
   }
 }
 
-async function previousCommit(db: Db, input: DeployInput, before: Date): Promise<string | null> {
-  const prev = await db.deploy.findFirst({
-    where: {
-      service: input.service,
-      environment: input.environment,
-      status: 'succeeded',
-      commit: { not: null },
-      deployedAt: { lt: before },
-    },
-    orderBy: { deployedAt: 'desc' },
-  });
-  return prev?.commit ?? null;
-}
-
 /** Announces a new production deploy and tells each open ticket on its service. */
 async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Date): Promise<void> {
   const view = deployView(deps.config, deploy);
-  const open = await tx.ticket.findMany({ where: { service: deploy.service, ...isOpen }, orderBy: { id: 'asc' } });
+  const open = await openTicketsOnService(tx, deploy.service);
   const announcement = deployAnnouncement(
     view,
     open.map((t) => ({ id: t.id, priority: t.priority, title: t.title })),
@@ -184,7 +155,7 @@ async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Dat
     // A report can arrive after tickets it may have caused (slow CI): those get the question too.
     const relation = relationToTicket(deploy.deployedAt, ticket.createdAt, deps.config.deploys.lookbackMinutes);
     if (relation === 'suggest') {
-      await tx.deployLink.create({ data: { deployId: deploy.id, ticketId: ticket.id, createdAt: now } });
+      await linkDeploy(tx, deploy.id, ticket.id, now);
       await enqueue(
         tx,
         { kind: 'ticket.reply', ticketId: ticket.id, ...suspectedCauses(ticket.id, [view], deps.config.deploys.lookbackMinutes) },
@@ -199,21 +170,18 @@ async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Dat
 
 async function markRolledBack(deps: DeployDeps, deploy: Deploy, at: Date): Promise<RecordResult> {
   const now = deps.clock.now();
-  const updated = await deps.db.$transaction(async (tx) => {
-    const claimed = await tx.deploy.updateMany({
-      where: { id: deploy.id, status: 'succeeded' },
-      data: { status: 'rolled_back', rolledBackAt: at, changeFailure: true },
-    });
-    const after = (await tx.deploy.findUnique({ where: { id: deploy.id } }))!;
+  const updated = await inTransaction(deps.db, async (tx) => {
+    const claimed = await markDeployRolledBack(tx, deploy.id, at);
+    const after = (await findDeploy(tx, deploy.id))!;
     // Another report of the same rollback won the race: nothing more to say.
-    if (claimed.count !== 1 || after.environment !== PRODUCTION) return { after, told: false };
+    if (!claimed || after.environment !== PRODUCTION) return { after, told: false };
     const view = deployView(deps.config, after);
     await enqueue(
       tx,
       { kind: 'post', channel: deps.config.channels.deploys, thread: { dedupKey: announcementKey(after.id) }, ...rollbackReply(view, at) },
       { now },
     );
-    const open = await tx.ticket.findMany({ where: { service: after.service, ...isOpen }, orderBy: { id: 'asc' } });
+    const open = await openTicketsOnService(tx, after.service);
     for (const ticket of open)
       await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...deployNote({ ...view, deployedAt: at }) }, { now });
     return { after, told: true };
@@ -229,23 +197,15 @@ async function markRolledBack(deps: DeployDeps, deploy: Deploy, at: Date): Promi
 async function warnIfSuspect(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Date): Promise<void> {
   const minutesSince = (now.getTime() - deploy.deployedAt.getTime()) / 60_000;
   if (deploy.suspectWarnedAt || minutesSince < 0 || minutesSince > SUSPECT_WINDOW_MINUTES) return;
-  const since = await tx.ticket.findMany({
-    where: { service: deploy.service, createdAt: { gte: deploy.deployedAt, lte: now } },
-    select: { id: true },
-    orderBy: { id: 'asc' },
-  });
+  const since = await ticketIdsFiled(tx, deploy.service, deploy.deployedAt, now);
   const baselineFrom = new Date(deploy.deployedAt.getTime() - BASELINE_DAYS * 86_400_000);
-  const baselineTickets = await tx.ticket.count({
-    where: { service: deploy.service, createdAt: { gte: baselineFrom, lt: deploy.deployedAt } },
-  });
+  const baselineTickets = await countTicketsFiled(tx, deploy.service, baselineFrom, deploy.deployedAt);
   const verdict = suspectDeploy({ ticketsSince: since.length, minutesSince, baselineTickets, baselineMinutes: BASELINE_DAYS * 1440 });
   if (!verdict.suspect) return;
-  // Conditional on "not warned yet", so concurrent tickets cannot both warn.
-  const claimed = await tx.deploy.updateMany({ where: { id: deploy.id, suspectWarnedAt: null }, data: { suspectWarnedAt: now } });
-  if (claimed.count !== 1) return;
+  if (!(await claimSuspectWarning(tx, deploy.id, now))) return;
   const warning = suspectWarning({
     deploy: deployView(deps.config, deploy),
-    tickets: since.map((t) => t.id),
+    tickets: since,
     minutesSince,
     baselineTickets,
     baselineDays: BASELINE_DAYS,
@@ -264,30 +224,37 @@ export function deployTicketHooks(deps: DeployDeps): TicketHooks {
     async created(tx: Tx, ticket: Ticket, now: Date) {
       if (!deps.config.services[ticket.service]) return;
       const lookback = deps.config.deploys.lookbackMinutes;
-      const recent = await tx.deploy.findMany({
-        where: {
-          service: ticket.service,
-          environment: PRODUCTION,
-          deployedAt: { gte: new Date(now.getTime() - lookback * 60_000), lte: now },
-        },
-        orderBy: [{ deployedAt: 'desc' }, { id: 'desc' }],
-      });
+      const recent = await productionDeploys(tx, ticket.service, new Date(now.getTime() - lookback * 60_000), now);
       if (recent.length) {
-        for (const d of recent) await tx.deployLink.create({ data: { deployId: d.id, ticketId: ticket.id, createdAt: now } });
+        for (const d of recent) await linkDeploy(tx, d.id, ticket.id, now);
         const views = recent.map((d) => deployView(deps.config, d));
         await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...suspectedCauses(ticket.id, views, lookback) }, { now });
       }
-      const latest = await tx.deploy.findFirst({
-        where: {
-          service: ticket.service,
-          environment: PRODUCTION,
-          deployedAt: { gte: new Date(now.getTime() - SUSPECT_WINDOW_MINUTES * 60_000), lte: now },
-        },
-        orderBy: [{ deployedAt: 'desc' }, { id: 'desc' }],
-      });
+      const [latest] = await productionDeploys(tx, ticket.service, new Date(now.getTime() - SUSPECT_WINDOW_MINUTES * 60_000), now, 1);
       if (latest) await warnIfSuspect(tx, deps, latest, now);
     },
   };
+}
+
+function verdictRefusalFor(config: SupportConfig, link: { deploy: Deploy; ticket: Ticket }, actorId: string): string | null {
+  return verdictRefusal({
+    actorId,
+    actorIsAdmin: isAdmin(config, actorId),
+    ownerId: link.ticket.ownerId,
+    author: link.deploy.author,
+    mergedBy: link.deploy.mergedBy,
+  });
+}
+
+/** Whether `actorId` may name this deploy as the ticket's cause (the resolve form asks before resolving). */
+export async function mayJudgeLink(
+  deps: Pick<DeployDeps, 'db' | 'config'>,
+  input: { deployId: number; ticketId: number; actorId: string },
+): Promise<Result<void>> {
+  const link = await findLink(deps.db, input.deployId, input.ticketId);
+  if (!link) return fail(`That deploy is not linked to #${input.ticketId}.`);
+  const refusal = verdictRefusalFor(deps.config, link, input.actorId);
+  return refusal ? fail(refusal) : ok(undefined);
 }
 
 const VERDICT_EVENT: Record<Verdict, string> = {
@@ -295,8 +262,6 @@ const VERDICT_EVENT: Record<Verdict, string> = {
   unrelated: 'deploy_not_related',
   suggested: 'deploy_verdict_undone',
 };
-
-export type DecideResult = { ok: true } | { ok: false; reason: string };
 
 /**
  * "This caused it" (caused), "Not related" (unrelated) or Undo (back to suggested) on a deploy ↔
@@ -306,30 +271,28 @@ export type DecideResult = { ok: true } | { ok: false; reason: string };
 export async function decideLink(
   deps: DeployDeps,
   input: { deployId: number; ticketId: number; verdict: Verdict; actorId: string },
-): Promise<DecideResult> {
+): Promise<Result<void>> {
   const now = deps.clock.now();
-  const result = await deps.db.$transaction(async (tx): Promise<DecideResult> => {
-    const where = { deployId_ticketId: { deployId: input.deployId, ticketId: input.ticketId } };
-    if (!(await tx.deployLink.findUnique({ where }))) return { ok: false, reason: `That deploy is not linked to #${input.ticketId}.` };
+  const result = await inTransaction(deps.db, async (tx): Promise<Result<void>> => {
+    if (!(await findLink(tx, input.deployId, input.ticketId))) return fail(`That deploy is not linked to #${input.ticketId}.`);
     // Lock the deploy, then the ticket (always in that order), before reading them: a verdict on
     // another ticket of this deploy, or another deploy of this ticket, waits here, so the counts
     // below include it and the two flags cannot be left contradicting the links.
-    await tx.deploy.updateMany({ where: { id: input.deployId }, data: { id: input.deployId } });
-    await tx.ticket.updateMany({ where: { id: input.ticketId }, data: { id: input.ticketId } });
-    const link = (await tx.deployLink.findUnique({ where, include: { deploy: true, ticket: true } }))!;
+    await lockDeploy(tx, input.deployId);
+    await lockTicket(tx, input.ticketId);
+    const link = (await findLink(tx, input.deployId, input.ticketId))!;
+    const refusal = verdictRefusalFor(deps.config, link, input.actorId);
+    if (refusal) return fail(refusal);
     if (link.verdict === input.verdict) {
-      return {
-        ok: false,
-        reason: input.verdict === 'suggested' ? 'There is nothing to undo.' : `That is already recorded for #${input.ticketId}.`,
-      };
+      return fail(input.verdict === 'suggested' ? 'There is nothing to undo.' : `That is already recorded for #${input.ticketId}.`);
     }
-    await tx.deployLink.update({ where: { id: link.id }, data: { verdict: input.verdict, decidedBy: input.actorId, decidedAt: now } });
+    await setVerdict(tx, link.id, input.verdict, input.actorId, now);
 
-    const causes = await tx.deployLink.count({ where: { deployId: link.deployId, verdict: 'caused' } });
+    const causes = await countCauses(tx, { deployId: link.deploy.id });
     const changeFailure = isChangeFailure(link.deploy.status, causes);
-    await tx.deploy.update({ where: { id: link.deployId }, data: { changeFailure } });
-    await recordEvent(tx, link.ticketId, VERDICT_EVENT[input.verdict], input.actorId, now, {
-      deployId: link.deployId,
+    await setChangeFailure(tx, link.deploy.id, changeFailure);
+    await recordEvent(tx, link.ticket.id, VERDICT_EVENT[input.verdict], input.actorId, now, {
+      deployId: link.deploy.id,
       service: link.deploy.service,
       version: link.deploy.version,
       previous: link.verdict,
@@ -338,28 +301,28 @@ export async function decideLink(
 
     // The ticket is an incident while some deploy is confirmed as its cause. Only a verdict that
     // made it one takes it back, so an incident marked for another reason stays one.
-    const ticketCauses = await tx.deployLink.count({ where: { ticketId: link.ticketId, verdict: 'caused' } });
+    const ticketCauses = await countCauses(tx, { ticketId: link.ticket.id });
     let incident = link.ticket.incident;
     if (ticketCauses > 0 && !incident) incident = true;
     else if (ticketCauses === 0 && incident && link.verdict === 'caused') incident = false;
     if (incident !== link.ticket.incident) {
-      await tx.ticket.update({ where: { id: link.ticketId }, data: { incident, updatedAt: now, version: { increment: 1 } } });
-      await recordEvent(tx, link.ticketId, incident ? 'incident_marked' : 'incident_cleared', input.actorId, now, {
-        deployId: link.deployId,
+      await setIncident(tx, link.ticket.id, incident, now);
+      await recordEvent(tx, link.ticket.id, incident ? 'incident_marked' : 'incident_cleared', input.actorId, now, {
+        deployId: link.deploy.id,
       });
-      await enqueue(tx, { kind: 'ticket.root', ticketId: link.ticketId }, { now });
+      await enqueue(tx, { kind: 'ticket.root', ticketId: link.ticket.id }, { now });
     }
 
     const reply = verdictReply({
       verdict: input.verdict,
       actorId: input.actorId,
-      ticketId: link.ticketId,
+      ticketId: link.ticket.id,
       deploy: deployView(deps.config, link.deploy),
       changeFailure,
       incident,
     });
-    await enqueue(tx, { kind: 'ticket.reply', ticketId: link.ticketId, ...reply }, { now });
-    return { ok: true };
+    await enqueue(tx, { kind: 'ticket.reply', ticketId: link.ticket.id, ...reply }, { now });
+    return ok(undefined);
   });
   if (result.ok) deps.kick();
   return result;
@@ -370,12 +333,8 @@ export async function causeCandidates(
   deps: Pick<DeployDeps, 'db' | 'config'>,
   ticketId: number,
 ): Promise<Array<{ id: number; label: string }>> {
-  const links = await deps.db.deployLink.findMany({
-    where: { ticketId, verdict: { in: ['suggested', 'caused'] } },
-    include: { deploy: true },
-    orderBy: { deploy: { deployedAt: 'desc' } },
-  });
-  return links.map(({ deploy }) => ({ id: deploy.id, label: `${serviceName(deps.config, deploy.service)} ${deploy.version}` }));
+  const deploys = await linkedCandidates(deps.db, ticketId);
+  return deploys.map((deploy) => ({ id: deploy.id, label: `${serviceName(deps.config, deploy.service)} ${deploy.version}` }));
 }
 
 export interface FailureRate {
@@ -391,16 +350,12 @@ export async function changeFailureRate(
   db: Db | Tx,
   period: { from: Date; to: Date },
 ): Promise<FailureRate & { byService: Record<string, FailureRate> }> {
-  const groups = await db.deploy.groupBy({
-    by: ['service', 'changeFailure'],
-    where: { environment: PRODUCTION, deployedAt: { gte: period.from, lt: period.to } },
-    _count: { _all: true },
-  });
   const byService: Record<string, FailureRate> = {};
-  for (const g of groups) {
-    const s = (byService[g.service] ??= { failures: 0, deploys: 0 });
-    s.deploys += g._count._all;
-    if (g.changeFailure) s.failures += g._count._all;
+  for (const g of await productionDeployCounts(db, period)) {
+    const s = byService[g.service] ?? { failures: 0, deploys: 0 };
+    byService[g.service] = s;
+    s.deploys += g.count;
+    if (g.changeFailure) s.failures += g.count;
   }
   const all = Object.values(byService);
   return { failures: all.reduce((n, s) => n + s.failures, 0), deploys: all.reduce((n, s) => n + s.deploys, 0), byService };

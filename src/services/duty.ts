@@ -1,8 +1,11 @@
 // Who holds a rotation at an instant: the pure rotation maths applied to the configured rotation
 // and the overrides stored in the database. Shared by routing, handoffs, paging and escalation.
 import type { SupportConfig, RotationConfig } from '../config/supportConfig.js';
-import type { Db, Tx } from '../db/client.js';
-import { dutyAt, escalationChain, type Duty, type Override } from '../domain/rotation.js';
+import { type Duty, dutyAt, escalationChain } from '../domain/rotation.js';
+import type { Db, Tx } from '../repos/db.js';
+import { loadOverrides } from '../repos/rotations.js';
+
+export { loadOverrides };
 
 export const ONCALL_ROTATION = 'oncall';
 
@@ -10,15 +13,6 @@ export const ONCALL_ROTATION = 'oncall';
 export function gardenerRotationForService(config: SupportConfig, serviceId: string): RotationConfig | undefined {
   const squad = config.services[serviceId]?.squad;
   return squad ? config.squads[squad]?.gardener : undefined;
-}
-
-/** Overrides that can matter around [from, to) (all of them when no window is given). */
-export async function loadOverrides(db: Db | Tx, rotationId: string, window?: { from: Date; to: Date }): Promise<Override[]> {
-  const rows = await db.rotationOverride.findMany({
-    where: { rotationId, ...(window ? { from: { lt: window.to }, to: { gt: window.from } } : {}) },
-    orderBy: { createdAt: 'asc' },
-  });
-  return rows.map((r) => ({ id: String(r.id), user: r.userId, from: r.from, to: r.to, createdAt: r.createdAt }));
 }
 
 export async function onDuty(db: Db | Tx, rotation: RotationConfig, at: Date): Promise<Duty> {

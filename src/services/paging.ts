@@ -3,11 +3,13 @@
 // taken, the next person of the paging chain is paged, up to `escalation.chainLength` people. Each
 // page is a Page row (the pay report reads them); taking the ticket marks its pages taken.
 import type { SupportConfig } from '../config/supportConfig.js';
-import type { Tx } from '../db/client.js';
+import type { Tx } from '../repos/db.js';
+import { markPagesTaken, recordPage } from '../repos/rotations.js';
+import { findTicket } from '../repos/tickets.js';
 import { isBusinessTime } from '../domain/businessHours.js';
 import { cancelJobs, scheduleJob, type JobHandlers } from '../jobs/scheduler.js';
-import { enqueue } from '../slack/outbox.js';
-import { escapeMrkdwn } from '../slack/views/text.js';
+import { enqueue } from '../outbox/queue.js';
+import { pageDm, pagedReply } from '../messages/ticketReplies.js';
 import { pagingChain } from './duty.js';
 import type { Ticket, TicketHooks } from './tickets.js';
 
@@ -25,21 +27,14 @@ function needsSomeone(ticket: Ticket): boolean {
 
 async function page(tx: Tx, config: SupportConfig, ticket: Ticket, chain: string[], level: number, now: Date): Promise<void> {
   const userId = chain[level]!;
-  await tx.page.create({ data: { ticketId: ticket.id, userId, level, at: now } });
-  const who =
-    level === 0
-      ? 'you are on call'
-      : `you are next in line after ${chain
-          .slice(0, level)
-          .map((u) => `<@${u}>`)
-          .join(', ')}`;
+  await recordPage(tx, { ticketId: ticket.id, userId, level, at: now });
   await enqueue(
     tx,
     {
       kind: 'ticket.dm',
       ticketId: ticket.id,
       userId,
-      text: `:rotating_light: P1 out of hours, nobody on it, and ${who}: #${ticket.id} ${escapeMrkdwn(ticket.title)}. Please take it in its thread.`,
+      text: pageDm({ ticketId: ticket.id, title: ticket.title, chain, level }),
     },
     { now },
   );
@@ -48,7 +43,7 @@ async function page(tx: Tx, config: SupportConfig, ticket: Ticket, chain: string
     {
       kind: 'ticket.reply',
       ticketId: ticket.id,
-      text: `:pager: Paged <@${userId}> by DM (${level === 0 ? 'on call' : `escalation ${level}`}).`,
+      text: pagedReply(userId, level),
     },
     { now },
   );
@@ -74,8 +69,7 @@ export function pagingHooks(config: SupportConfig): TicketHooks {
     created: (tx, ticket, now) => pageOnCall(tx, config, ticket, now),
     async changed(tx, before, after, eventType, now) {
       if (!needsSomeone(after)) {
-        if (after.ownerId && !before.ownerId)
-          await tx.page.updateMany({ where: { ticketId: after.id, takenAt: null }, data: { takenAt: now } });
+        if (after.ownerId && !before.ownerId) await markPagesTaken(tx, after.id, now);
         await cancelJobs(tx, { ticketId: after.id, kinds: [PAGE_ESCALATION] });
         return;
       }
@@ -89,7 +83,7 @@ export function pagingJobHandlers(config: SupportConfig): JobHandlers {
   return {
     async [PAGE_ESCALATION](tx, jobs, now) {
       for (const job of jobs) {
-        const ticket = job.ticketId === null ? null : await tx.ticket.findUnique({ where: { id: job.ticketId } });
+        const ticket = job.ticketId === null ? null : await findTicket(tx, job.ticketId);
         // Taking or resolving the ticket cancels this job; the check keeps a late run harmless.
         if (!ticket || !needsSomeone(ticket)) continue;
         const { chain, level } = JSON.parse(job.payload) as EscalationPayload;

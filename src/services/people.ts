@@ -45,18 +45,3 @@ export class PeopleResolver {
     return userId;
   }
 }
-
-/** The lookup through a Web API client: "users_not_found" is an answer, anything else an error. */
-export function slackEmailLookup(client: {
-  users: { lookupByEmail(args: { email: string }): Promise<{ user?: { id?: string } }> };
-}): EmailLookup {
-  return async (email) => {
-    try {
-      const res = await client.users.lookupByEmail({ email });
-      return res.user?.id ?? null;
-    } catch (err) {
-      if ((err as { data?: { error?: string } }).data?.error === 'users_not_found') return null;
-      throw err;
-    }
-  };
-}

@@ -3,12 +3,15 @@
 // so it is never in force unannounced nor announced without being in force.
 import type { Clock } from '../clock.js';
 import type { RotationConfig, SupportConfig } from '../config/supportConfig.js';
-import type { Db, Tx } from '../db/client.js';
+import { type Db, inTransaction, type Tx } from '../repos/db.js';
+import { addHandoffNotes, addOverride, pagesBetween } from '../repos/rotations.js';
 import { isBusinessTime, nextBusinessBoundary } from '../domain/businessHours.js';
 import { computeOnCallPay, monthRange, payCsv, type PayRow } from '../domain/pay.js';
 import { dutyAt, dutySegments, nextHandoffs, type Duty, type Override } from '../domain/rotation.js';
-import type { TimeArg } from '../slack/rotationArgs.js';
-import { enqueue } from '../slack/outbox.js';
+import { coverRefusal, type RotationNames, swapRefusal } from '../domain/permissions.js';
+import { fail, ok, type Result } from '../domain/result.js';
+import type { TimeArg } from '../domain/rotation.js';
+import { enqueue } from '../outbox/queue.js';
 import {
   coverAnnouncement,
   swapAnnouncement,
@@ -16,7 +19,8 @@ import {
   type Message,
   type RoleWords,
   type SwappedShift,
-} from '../slack/views/rotationViews.js';
+} from '../messages/rotationViews.js';
+import { escapeMrkdwn } from '../messages/text.js';
 import { loadOverrides, ONCALL_ROTATION } from './duty.js';
 import { isAdmin } from './tickets.js';
 
@@ -28,10 +32,6 @@ export interface RotationDeps {
   /** Runs the handoff check, so a change that starts now is announced and synced at once. */
   afterChange(): Promise<void>;
 }
-
-export type Result<T> = { ok: true; value: T } | { ok: false; reason: string };
-
-const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
 
 /** A rotation with the words used to talk about it. */
 export interface RotationRef extends RoleWords {
@@ -73,12 +73,13 @@ export function allRotationRefs(config: SupportConfig): RotationRef[] {
 export function resolveRotation(config: SupportConfig, squad: string | undefined): Result<RotationRef> {
   if (squad === undefined) {
     const oncall = oncallRef(config);
-    return oncall ? { ok: true, value: oncall } : fail('No on-call rotation is configured (`oncall` in the config).');
+    return oncall ? ok(oncall) : fail('No on-call rotation is configured (`oncall` in the config).');
   }
   const known = config.squads[squad];
-  if (!known) return fail(`Unknown squad \`${squad.slice(0, 40)}\`; squads: ${Object.keys(config.squads).join(', ') || 'none'}.`);
+  if (!known)
+    return fail(`Unknown squad \`${escapeMrkdwn(squad.slice(0, 40))}\`; squads: ${Object.keys(config.squads).join(', ') || 'none'}.`);
   const ref = gardenerRef(config, squad);
-  return ref ? { ok: true, value: ref } : fail(`${known.name} has no gardener rotation (\`squads.${squad}.gardener\` in the config).`);
+  return ref ? ok(ref) : fail(`${known.name} has no gardener rotation (\`squads.${squad}.gardener\` in the config).`);
 }
 
 function reportView(ref: RotationRef, overrides: Override[], from: Date, timeZone: string): DutyReportView {
@@ -119,8 +120,12 @@ async function afterCommit(deps: RotationDeps): Promise<void> {
   await deps.afterChange();
 }
 
+const names = (ref: RotationRef): RotationNames => ({
+  name: ref.rotation.id === ONCALL_ROTATION ? 'on-call' : ref.title,
+  role: ref.role,
+  configPath: ref.configPath,
+});
 const users = (segments: Duty[]) => [...new Set(segments.map((s) => s.user).filter((u): u is string => u !== null))];
-const mentions = (ids: string[]) => ids.map((u) => `<@${u}>`).join(', ');
 
 /** `userId` holds the rotation during [from, to): on someone's behalf, or their own request. */
 export async function cover(
@@ -129,26 +134,49 @@ export async function cover(
 ): Promise<Result<{ announcement: Message }>> {
   const { actorId, userId, from, to, ref } = input;
   const now = deps.clock.now();
-  if (to <= now) return fail('That window is already over.');
-  if (to.getTime() - from.getTime() > MAX_COVER_MS)
-    return fail('A cover can last at most 92 days; for longer absences change the members in the config.');
-  const result = await deps.db.$transaction(async (tx): Promise<Result<{ announcement: Message }>> => {
-    const overrides = await loadOverrides(tx, ref.rotation.id, { from, to });
-    const covered = users(dutySegments(ref.rotation, overrides, from, to)).filter((u) => u !== userId);
-    // Also what a repeated command finds, so a double submission changes nothing.
-    if (covered.length === 0) return fail(`<@${userId}> is already ${ref.role} for all of that time; nothing to change.`);
-    if (!isAdmin(deps.config, actorId) && actorId !== userId && !covered.includes(actorId)) {
-      return fail(`Sorry, only admins, <@${userId}> and the people being covered (${mentions(covered)}) can set up this cover.`);
-    }
-    await tx.rotationOverride.create({
-      data: { rotationId: ref.rotation.id, userId, from, to, createdBy: actorId, createdAt: now, reason: 'cover' },
-    });
+  const result = await inTransaction(deps.db, async (tx): Promise<Result<{ announcement: Message }>> => {
+    const added = await addCover(tx, deps.config, input, now);
+    if (!added.ok) return added;
+    const covered = added.value;
     const message = coverAnnouncement({ ...ref, actorId, userId, covered, from, to, timeZone: deps.config.timeZone });
     await announceChange(tx, deps, message, [userId, ...covered], now);
-    return { ok: true, value: { announcement: message } };
+    return ok({ announcement: message });
   });
   if (result.ok) await afterCommit(deps);
   return result;
+}
+
+/**
+ * Stores the cover if the window and the person's rights allow it, inside the caller's
+ * transaction; the people it relieves of duty. Announcing it is the caller's.
+ */
+export async function addCover(
+  tx: Tx,
+  config: SupportConfig,
+  /** `handedOverBy`: who gives the time when it is not the actor (a cover request's author). */
+  input: { actorId: string; userId: string; from: Date; to: Date; ref: RotationRef; handedOverBy?: string },
+  now: Date,
+): Promise<Result<string[]>> {
+  const { actorId, userId, from, to, ref } = input;
+  const giver = input.handedOverBy ?? actorId;
+  if (to <= now) return fail('That window is already over.');
+  if (to.getTime() - from.getTime() > MAX_COVER_MS)
+    return fail('A cover can last at most 92 days; for longer absences change the members in the config.');
+  const overrides = await loadOverrides(tx, ref.rotation.id, { from, to });
+  const covered = users(dutySegments(ref.rotation, overrides, from, to)).filter((u) => u !== userId);
+  // Also what a repeated command finds, so a double submission changes nothing.
+  if (covered.length === 0) return fail(`<@${userId}> is already ${ref.role} for all of that time; nothing to change.`);
+  const refusal = coverRefusal({
+    actorId: giver,
+    actorIsAdmin: isAdmin(config, giver),
+    userId,
+    covered,
+    rotation: ref.rotation,
+    names: names(ref),
+  });
+  if (refusal) return fail(refusal);
+  await addOverride(tx, { rotationId: ref.rotation.id, userId, from, to, createdBy: actorId, createdAt: now, reason: 'cover' });
+  return ok(covered);
 }
 
 /**
@@ -162,11 +190,11 @@ export async function swap(
   input: { actorId: string; a: string; b: string; at: TimeArg; ref: RotationRef },
 ): Promise<Result<{ announcement: Message }>> {
   const { actorId, a, b, at, ref } = input;
-  if (!isAdmin(deps.config, actorId) && actorId !== a && actorId !== b)
-    return fail(`Sorry, only admins, <@${a}> and <@${b}> can swap their shifts.`);
+  const refusal = swapRefusal({ actorId, actorIsAdmin: isAdmin(deps.config, actorId), a, b, rotation: ref.rotation, names: names(ref) });
+  if (refusal) return fail(refusal);
   const now = deps.clock.now();
   const t = at.at.getTime();
-  const result = await deps.db.$transaction(async (tx): Promise<Result<{ announcement: Message }>> => {
+  const result = await inTransaction(deps.db, async (tx): Promise<Result<{ announcement: Message }>> => {
     // Starting a week early finds the true start of a shift already running at `t`.
     const searched = { from: new Date(t - 8 * DAY), to: new Date(t + SWAP_HORIZON_MS) };
     const overrides = await loadOverrides(tx, ref.rotation.id, searched);
@@ -187,13 +215,19 @@ export async function swap(
       { user: holder, was: other, from: second.from, to: second.to },
     ];
     for (const s of shifts) {
-      await tx.rotationOverride.create({
-        data: { rotationId: ref.rotation.id, userId: s.user, from: s.from, to: s.to, createdBy: actorId, createdAt: now, reason: 'swap' },
+      await addOverride(tx, {
+        rotationId: ref.rotation.id,
+        userId: s.user,
+        from: s.from,
+        to: s.to,
+        createdBy: actorId,
+        createdAt: now,
+        reason: 'swap',
       });
     }
     const message = swapAnnouncement({ ...ref, actorId, shifts, timeZone: deps.config.timeZone });
     await announceChange(tx, deps, message, [a, b], now);
-    return { ok: true, value: { announcement: message } };
+    return ok({ announcement: message });
   });
   if (result.ok) await afterCommit(deps);
   return result;
@@ -218,10 +252,11 @@ export async function addHandoffNote(
   }
   if (!held.length)
     return fail('Sorry, only the person on duty can leave a handoff note, and you are not on call or a gardener right now.');
-  await deps.db.handoffNote.createMany({
-    data: held.map(({ ref }) => ({ rotationId: ref.rotation.id, authorId: input.authorId, text, createdAt: now })),
-  });
-  return { ok: true, value: held };
+  await addHandoffNotes(
+    deps.db,
+    held.map(({ ref }) => ({ rotationId: ref.rotation.id, authorId: input.authorId, text, createdAt: now })),
+  );
+  return ok(held);
 }
 
 export interface PayReport {
@@ -243,9 +278,9 @@ export async function onCallPayReport(deps: RotationDeps, month: string): Promis
   const now = deps.clock.now();
   const { from, to } = monthRange(month, config.timeZone);
   if (from >= now) return fail(`${month} has not started yet.`);
-  const until = to < now ? to : now;
+  const until = new Date(Math.min(to.getTime(), now.getTime()));
   const overrides = await loadOverrides(deps.db, ref.rotation.id, { from, to: until });
-  const pageRows = await deps.db.page.findMany({ where: { at: { gte: from, lt: until } }, orderBy: { at: 'asc' } });
+  const pageRows = await pagesBetween(deps.db, from, until);
   // A callout is per ticket: paging the same person again for the same ticket is not another one.
   const firstPages = new Map<string, { user: string; at: Date; ticketId: number }>();
   for (const p of pageRows) {
@@ -260,5 +295,5 @@ export async function onCallPayReport(deps: RotationDeps, month: string): Promis
     from,
     to: until,
   });
-  return { ok: true, value: { month, rows, csv: payCsv(rows, config.pay.currency), ...(until < to ? { soFar: until } : {}) } };
+  return ok({ month, rows, csv: payCsv(rows, config.pay.currency), ...(until < to ? { soFar: until } : {}) });
 }

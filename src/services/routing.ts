@@ -2,7 +2,8 @@
 // thread, so one named person looks at it first. Out of hours, P1 paging belongs to escalation.
 import type { SupportConfig } from '../config/supportConfig.js';
 import { isBusinessTime } from '../domain/businessHours.js';
-import { enqueue } from '../slack/outbox.js';
+import { gardenerCall } from '../messages/ticketReplies.js';
+import { enqueue } from '../outbox/queue.js';
 import { onDuty } from './duty.js';
 import { gardenerRef } from './rotations.js';
 import type { TicketHooks } from './tickets.js';
@@ -14,10 +15,7 @@ export function gardenerRouting(config: SupportConfig): TicketHooks {
       const ref = squad ? gardenerRef(config, squad) : undefined;
       if (!ref || !isBusinessTime(config.calendar, now)) return;
       const { user } = await onDuty(tx, ref.rotation, now);
-      const text = user
-        ? `<@${user}> you are ${ref.role}: please triage this ticket.`
-        : `:warning: Nobody is ${ref.role} right now, so nobody was notified. Admins, check \`${ref.configPath}\` in the config.`;
-      await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, text }, { now });
+      await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, text: gardenerCall({ ...ref, user }) }, { now });
     },
   };
 }

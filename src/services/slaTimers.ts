@@ -5,12 +5,13 @@
 // and a reminder that was sent is never scheduled again; a change that moves it (priority, pause,
 // reopen) cancels the old timer and plans a new one.
 import type { SupportConfig } from '../config/supportConfig.js';
-import type { Tx } from '../db/client.js';
+import type { Tx } from '../repos/db.js';
+import { findTickets, markBreached } from '../repos/tickets.js';
 import { isBusinessTime } from '../domain/businessHours.js';
-import { dueAt, formatDuration, minutesLeft, reminderAt } from '../domain/sla.js';
-import { cancelJobs, scheduleJob, type Job, type JobHandlers } from '../jobs/scheduler.js';
-import { enqueueAll, type OutboxKind } from '../slack/outbox.js';
-import { slackDate } from '../slack/views/text.js';
+import { dueAt, minutesLeft, reminderAt } from '../domain/sla.js';
+import { cancelJobs, type Job, type JobHandlers, scheduledKeys, scheduleJob } from '../jobs/scheduler.js';
+import { enqueueAll, type OutboxKind } from '../outbox/queue.js';
+import { ownerCall, slaBreach, slaReminder, unownedCall } from '../messages/ticketReplies.js';
 import { gardenerRotationForService, onDuty } from './duty.js';
 import { recordEvent, slaInput, type Ticket, type TicketHooks } from './tickets.js';
 
@@ -18,7 +19,7 @@ export const SLA_REMINDER = 'sla.reminder';
 export const SLA_BREACH = 'sla.breach';
 const SLA_KINDS = [SLA_REMINDER, SLA_BREACH];
 
-interface Timer {
+export interface Timer {
   kind: string;
   at: Date;
   dedupKey: string;
@@ -40,13 +41,16 @@ export async function syncSlaTimers(tx: Tx, config: SupportConfig, ticket: Ticke
   const timers = slaTimers(config, ticket);
   // A reminder is only worth sending while the deadline is ahead; past it, the breach speaks.
   const wanted = !timers ? [] : timers.breach.at > now ? [timers.reminder, timers.breach] : [timers.breach];
+  await syncTicketJobs(tx, ticket.id, SLA_KINDS, wanted);
+}
+
+/** Makes a ticket's pending jobs of these kinds exactly the wanted timers: others cancelled, missing ones planned. */
+export async function syncTicketJobs(tx: Tx, ticketId: number, kinds: string[], wanted: Timer[]): Promise<void> {
   const keys = wanted.map((t) => t.dedupKey);
-  await cancelJobs(tx, { ticketId: ticket.id, kinds: SLA_KINDS, keep: keys });
-  const existing = new Set(
-    (await tx.job.findMany({ where: { dedupKey: { in: keys } }, select: { dedupKey: true } })).map((j) => j.dedupKey),
-  );
+  await cancelJobs(tx, { ticketId, kinds, keep: keys });
+  const existing = new Set(await scheduledKeys(tx, keys));
   for (const t of wanted) {
-    if (!existing.has(t.dedupKey)) await scheduleJob(tx, { kind: t.kind, ticketId: ticket.id, dueAt: t.at, dedupKey: t.dedupKey });
+    if (!existing.has(t.dedupKey)) await scheduleJob(tx, { kind: t.kind, ticketId, dueAt: t.at, dedupKey: t.dedupKey });
   }
 }
 
@@ -62,18 +66,20 @@ export function slaTimerHooks(config: SupportConfig): TicketHooks {
  * squad in business hours, the on-call person out of hours. The timers of one pass fire at one
  * instant, so the person on duty is looked up once per service, not once per ticket.
  */
-function callOn(tx: Tx, config: SupportConfig, now: Date): (ticket: Ticket) => Promise<string> {
+export function callOn(tx: Tx, config: SupportConfig, now: Date): (ticket: Ticket) => Promise<string> {
   const unowned = new Map<string, Promise<string>>();
   const lookUp = async (service: string) => {
     const business = isBusinessTime(config.calendar, now);
     const rotation = business ? gardenerRotationForService(config, service) : config.oncall;
     const user = rotation ? (await onDuty(tx, rotation, now)).user : null;
-    return user ? `<@${user}> (${business ? 'gardener' : 'on call'}), nobody has taken it yet.` : 'Nobody has taken it yet.';
+    return unownedCall(user, business);
   };
   return async (ticket) => {
-    if (ticket.ownerId) return `<@${ticket.ownerId}>, this is yours.`;
-    let line = unowned.get(ticket.service);
-    if (!line) unowned.set(ticket.service, (line = lookUp(ticket.service)));
+    if (ticket.ownerId) return ownerCall(ticket.ownerId);
+    const known = unowned.get(ticket.service);
+    if (known) return known;
+    const line = lookUp(ticket.service);
+    unowned.set(ticket.service, line);
     return line;
   };
 }
@@ -84,7 +90,7 @@ function callOn(tx: Tx, config: SupportConfig, now: Date): (ticket: Ticket) => P
  */
 async function stillDue(tx: Tx, config: SupportConfig, jobs: Job[], now: Date, pick: 'reminder' | 'breach') {
   const ids = jobs.map((j) => j.ticketId).filter((id): id is number => id !== null);
-  const tickets = new Map((await tx.ticket.findMany({ where: { id: { in: ids } } })).map((t) => [t.id, t]));
+  const tickets = new Map((await findTickets(tx, ids)).map((t) => [t.id, t]));
   const due: Array<{ ticket: Ticket; deadline: Date }> = [];
   for (const job of jobs) {
     const ticket = job.ticketId === null ? undefined : tickets.get(job.ticketId);
@@ -97,6 +103,12 @@ async function stillDue(tx: Tx, config: SupportConfig, jobs: Job[], now: Date, p
 }
 
 export function slaJobHandlers(config: SupportConfig): JobHandlers {
+  const alarm = (ticket: Ticket, deadline: Date) => ({
+    ticketId: ticket.id,
+    priority: ticket.priority,
+    deadline,
+    timeZone: config.timeZone,
+  });
   return {
     async [SLA_REMINDER](tx, jobs, now) {
       const callee = callOn(tx, config, now);
@@ -105,7 +117,7 @@ export function slaJobHandlers(config: SupportConfig): JobHandlers {
         const left = minutesLeft(slaInput(config, ticket), now);
         // Ran late (the bot was down) and the deadline has passed: the breach message says it.
         if (left <= 0) continue;
-        const text = `:hourglass_flowing_sand: SLA: ${formatDuration(left)} left. #${ticket.id} (${ticket.priority}) is due ${slackDate(deadline, config.timeZone)}. ${await callee(ticket)}`;
+        const text = slaReminder({ ...alarm(ticket, deadline), minutesLeft: left, callee: await callee(ticket) });
         // The root is edited too, to show the ticket at risk.
         messages.push({ kind: 'ticket.reply', ticketId: ticket.id, text }, { kind: 'ticket.root', ticketId: ticket.id });
       }
@@ -116,10 +128,9 @@ export function slaJobHandlers(config: SupportConfig): JobHandlers {
       const callee = callOn(tx, config, now);
       const messages: OutboxKind[] = [];
       for (const { ticket, deadline } of await stillDue(tx, config, jobs, now, 'breach')) {
-        const text = `:rotating_light: SLA breached: #${ticket.id} (${ticket.priority}) was due ${slackDate(deadline, config.timeZone)}. ${await callee(ticket)}`;
+        const text = slaBreach({ ...alarm(ticket, deadline), callee: await callee(ticket) });
         // breachedAt is the instant the SLA ran out, also when the bot was down at that moment.
-        // No version bump: nobody decided anything, and a click in flight must not be refused for it.
-        await tx.ticket.update({ where: { id: ticket.id }, data: { breachedAt: deadline, updatedAt: now } });
+        await markBreached(tx, ticket.id, deadline, now);
         await recordEvent(tx, ticket.id, 'sla_breached', null, now, {
           dueAt: deadline.toISOString(),
           priority: ticket.priority,

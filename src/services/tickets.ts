@@ -2,21 +2,34 @@
 // messages it implies, all in one transaction. Slack adapters call these; nothing here talks to Slack.
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
-import type { Db, Tx } from '../db/client.js';
-import { isPriority, type Priority } from '../domain/priority.js';
-import { dueAt, minutesLeft, slaState, type Pause, type SlaInput } from '../domain/sla.js';
-import { decide, NOT_SURE_SERVICE, type Actor, type TicketAction, type TicketForm, type TicketStatus } from '../domain/ticket.js';
-import { enqueue } from '../slack/outbox.js';
-import { STATUS_WORDS } from '../domain/ticket.js';
-import type { TicketView } from '../slack/views/ticketMessage.js';
-import type { Ticket } from '../generated/sqlite/client.js';
+import { fail, ok, type Result } from '../domain/result.js';
+import { dueAt, minutesLeft, type Pause, type SlaInput, slaState } from '../domain/sla.js';
+import type { SourceMessage } from '../domain/intake.js';
+import { type Actor, decide, NOT_SURE_SERVICE, type Ticket, type TicketAction, type TicketForm } from '../domain/ticket.js';
+import { enqueue } from '../outbox/queue.js';
+import { changeReply } from '../messages/ticketReplies.js';
+import type { TicketLinks, TicketView } from '../messages/ticketMessage.js';
+import { type Db, inTransaction, type Tx } from '../repos/db.js';
+import {
+  claimFirstResponse,
+  findTicket,
+  findTicketByThread,
+  firstDelivery,
+  insertTicket,
+  recordEvent,
+  type TicketChange,
+  updateTicketAtVersion,
+} from '../repos/tickets.js';
 
 export type { Ticket };
+export { recordEvent };
 
 /** Other features react to ticket changes inside the same transaction (SLA timers, routing, deploy links). */
 export interface TicketHooks {
   created?(tx: Tx, ticket: Ticket, now: Date): Promise<void>;
   changed?(tx: Tx, before: Ticket, after: Ticket, eventType: string, now: Date): Promise<void>;
+  /** The ticket got its first response (a reply or someone taking it). */
+  answered?(tx: Tx, ticket: Ticket, now: Date): Promise<void>;
 }
 
 export interface TicketDeps {
@@ -37,52 +50,44 @@ export function isAdmin(config: SupportConfig, userId: string): boolean {
 }
 
 export function pausesOf(ticket: Pick<Ticket, 'pauses' | 'waitingSince'>): Pause[] {
-  const closed = (JSON.parse(ticket.pauses) as Array<{ from: string; to: string }>).map((p) => ({
-    from: new Date(p.from),
-    to: new Date(p.to),
-  }));
-  return ticket.waitingSince ? [...closed, { from: ticket.waitingSince, to: null }] : closed;
+  return ticket.waitingSince ? [...ticket.pauses, { from: ticket.waitingSince, to: null }] : ticket.pauses;
 }
 
 export function slaInput(config: SupportConfig, ticket: Pick<Ticket, 'priority' | 'slaStartedAt' | 'pauses' | 'waitingSince'>): SlaInput {
-  const priority = isPriority(ticket.priority) ? ticket.priority : 'P3';
-  return { startedAt: ticket.slaStartedAt, policy: config.sla[priority], calendar: config.calendar, pauses: pausesOf(ticket) };
+  return { startedAt: ticket.slaStartedAt, policy: config.sla[ticket.priority], calendar: config.calendar, pauses: pausesOf(ticket) };
 }
 
-export async function recordEvent(
-  tx: Tx,
-  ticketId: number,
-  type: string,
-  actorId: string | null,
-  at: Date,
-  data: Record<string, unknown> = {},
-): Promise<void> {
-  await tx.ticketEvent.create({ data: { ticketId, type, actorId, at, data: JSON.stringify(data) } });
-}
-
-export async function createTicket(deps: TicketDeps, input: { form: TicketForm; reporterId: string }): Promise<Ticket> {
+/** Files a ticket; `source` is the Slack message it was made from (the message shortcut), answered in its thread. */
+export async function createTicket(
+  deps: TicketDeps,
+  input: { form: TicketForm; reporterId: string; source?: SourceMessage | null },
+): Promise<Ticket> {
   const now = deps.clock.now();
   const { form } = input;
-  const ticket = await deps.db.$transaction(async (tx) => {
-    const draft = { priority: form.priority, slaStartedAt: now, pauses: '[]', waitingSince: null };
-    const created = await tx.ticket.create({
-      data: {
-        title: form.title,
-        description: form.description,
-        priority: form.priority,
-        service: form.service,
-        link: form.link,
-        reporterId: input.reporterId,
-        channelId: deps.config.channels.support,
-        createdAt: now,
-        updatedAt: now,
-        slaStartedAt: now,
-        slaDueAt: dueAt(slaInput(deps.config, draft)),
-      },
+  const ticket = await inTransaction(deps.db, async (tx) => {
+    const draft = { priority: form.priority, slaStartedAt: now, pauses: [], waitingSince: null };
+    const created = await insertTicket(tx, {
+      title: form.title,
+      description: form.description,
+      priority: form.priority,
+      service: form.service,
+      link: form.link,
+      reporterId: input.reporterId,
+      channelId: deps.config.channels.support,
+      createdAt: now,
+      slaStartedAt: now,
+      slaDueAt: dueAt(slaInput(deps.config, draft)),
+      sourceChannelId: input.source?.channelId ?? null,
+      sourceTs: input.source?.ts ?? null,
+      sourcePermalink: input.source?.permalink ?? null,
     });
     await recordEvent(tx, created.id, 'created', input.reporterId, now, { priority: form.priority, service: form.service });
     await enqueue(tx, { kind: 'ticket.root', ticketId: created.id }, { now });
     await enqueue(tx, { kind: 'ticket.confirm', ticketId: created.id }, { now });
+    if (input.source) {
+      const { channelId, threadTs } = input.source;
+      await enqueue(tx, { kind: 'ticket.sourceReply', ticketId: created.id, channel: channelId, threadTs }, { now });
+    }
     for (const hook of deps.hooks) await hook.created?.(tx, created, now);
     return created;
   });
@@ -90,85 +95,77 @@ export async function createTicket(deps: TicketDeps, input: { form: TicketForm; 
   return ticket;
 }
 
-export type ActResult = { ok: true; ticket: Ticket } | { ok: false; reason: string };
-
-function describeChange(eventType: string, actorId: string, before: Ticket, after: Ticket): string {
-  switch (eventType) {
-    case 'taken':
-      return before.ownerId ? `<@${actorId}> handed #${after.id} to <@${after.ownerId}>.` : `<@${actorId}> took #${after.id}.`;
-    case 'waiting_on_reporter':
-      return `<@${actorId}> is waiting on <@${after.reporterId}>; the SLA clock is paused.`;
-    case 'back_from_waiting':
-      return `<@${actorId}> set #${after.id} back to ${STATUS_WORDS[after.status as TicketStatus]}; the SLA clock runs again.`;
-    case 'resolved':
-      return `<@${actorId}> resolved #${after.id} (${after.codeChangeNeeded ? 'code change needed' : 'no code change'}):\n>${(after.resolution ?? '').replace(/\n/g, '\n>')}`;
-    case 'reopened':
-      return `<@${actorId}> reopened #${after.id}; it is open again with a fresh SLA.`;
-    case 'priority_changed':
-      return `<@${actorId}> changed the priority from ${before.priority} to ${after.priority}; the SLA due time is recomputed.`;
-    default:
-      return `<@${actorId}>: ${eventType}`;
-  }
-}
-
 /** Applies a button or modal action to a ticket, if the rules allow it for this person. */
-export async function actOnTicket(deps: TicketDeps, input: { ticketId: number; action: TicketAction; actor: Actor }): Promise<ActResult> {
+export async function actOnTicket(deps: TicketDeps, input: TicketActionInput): Promise<Result<Ticket>> {
   const now = deps.clock.now();
-  const result = await deps.db.$transaction(async (tx): Promise<ActResult> => {
-    const before = await tx.ticket.findUnique({ where: { id: input.ticketId } });
-    if (!before) return { ok: false, reason: `Ticket #${input.ticketId} does not exist.` };
-    const decision = decide(
-      {
-        id: before.id,
-        status: before.status as TicketStatus,
-        priority: before.priority as Priority,
-        reporterId: before.reporterId,
-        ownerId: before.ownerId,
-      },
-      input.action,
-      input.actor,
-    );
-    if (!decision.ok) return decision;
-
-    const pauses = JSON.parse(before.pauses) as Array<{ from: string; to: string }>;
-    let waitingSince = before.waitingSince;
-    if (before.waitingSince && decision.status !== 'waiting') {
-      pauses.push({ from: before.waitingSince.toISOString(), to: now.toISOString() });
-      waitingSince = null;
-    }
-    if (decision.status === 'waiting' && !before.waitingSince) waitingSince = now;
-    const reopened = input.action.type === 'reopen';
-    const next = {
-      status: decision.status,
-      ownerId: decision.ownerId,
-      priority: decision.priority,
-      waitingSince,
-      pauses: reopened ? '[]' : JSON.stringify(pauses),
-      slaStartedAt: reopened ? now : before.slaStartedAt,
-      ...(reopened ? { breachedAt: null, resolvedAt: null, resolution: null, codeChangeNeeded: null } : {}),
-      ...(input.action.type === 'resolve'
-        ? { resolvedAt: now, resolution: input.action.resolution, codeChangeNeeded: input.action.codeChangeNeeded }
-        : {}),
-    };
-    const slaDueAt = dueAt(slaInput(deps.config, next));
-    const updated = await tx.ticket.updateMany({
-      where: { id: before.id, version: before.version },
-      data: { ...next, slaDueAt, updatedAt: now, version: { increment: 1 } },
-    });
-    if (updated.count !== 1) return { ok: false, reason: `#${before.id} was changed by someone else just now; look at it again.` };
-    const after = (await tx.ticket.findUnique({ where: { id: before.id } }))!;
-    await recordEvent(tx, before.id, decision.event.type, input.actor.userId, now, decision.event.data);
-    await enqueue(tx, { kind: 'ticket.root', ticketId: before.id }, { now });
-    await enqueue(
-      tx,
-      { kind: 'ticket.reply', ticketId: before.id, text: describeChange(decision.event.type, input.actor.userId, before, after) },
-      { now },
-    );
-    for (const hook of deps.hooks) await hook.changed?.(tx, before, after, decision.event.type, now);
-    return { ok: true, ticket: after };
-  });
+  const result = await inTransaction(deps.db, (tx) => actOnTicketIn(tx, deps, input, now));
   if (result.ok) deps.kick();
   return result;
+}
+
+export interface TicketActionInput {
+  ticketId: number;
+  action: TicketAction;
+  actor: Actor;
+}
+
+/** actOnTicket inside a transaction the caller holds (to dedupe a delivery, or change a second ticket with it). */
+export async function actOnTicketIn(tx: Tx, deps: TicketDeps, input: TicketActionInput, now: Date): Promise<Result<Ticket>> {
+  const before = await findTicket(tx, input.ticketId);
+  if (!before) return fail(`Ticket #${input.ticketId} does not exist.`);
+  const decided = decide(before, input.action, input.actor);
+  if (!decided.ok) return decided;
+  const decision = decided.value;
+
+  const pauses = [...before.pauses];
+  let waitingSince = before.waitingSince;
+  if (before.waitingSince && decision.status !== 'waiting') {
+    pauses.push({ from: before.waitingSince, to: now });
+    waitingSince = null;
+  }
+  if (decision.status === 'waiting' && !before.waitingSince) waitingSince = now;
+  const reopened = input.action.type === 'reopen';
+  const next = {
+    status: decision.status,
+    ownerId: decision.ownerId,
+    priority: decision.priority,
+    waitingSince,
+    pauses: reopened ? [] : pauses,
+    slaStartedAt: reopened ? now : before.slaStartedAt,
+    ...(reopened ? { breachedAt: null, resolvedAt: null, resolution: null, codeChangeNeeded: null, duplicateOfId: null } : {}),
+    ...(input.action.type === 'resolve'
+      ? { resolvedAt: now, resolution: input.action.resolution, codeChangeNeeded: input.action.codeChangeNeeded }
+      : {}),
+    // A duplicate needed no code change of its own; reports leave it out by duplicateOfId.
+    ...(input.action.type === 'mark_duplicate'
+      ? {
+          resolvedAt: now,
+          resolution: `Duplicate of #${input.action.originalId}`,
+          codeChangeNeeded: false,
+          duplicateOfId: input.action.originalId,
+        }
+      : {}),
+  };
+  const change: TicketChange = { ...next, slaDueAt: dueAt(slaInput(deps.config, next)) };
+  const after = await updateTicketAtVersion(tx, before.id, before.version, change, now);
+  if (!after) return fail(`#${before.id} was changed by someone else just now; look at it again.`);
+  await recordEvent(tx, before.id, decision.event.type, input.actor.userId, now, decision.event.data);
+  await enqueue(tx, { kind: 'ticket.root', ticketId: before.id }, { now });
+  await enqueue(
+    tx,
+    {
+      kind: 'ticket.reply',
+      ticketId: before.id,
+      text: changeReply(decision.event.type, input.actor.userId, before, after),
+      // Quiet by default: the person who acted is named in the reply but not pinged for it.
+      quiet: [input.actor.userId],
+    },
+    { now },
+  );
+  for (const hook of deps.hooks) await hook.changed?.(tx, before, after, decision.event.type, now);
+  // Taking the ticket answers the reporter as much as a reply does.
+  if (decision.event.type === 'taken') await recordFirstResponse(tx, deps, after, input.actor.userId, now);
+  return ok(after);
 }
 
 /**
@@ -180,28 +177,40 @@ export async function recordThreadReply(
   input: { channelId: string; threadTs: string; userId: string; deliveryId: string },
 ): Promise<'first_response' | 'ignored' | 'duplicate'> {
   const now = deps.clock.now();
-  const outcome = await deps.db.$transaction(async (tx) => {
-    const seen = await tx.processedDelivery.findUnique({ where: { id: input.deliveryId } });
-    if (seen) return 'duplicate' as const;
-    await tx.processedDelivery.create({ data: { id: input.deliveryId, at: now } });
-    const ticket = await tx.ticket.findFirst({ where: { channelId: input.channelId, rootTs: input.threadTs } });
-    if (!ticket || ticket.firstResponseAt || input.userId === ticket.reporterId) return 'ignored' as const;
-    const claimed = await tx.ticket.updateMany({
-      where: { id: ticket.id, firstResponseAt: null },
-      data: { firstResponseAt: now, firstResponderId: input.userId, updatedAt: now, version: { increment: 1 } },
-    });
-    if (claimed.count !== 1) return 'ignored' as const;
-    const minutes = (now.getTime() - ticket.createdAt.getTime()) / 60_000;
-    await recordEvent(tx, ticket.id, 'first_response', input.userId, now, { minutes });
-    await enqueue(tx, { kind: 'ticket.root', ticketId: ticket.id }, { now });
+  const outcome = await inTransaction(deps.db, async (tx) => {
+    if (!(await firstDelivery(tx, input.deliveryId, now))) return 'duplicate' as const;
+    const ticket = await findTicketByThread(tx, input.channelId, input.threadTs);
+    if (!ticket || !(await recordFirstResponse(tx, deps, ticket, input.userId, now))) return 'ignored' as const;
     return 'first_response' as const;
   });
   if (outcome === 'first_response') deps.kick();
   return outcome;
 }
 
-/** What the root message shows for a ticket at `now`. */
-export function ticketView(config: SupportConfig, ticket: Ticket, now: Date): TicketView {
+/**
+ * Records `userId`'s answer as the ticket's first response unless it has one or `userId` is the
+ * reporter; whether it did. The event carries what reports need for "first-response SLA met".
+ */
+async function recordFirstResponse(tx: Tx, deps: TicketDeps, ticket: Ticket, userId: string, now: Date): Promise<boolean> {
+  if (ticket.firstResponseAt || userId === ticket.reporterId) return false;
+  if (!(await claimFirstResponse(tx, ticket.id, userId, now))) return false;
+  const minutes = (now.getTime() - ticket.createdAt.getTime()) / 60_000;
+  const due = ticket.firstResponseDueAt;
+  await recordEvent(tx, ticket.id, 'first_response', userId, now, {
+    minutes,
+    priority: ticket.priority,
+    dueAt: due?.toISOString() ?? null,
+    // No due time: the clock was held (waiting on the reporter) before the target was reached.
+    met: due === null || now <= due,
+  });
+  await enqueue(tx, { kind: 'ticket.root', ticketId: ticket.id }, { now });
+  const answered = await findTicket(tx, ticket.id);
+  for (const hook of deps.hooks) if (answered) await hook.answered?.(tx, answered, now);
+  return true;
+}
+
+/** What the root message shows for a ticket at `now`; `links` from ticketLinks (services/intake.ts). */
+export function ticketView(config: SupportConfig, ticket: Ticket, now: Date, links?: TicketLinks): TicketView {
   const input = slaInput(config, ticket);
   const endOfClock = ticket.resolvedAt ?? now;
   const state = ticket.breachedAt ? 'breached' : slaState(input, endOfClock, config.reminderFraction);
@@ -209,13 +218,17 @@ export function ticketView(config: SupportConfig, ticket: Ticket, now: Date): Ti
     id: ticket.id,
     title: ticket.title,
     description: ticket.description,
-    priority: ticket.priority as Priority,
-    status: ticket.status as TicketStatus,
+    priority: ticket.priority,
+    status: ticket.status,
     reporterId: ticket.reporterId,
     ownerId: ticket.ownerId,
     serviceName: serviceName(config, ticket.service),
     link: ticket.link,
     sla: { dueAt: ticket.slaDueAt, state, minutesLeft: minutesLeft(input, endOfClock) },
+    firstResponseDue:
+      ticket.firstResponseAt || ticket.status === 'resolved'
+        ? null
+        : { at: ticket.firstResponseDueAt, overdue: ticket.firstResponseDueAt !== null && ticket.firstResponseDueAt <= now },
     firstResponse:
       ticket.firstResponseAt && ticket.firstResponderId
         ? { userId: ticket.firstResponderId, minutes: (ticket.firstResponseAt.getTime() - ticket.createdAt.getTime()) / 60_000 }
@@ -224,5 +237,6 @@ export function ticketView(config: SupportConfig, ticket: Ticket, now: Date): Ti
     codeChangeNeeded: ticket.codeChangeNeeded,
     incident: ticket.incident,
     timeZone: config.timeZone,
+    ...(links ? { links } : {}),
   };
 }

@@ -1,8 +1,10 @@
 // The /support slash command: no text opens the ticket form; anything else is a subcommand whose
 // answer is ephemeral to the caller. Unknown subcommands get the help, never silence.
 import type { App, RespondArguments } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import { escapeMrkdwn } from '../messages/text.js';
 
 export interface CommandContext {
   userId: string;
@@ -15,7 +17,7 @@ export interface CommandContext {
 
 export interface CommandReply {
   text: string;
-  blocks?: unknown[];
+  blocks?: KnownBlock[];
 }
 
 export interface Subcommand {
@@ -31,7 +33,8 @@ export function helpText(subcommands: Subcommand[], preface?: string): string {
     '*supportbot* — engineering support in one thread per ticket.',
     '`/support` — file a ticket (title, description, priority, service).',
     ...subcommands.map((s) => `\`/support ${s.usage}\` — ${s.summary}`),
-    "In a ticket's thread use its buttons: *Take it*, *Resolve*, *Change priority*, *Waiting on reporter*, *Reopen*.",
+    "In a ticket's thread use its buttons: *Take it*, *Resolve*, *Change priority*, *Waiting on reporter*, *Mark as duplicate*, *Reopen*.",
+    'On any message: ⋮ → *Create support ticket*. On a ticket: :eyes: takes it, :white_check_mark: (owner) asks for the resolution.',
   ];
   return lines.join('\n');
 }
@@ -74,7 +77,7 @@ export function registerSupportCommand(
     if (!sub) {
       await ack({
         response_type: 'ephemeral',
-        text: helpText(deps.subcommands, `I don't know \`${name.slice(0, 40)}\`. Here is what I can do:`),
+        text: helpText(deps.subcommands, `I don't know \`${escapeMrkdwn(name.slice(0, 40))}\`. Here is what I can do:`),
       });
       return;
     }
@@ -94,7 +97,7 @@ export function registerSupportCommand(
     const quick = await Promise.race([work, new Promise<null>((r) => (timer = setTimeout(() => r(null), ANSWER_IN_ACK_MS)))]);
     clearTimeout(timer);
     if (quick) {
-      await ack({ response_type: 'ephemeral', ...quick } as RespondArguments as never);
+      await ack({ response_type: 'ephemeral', ...quick });
       return;
     }
     await ack({ response_type: 'ephemeral', text: `Working on \`/support ${name}\`…` });

@@ -6,7 +6,8 @@ import { parseDeployBody } from '../domain/deploy.js';
 import { decideLink, recordDeploy, type DeployDeps } from '../services/deploys.js';
 import { serviceName } from '../services/tickets.js';
 import type { Subcommand } from './commands.js';
-import { DEPLOY_ACTION, deployName, parseLinkValue, type Verdict } from './views/deployMessages.js';
+import { DEPLOY_ACTION, deployName, parseLinkValue, type Verdict } from '../messages/deployMessages.js';
+import { escapeMrkdwn } from '../messages/text.js';
 
 const USAGE = 'deploy <service> <version> [url]';
 
@@ -31,9 +32,9 @@ export function deploySubcommand(deps: DeployDeps): Subcommand {
         };
       // The same checks as the API, so both answer alike.
       const parsed = parseDeployBody({ service, version, url: rawUrl ? unwrapLink(rawUrl) : null, author: ctx.userId }, deps.clock.now());
-      if (!parsed.ok) return { text: parsed.message };
+      if (!parsed.ok) return { text: parsed.error };
       const result = await recordDeploy(deps, { ...parsed.value, source: 'slack' });
-      if (result.kind === 'unknown_service') return { text: result.message };
+      if (result.kind === 'unknown_service') return { text: escapeMrkdwn(result.message) };
       const name = deployName({ serviceName: serviceName(deps.config, result.deploy.service), version: result.deploy.version });
       if (result.kind !== 'created')
         return { text: `${name} is already recorded (deploy ${result.deploy.id}); nothing was announced again.` };
@@ -60,7 +61,7 @@ export function registerDeployListeners(app: App, deps: DeployDeps & { log: Logg
       if (!link) return tell('That button does not point at a deploy and a ticket.');
       try {
         const result = await decideLink(deps, { ...link, verdict, actorId: body.user.id });
-        if (!result.ok) await tell(result.reason);
+        if (!result.ok) await tell(result.error);
       } catch (err) {
         deps.log.error({ err }, 'deploy verdict failed');
         await tell('Sorry, that did not work. Please try again.');

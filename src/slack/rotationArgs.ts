@@ -1,15 +1,11 @@
-// The words after `/support cover|swap|oncall-pay`, read into values. Pure: "now" and the time zone
+// The words after `/support cover|cover-me|swap|oncall-pay`, read into values. Pure: "now" and the time zone
 // are passed in, and every failure is a sentence the caller can show next to the usage line.
 import { TZDate } from '@date-fns/tz';
-import { localInstant } from '../domain/rotation.js';
+import { fail, ok, type Result } from '../domain/result.js';
+import { localInstant, type TimeArg } from '../domain/rotation.js';
+import { escapeMrkdwn } from '../messages/text.js';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
-
-/** A time argument. Only a date means whole local days: `at` is its midnight, `dayEnd` the next. */
-export interface TimeArg {
-  at: Date;
-  dayEnd?: Date;
-}
+type Parsed<T> = Result<T>;
 
 export interface CoverArgs {
   userId: string;
@@ -25,8 +21,7 @@ export interface SwapArgs {
   squad?: string;
 }
 
-const fail = (error: string): { ok: false; error: string } => ({ ok: false, error });
-const quote = (word: string) => `\`${word.slice(0, 60)}\``;
+const quote = (word: string) => `\`${escapeMrkdwn(word.slice(0, 60))}\``;
 
 /** Words, keeping a mention whose label holds spaces (`<@U1|Ada Lovelace>`) as one word. */
 export function words(args: string): string[] {
@@ -36,7 +31,7 @@ export function words(args: string): string[] {
 /** The user id of a mention as Slack sends it with escaping on: `<@U123|name>` or `<@U123>`. */
 export function mentionedUser(word: string | undefined): Parsed<string> {
   const match = word === undefined ? null : /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(word);
-  if (match) return { ok: true, value: match[1]! };
+  if (match) return ok(match[1]!);
   if (word === undefined) return fail('Mention the person with @.');
   // Unescaped text means Slack sent a name, not an id; a name cannot be resolved reliably.
   return fail(`${quote(word)} is not a mention; type @ and pick the person from the list.`);
@@ -55,7 +50,7 @@ function nextDate(date: string): string {
 function readTime(ws: string[], i: number, now: Date, timeZone: string): Parsed<{ time: TimeArg; next: number }> {
   const word = ws[i];
   if (word === undefined) return fail('A time is missing.');
-  if (word.toLowerCase() === 'now') return { ok: true, value: { time: { at: now }, next: i + 1 } };
+  if (word.toLowerCase() === 'now') return ok({ time: { at: now }, next: i + 1 });
   if (!DATE.test(word)) return fail(`${quote(word)} is not a time; use \`now\`, \`YYYY-MM-DD\` or \`YYYY-MM-DD HH:mm\`.`);
   const clock = ws[i + 1];
   const withTime = clock !== undefined && TIME.test(clock);
@@ -63,7 +58,7 @@ function readTime(ws: string[], i: number, now: Date, timeZone: string): Parsed<
   try {
     const at = localInstant(text, timeZone);
     const time = withTime ? { at } : { at, dayEnd: localInstant(nextDate(word), timeZone) };
-    return { ok: true, value: { time, next: i + (withTime ? 2 : 1) } };
+    return ok({ time, next: i + (withTime ? 2 : 1) });
   } catch {
     return fail(`${quote(text)} is not a real date and time.`);
   }
@@ -72,15 +67,14 @@ function readTime(ws: string[], i: number, now: Date, timeZone: string): Parsed<
 /** At most one trailing word, the squad; anything more is a mistake worth pointing out. */
 function readSquad(ws: string[], i: number): Parsed<string | undefined> {
   if (ws.length > i + 1) return fail(`I did not understand ${quote(ws.slice(i + 1).join(' '))}.`);
-  return { ok: true, value: ws[i]?.toLowerCase() };
+  return ok(ws[i]?.toLowerCase());
 }
 
-/** `@person <from> <to> [squad]`; a date-only `to` includes that whole day. */
-export function parseCover(args: string, now: Date, timeZone: string): Parsed<CoverArgs> {
-  const ws = words(args);
-  const user = mentionedUser(ws[0]);
-  if (!user.ok) return user;
-  const from = readTime(ws, 1, now, timeZone);
+export type WindowArgs = Omit<CoverArgs, 'userId'>;
+
+/** `<from> <to> [squad]` from ws[i] on; a date-only `to` includes that whole day. */
+function readWindow(ws: string[], i: number, now: Date, timeZone: string): Parsed<WindowArgs> {
+  const from = readTime(ws, i, now, timeZone);
   if (!from.ok) return from;
   const to = readTime(ws, from.value.next, now, timeZone);
   if (!to.ok) return to;
@@ -88,7 +82,21 @@ export function parseCover(args: string, now: Date, timeZone: string): Parsed<Co
   if (end <= from.value.time.at) return fail('The end must be after the start.');
   const squad = readSquad(ws, to.value.next);
   if (!squad.ok) return squad;
-  return { ok: true, value: { userId: user.value, from: from.value.time.at, to: end, ...(squad.value ? { squad: squad.value } : {}) } };
+  return ok({ from: from.value.time.at, to: end, ...(squad.value ? { squad: squad.value } : {}) });
+}
+
+/** `@person <from> <to> [squad]`. */
+export function parseCover(args: string, now: Date, timeZone: string): Parsed<CoverArgs> {
+  const ws = words(args);
+  const user = mentionedUser(ws[0]);
+  if (!user.ok) return user;
+  const window = readWindow(ws, 1, now, timeZone);
+  return window.ok ? ok({ userId: user.value, ...window.value }) : window;
+}
+
+/** `<from> <to> [squad]` of `/support cover-me`. */
+export function parseCoverMe(args: string, now: Date, timeZone: string): Parsed<WindowArgs> {
+  return readWindow(words(args), 0, now, timeZone);
 }
 
 /** `@a @b <date> [squad]`. */
@@ -103,7 +111,7 @@ export function parseSwap(args: string, now: Date, timeZone: string): Parsed<Swa
   if (!at.ok) return at;
   const squad = readSquad(ws, at.value.next);
   if (!squad.ok) return squad;
-  return { ok: true, value: { a: a.value, b: b.value, at: at.value.time, ...(squad.value ? { squad: squad.value } : {}) } };
+  return ok({ a: a.value, b: b.value, at: at.value.time, ...(squad.value ? { squad: squad.value } : {}) });
 }
 
 /** `YYYY-MM`, or by default the last complete month in `timeZone` (what payroll asks for). */
@@ -112,8 +120,8 @@ export function parseMonth(args: string, now: Date, timeZone: string): Parsed<st
   if (word === '') {
     const local = new TZDate(now.getTime(), timeZone);
     const previous = new Date(Date.UTC(local.getFullYear(), local.getMonth() - 1, 1));
-    return { ok: true, value: previous.toISOString().slice(0, 7) };
+    return ok(previous.toISOString().slice(0, 7));
   }
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(word)) return fail(`${quote(word)} is not a month; use \`YYYY-MM\`, e.g. \`2026-11\`.`);
-  return { ok: true, value: word };
+  return ok(word);
 }

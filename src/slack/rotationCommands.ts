@@ -17,14 +17,14 @@ import {
 } from '../services/rotations.js';
 import type { CommandContext, CommandReply, Subcommand } from './commands.js';
 import { parseCover, parseMonth, parseSwap } from './rotationArgs.js';
-import { dutyReportMessage, monthLabel, payReportMessage } from './views/rotationViews.js';
-import { mrkdwn, slackDate } from './views/text.js';
+import { dutyReportMessage, monthLabel, payReportMessage } from '../messages/rotationViews.js';
+import { mrkdwn, slackDate } from '../messages/text.js';
 
 export interface RotationCommandDeps extends RotationDeps {
   log: Logger;
 }
 
-function usageReply(sub: { usage: string }, problem: string, timeZone: string, example: string): CommandReply {
+export function usageReply(sub: { usage: string }, problem: string, timeZone: string, example: string): CommandReply {
   return {
     text: `${problem}\nUsage: \`/support ${sub.usage}\`. Times are \`now\`, \`YYYY-MM-DD\` or \`YYYY-MM-DD HH:mm\` (${timeZone}).\nExample: \`${example}\``,
   };
@@ -69,7 +69,7 @@ export function rotationSubcommands(deps: RotationCommandDeps): Subcommand[] {
       const squad = ctx.args.trim().toLowerCase();
       if (squad) {
         const ref = resolveRotation(config, squad);
-        return ref.ok ? rotationStatus(deps, [ref.value]) : { text: ref.reason };
+        return ref.ok ? rotationStatus(deps, [ref.value]) : { text: ref.error };
       }
       const refs = Object.keys(config.squads).flatMap((id) => gardenerRef(config, id) ?? []);
       return refs.length
@@ -89,7 +89,7 @@ export function rotationSubcommands(deps: RotationCommandDeps): Subcommand[] {
       const args = parseCover(ctx.args, now, tz);
       if (!args.ok) return usageReply(coverCommand, args.error, tz, '/support cover @jane 2026-12-24 18:00 2026-12-27');
       const ref = resolveRotation(config, args.value.squad);
-      if (!ref.ok) return { text: ref.reason };
+      if (!ref.ok) return { text: ref.error };
       const done = await cover(deps, {
         actorId: ctx.userId,
         userId: args.value.userId,
@@ -97,7 +97,7 @@ export function rotationSubcommands(deps: RotationCommandDeps): Subcommand[] {
         to: args.value.to,
         ref: ref.value,
       });
-      return done.ok ? announced(done.value.announcement) : { text: done.reason };
+      return done.ok ? announced(done.value.announcement) : { text: done.error };
     },
   };
 
@@ -110,9 +110,9 @@ export function rotationSubcommands(deps: RotationCommandDeps): Subcommand[] {
       const args = parseSwap(ctx.args, now, tz);
       if (!args.ok) return usageReply(swapCommand, args.error, tz, '/support swap @jane @joe 2026-12-24');
       const ref = resolveRotation(config, args.value.squad);
-      if (!ref.ok) return { text: ref.reason };
+      if (!ref.ok) return { text: ref.error };
       const done = await swap(deps, { actorId: ctx.userId, a: args.value.a, b: args.value.b, at: args.value.at, ref: ref.value });
-      return done.ok ? announced(done.value.announcement) : { text: done.reason };
+      return done.ok ? announced(done.value.announcement) : { text: done.error };
     },
   };
 
@@ -122,7 +122,7 @@ export function rotationSubcommands(deps: RotationCommandDeps): Subcommand[] {
     summary: 'a note for whoever takes over from you, shown at your next handoff.',
     async run(ctx) {
       const done = await addHandoffNote(deps, { authorId: ctx.userId, text: ctx.args });
-      if (!done.ok) return { text: done.reason };
+      if (!done.ok) return { text: done.error };
       const when = done.value.map(({ ref, handoffAt }) => `${ref.role}${handoffAt ? ` (${slackDate(handoffAt, tz)})` : ''}`);
       return { text: `Noted. It will be shown at your next handoff as ${when.join(' and as ')}.` };
     },
@@ -137,7 +137,7 @@ export function rotationSubcommands(deps: RotationCommandDeps): Subcommand[] {
       const month = parseMonth(ctx.args, deps.clock.now(), tz);
       if (!month.ok) return { text: `${month.error}\nUsage: \`/support ${oncallPay.usage}\`` };
       const report = await onCallPayReport(deps, month.value);
-      if (!report.ok) return { text: report.reason };
+      if (!report.ok) return { text: report.error };
       const message = payReportMessage({ ...report.value, rates: config.pay, timeZone: tz });
       const csvNote = await uploadCsv(ctx, month.value, report.value.csv).catch((err: unknown) => {
         deps.log.error({ err }, 'on-call pay CSV upload failed');

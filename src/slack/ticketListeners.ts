@@ -2,11 +2,14 @@
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import { sourceFromMetadata } from '../domain/intake.js';
 import { isPriority } from '../domain/priority.js';
+import type { Result } from '../domain/result.js';
+import { findTicket } from '../repos/tickets.js';
 import { validateResolveForm, validateTicketForm, type TicketAction } from '../domain/ticket.js';
 import { actOnTicket, createTicket, isAdmin, recordThreadReply, type TicketDeps } from '../services/tickets.js';
-import { ACTION, CALLBACK, FIELD_ACTION } from './views/ids.js';
-import { changePriorityView, resolveView, ticketFormView } from './views/ticketForm.js';
+import { ACTION, CALLBACK, FIELD_ACTION } from '../messages/ids.js';
+import { changePriorityView, resolveView, ticketFormView } from '../messages/ticketForm.js';
 
 type StateValues = ViewSubmitAction['view']['state']['values'];
 
@@ -17,12 +20,12 @@ export function fieldValue(values: StateValues, block: string): string | null {
   return el.selected_option?.value ?? el.value ?? null;
 }
 
-function ticketIdFrom(raw: string | undefined): number | null {
+export function ticketIdFrom(raw: string | undefined): number | null {
   const n = Number(raw);
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
-function metadataTicketId(privateMetadata: string): number | null {
+export function metadataTicketId(privateMetadata: string): number | null {
   try {
     return ticketIdFrom(String((JSON.parse(privateMetadata) as { ticketId?: unknown }).ticketId));
   } catch {
@@ -34,7 +37,7 @@ export function openTicketForm(deps: TicketDeps) {
   return async (client: WebClient, triggerId: string, channelId: string) => {
     await client.views.open({
       trigger_id: triggerId,
-      view: ticketFormView({ services: Object.values(deps.config.services), sla: deps.config.sla, channelId }) as never,
+      view: ticketFormView({ services: Object.values(deps.config.services), sla: deps.config.sla, channelId }),
     });
   };
 }
@@ -44,6 +47,8 @@ export interface DeployCauses {
   /** Deploys linked to the ticket that may still be named as its cause. */
   linked(ticketId: number): Promise<Array<{ id: number; label: string }>>;
   confirm(input: { deployId: number; ticketId: number; actorId: string }): Promise<unknown>;
+  /** Whether the person may name that deploy as the cause; asked before the ticket is resolved. */
+  mayConfirm(input: { deployId: number; ticketId: number; actorId: string }): Promise<Result<void>>;
 }
 
 export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logger; deployCauses?: DeployCauses }): void {
@@ -65,12 +70,12 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
       Object.keys(deps.config.services),
     );
     if (!checked.ok) {
-      await ack({ response_action: 'errors', errors: checked.errors as Record<string, string> });
+      await ack({ response_action: 'errors', errors: checked.error });
       return;
     }
     try {
       // Stored before the modal closes: a ticket the person saw accepted is never lost.
-      await createTicket(deps, { form: checked.value, reporterId: body.user.id });
+      await createTicket(deps, { form: checked.value, reporterId: body.user.id, source: sourceFromMetadata(view.private_metadata) });
       await ack();
     } catch (err) {
       deps.log.error({ err }, 'could not store a ticket');
@@ -105,7 +110,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
         action,
         actor: { userId: body.user.id, isAdmin: isAdmin(deps.config, body.user.id) },
       });
-      if (!result.ok) await tell(client, channel, body.user.id, result.reason);
+      if (!result.ok) await tell(client, channel, body.user.id, result.error);
     };
 
   app.action<BlockAction<ButtonAction>>(ACTION.take, act({ type: 'take' }));
@@ -115,19 +120,18 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
   app.action<BlockAction<ButtonAction>>(ACTION.resolve, async (args) => {
     const { body, client } = args;
     await act(async (ticketId) => {
-      const ticket = await deps.db.ticket.findUnique({ where: { id: ticketId } });
+      const ticket = await findTicket(deps.db, ticketId);
       if (!ticket) return tell(client, body.channel?.id, body.user.id, `Ticket #${ticketId} does not exist.`);
       const linked = (await deps.deployCauses?.linked(ticket.id)) ?? [];
-      await client.views.open({ trigger_id: body.trigger_id, view: resolveView(ticket.id, ticket.title, linked) as never });
+      await client.views.open({ trigger_id: body.trigger_id, view: resolveView(ticket.id, ticket.title, linked) });
     })(args);
   });
   app.action<BlockAction<ButtonAction>>(ACTION.changePriority, async (args) => {
     const { body, client } = args;
     await act(async (ticketId) => {
-      const ticket = await deps.db.ticket.findUnique({ where: { id: ticketId } });
+      const ticket = await findTicket(deps.db, ticketId);
       if (!ticket) return tell(client, body.channel?.id, body.user.id, `Ticket #${ticketId} does not exist.`);
-      const current = isPriority(ticket.priority) ? ticket.priority : 'P3';
-      await client.views.open({ trigger_id: body.trigger_id, view: changePriorityView(ticket.id, current, deps.config.sla) as never });
+      await client.views.open({ trigger_id: body.trigger_id, view: changePriorityView(ticket.id, ticket.priority, deps.config.sla) });
     })(args);
   });
 
@@ -137,22 +141,26 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
       resolution: fieldValue(view.state.values, 'resolution'),
       codeChange: fieldValue(view.state.values, 'codeChange'),
     });
-    if (!checked.ok) return void (await ack({ response_action: 'errors', errors: checked.errors as Record<string, string> }));
+    if (!checked.ok) return void (await ack({ response_action: 'errors', errors: checked.error }));
     if (ticketId === null)
       return void (await ack({
         response_action: 'errors',
         errors: { resolution: 'This form lost track of its ticket; open it again from the ticket.' },
       }));
+    const causedBy = Number(fieldValue(view.state.values, 'causedBy'));
+    const cause =
+      Number.isSafeInteger(causedBy) && causedBy > 0 && deps.deployCauses
+        ? { causes: deps.deployCauses, input: { deployId: causedBy, ticketId, actorId: body.user.id } }
+        : null;
+    const allowed = cause ? await cause.causes.mayConfirm(cause.input) : null;
+    if (allowed && !allowed.ok) return void (await ack({ response_action: 'errors', errors: { causedBy: allowed.error } }));
     const result = await actOnTicket(deps, {
       ticketId,
       action: { type: 'resolve', ...checked.value },
       actor: { userId: body.user.id, isAdmin: isAdmin(deps.config, body.user.id) },
     });
-    await ack(result.ok ? undefined : { response_action: 'errors', errors: { resolution: result.reason } });
-    const causedBy = Number(fieldValue(view.state.values, 'causedBy'));
-    if (result.ok && Number.isSafeInteger(causedBy) && causedBy > 0 && deps.deployCauses) {
-      await deps.deployCauses.confirm({ deployId: causedBy, ticketId, actorId: body.user.id });
-    }
+    await ack(result.ok ? undefined : { response_action: 'errors', errors: { resolution: result.error } });
+    if (result.ok && cause) await cause.causes.confirm(cause.input);
   });
 
   app.view(CALLBACK.changePriority, async ({ ack, view, body }) => {
@@ -169,7 +177,7 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
       action: { type: 'change_priority', priority },
       actor: { userId: body.user.id, isAdmin: isAdmin(deps.config, body.user.id) },
     });
-    await ack(result.ok ? undefined : { response_action: 'errors', errors: { priority: result.reason } });
+    await ack(result.ok ? undefined : { response_action: 'errors', errors: { priority: result.error } });
   });
 
   app.event('message', async ({ event, body }) => {

@@ -10,6 +10,7 @@ import { parseSupportConfig } from '../../src/config/supportConfig.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { Scheduler } from '../../src/jobs/scheduler.js';
+import { findTickets } from '../../src/repos/tickets.js';
 import { SLA_BREACH, SLA_REMINDER, slaJobHandlers, slaTimers } from '../../src/services/slaTimers.js';
 import type { Provider } from '../../src/db/provider.js';
 import { createTestDatabaseUrl, testConfigDoc } from '../support/harness.js';
@@ -64,7 +65,10 @@ async function seed(db: Db, provider: Provider): Promise<void> {
     };
   });
   await insert(db, provider, 'Ticket', tickets);
-  const dueTickets = await db.ticket.findMany({ where: { id: { lte: DUE } } });
+  const dueTickets = await findTickets(
+    db,
+    Array.from({ length: DUE }, (_, i) => i + 1),
+  );
   const jobs = [
     ...dueTickets.flatMap((t) => {
       const timers = slaTimers(config, t)!;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  fromGithubDeploymentStatus,
   githubCompareUrl,
   isChangeFailure,
   naturalKey,
@@ -9,6 +8,7 @@ import {
   parsePersonRef,
   relationToTicket,
 } from '../../src/domain/deploy.js';
+import { fromGithubDeploymentStatus } from '../../src/http/github.js';
 
 const now = new Date('2026-11-24T10:00:00Z');
 const services = {
@@ -47,14 +47,14 @@ describe('parseDeployBody', () => {
       'unknown field "merged_by"',
       'mergedBy',
     ]) {
-      assert.ok(r.message.includes(part), `${r.message} mentions ${part}`);
+      assert.ok(r.error.includes(part), `${r.error} mentions ${part}`);
     }
   });
 
   it('allows 5 minutes of clock skew, not more', () => {
     assert.ok(parseDeployBody({ service: 'a', version: 'b', deployedAt: '2026-11-24T10:05:00Z' }, now).ok);
     const r = parseDeployBody({ service: 'a', version: 'b', deployedAt: '2026-11-24T10:05:01Z' }, now);
-    assert.ok(!r.ok && r.message.includes('"deployedAt" is in the future'));
+    assert.ok(!r.ok && r.error.includes('"deployedAt" is in the future'));
   });
 });
 

@@ -9,14 +9,14 @@ function close(actual: number, expected: number, rel = 1e-9) {
 
 const THIRTY_DAYS = 30 * 1440;
 
-describe('poissonTailAtLeast: P(X ≥ k), reference values from mpmath at 50 digits', () => {
+describe('poissonTailAtLeast: P(X ≥ k), reference values from mpmath at 50 digits (as the nearest doubles)', () => {
   for (const [k, mean, expected] of [
-    [1, 1, 0.63212055882855768],
+    [1, 1, 0.6321205588285577],
     [3, 0.5, 0.014387677966970687],
-    [5, 5, 0.55950671493478759],
-    [10, 2, 4.6498075017263808e-5],
-    [3, 0.018, 9.5897200782435892e-7],
-    [100, 50, 3.2000653245851253e-10],
+    [5, 5, 0.5595067149347875],
+    [10, 2, 4.6498075017263805e-5],
+    [3, 0.018, 9.58972007824359e-7],
+    [100, 50, 3.200065324585125e-10],
     // 1 - (sum of the lower terms) would round this to 0 in double precision.
     [50, 10, 1.8547268838697993e-19],
   ] as const) {

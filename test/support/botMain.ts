@@ -3,7 +3,7 @@
 // the file TEST_CLOCK_FILE (the test moves time by rewriting it). Prints "ready <port>" once listening.
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { startSupportbot } from '../../src/app.js';
+import { startSupportbot } from '../../src/app/start.js';
 import { loadEnv } from '../../src/config/env.js';
 import { parseSupportConfig } from '../../src/config/supportConfig.js';
 import { SIGNING_SECRET, testConfigDoc } from './harness.js';

@@ -1,11 +1,12 @@
 // A stand-in for Slack's Web API on 127.0.0.1: records every call, answers like Slack, and fails on
 // demand (HTTP 5xx, 429 with Retry-After, ok:false errors, or no answer at all).
+import type { Doc } from './doc.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface SlackCall {
   method: string;
-  args: Record<string, any>;
+  args: Doc;
   at: number;
 }
 
@@ -20,9 +21,9 @@ interface StoredMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
-function parseBody(raw: string, type: string | undefined): Record<string, any> {
+function parseBody(raw: string, type: string | undefined): Doc {
   if (type?.includes('application/json')) return raw ? JSON.parse(raw) : {};
-  const out: Record<string, any> = {};
+  const out: Doc = {};
   for (const [k, v] of new URLSearchParams(raw)) {
     out[k] = /^[[{]/.test(v) ? safeJson(v) : v;
   }
@@ -44,7 +45,7 @@ export class FakeSlack {
   readonly emails = new Map<string, string>();
   /** What apps.connections.open hands out (Socket Mode tests run a WebSocket server there). */
   socketUrl = '';
-  private failures: Array<{ method: string; failure: Failure; remaining: number }> = [];
+  private failures: Array<{ method: string; failure: Failure; remaining: number; when?: (args: Doc) => boolean }> = [];
   private server: Server;
   private tsCounter = 0;
   private hung: ServerResponse[] = [];
@@ -70,9 +71,9 @@ export class FakeSlack {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** The next `times` calls of `method` fail as described. */
-  fail(method: string, failure: Failure, times = 1): void {
-    this.failures.push({ method, failure, remaining: times });
+  /** The next `times` calls of `method` (those `when` accepts, if given) fail as described. */
+  fail(method: string, failure: Failure, times = 1, when?: (args: Doc) => boolean): void {
+    this.failures.push({ method, failure, remaining: times, ...(when ? { when } : {}) });
   }
 
   callsTo(method: string): SlackCall[] {
@@ -107,7 +108,7 @@ export class FakeSlack {
     const args = parseBody(body.toString('utf8'), req.headers['content-type']);
     this.calls.push({ method, args, at: Date.now() });
 
-    const pending = this.failures.find((f) => f.method === method && f.remaining > 0);
+    const pending = this.failures.find((f) => f.method === method && f.remaining > 0 && (!f.when || f.when(args)));
     if (pending) {
       pending.remaining -= 1;
       const f = pending.failure;
@@ -135,7 +136,7 @@ export class FakeSlack {
     this.json(res, this.answer(method, args));
   }
 
-  private answer(method: string, args: Record<string, any>): Record<string, unknown> {
+  private answer(method: string, args: Doc): Record<string, unknown> {
     switch (method) {
       case 'apps.connections.open':
         return { ok: true, url: this.socketUrl };

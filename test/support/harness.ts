@@ -1,13 +1,14 @@
 // Starts the real bot (real Bolt receiver, real database) against the fake Slack, with a manual clock.
 // Database: an SQLite file per harness, or — when the suite runs with TEST_DATABASE=postgresql — a
 // fresh database on TEST_POSTGRES_URL's server, dropped afterwards.
+import type { Doc } from './doc.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { pino } from 'pino';
-import { startSupportbot, type Supportbot } from '../../src/app.js';
+import { type SettlingSupportbot, startSupportbotForTests } from '../../src/app/start.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadEnv, type Env } from '../../src/config/env.js';
 import { parseSupportConfig, type SupportConfig } from '../../src/config/supportConfig.js';
@@ -21,7 +22,7 @@ export const DEPLOY_SECRET = 'deploy-secret-0123456789abcdef';
 export const STATUS_TOKEN = 'status-token-0123456789abcdef';
 
 /** The config most tests run with; tests override parts of it. */
-export function testConfigDoc(): Record<string, any> {
+export function testConfigDoc(): Doc {
   return {
     timezone: 'Europe/London',
     channels: { support: 'C0SUPPORT', deploys: 'C0DEPLOYS', managers: 'C0MANAGERS' },
@@ -77,7 +78,7 @@ export async function createTestDatabaseUrl(
 }
 
 export interface Harness {
-  bot: Supportbot;
+  bot: SettlingSupportbot;
   fake: FakeSlack;
   slack: SlackRequests;
   clock: ManualClock;
@@ -90,13 +91,13 @@ export interface Harness {
   /** Let every listener finish and every due Slack message go out. */
   settle(): Promise<void>;
   /** Stop the bot and start a new one on the same database and fake Slack (a restart), optionally with a changed config. */
-  restart(changes?: { config?: (doc: Record<string, any>) => void }): Promise<void>;
+  restart(changes?: { config?: (doc: Doc) => void; whileDown?: () => void }): Promise<void>;
   stop(): Promise<void>;
 }
 
 export interface HarnessOptions {
   now?: string;
-  config?: (doc: Record<string, any>) => void;
+  config?: (doc: Doc) => void;
   env?: Record<string, string>;
   /** Runs before the bot starts, e.g. to make the fake Slack fail from the first call. */
   beforeStart?: (fake: FakeSlack) => void;
@@ -109,7 +110,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   opts.beforeStart?.(fake);
   const database = await createTestDatabaseUrl();
   const clock = new ManualClock(opts.now ?? '2026-11-24T10:00:00Z');
-  const configWith = (change?: (doc: Record<string, any>) => void) => {
+  const configWith = (change?: (doc: Doc) => void) => {
     const doc = testConfigDoc();
     opts.config?.(doc);
     change?.(doc);
@@ -142,7 +143,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   );
   const start = (cfg: SupportConfig) =>
     // No handoff cron: real minutes passing must not announce handoffs mid-test; tests call checkHandoffs().
-    startSupportbot({
+    startSupportbotForTests({
       env,
       config: cfg,
       clock,
@@ -180,6 +181,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
     async restart(changes) {
       await h.bot.stop();
+      // E.g. the clock passing a due time while no process runs.
+      changes?.whileDown?.();
       const cfg = changes?.config ? configWith(changes.config) : h.config;
       bot = await start(cfg);
       Object.assign(h, {

@@ -138,6 +138,48 @@ export class SlackRequests {
     );
   }
 
+  /** The "Create support ticket" message shortcut used on a message. */
+  messageShortcut(args: {
+    userId: string;
+    channel: string;
+    message: { ts: string; text: string; user?: string; thread_ts?: string };
+    callbackId?: string;
+  }): Promise<Response> {
+    return this.interactive({
+      type: 'message_action',
+      callback_id: args.callbackId ?? 'create_ticket_from_message',
+      ...this.from(args.userId),
+      channel: { id: args.channel, name: 'general' },
+      message: { type: 'message', user: args.message.user ?? 'UAUTHOR', ...args.message },
+      message_ts: args.message.ts,
+      response_url: 'https://hooks.slack.com/app/T0TEST/1/abc',
+      action_ts: `${Date.now() / 1000}`,
+    });
+  }
+
+  /** A reaction added to a message, as the reaction_added event delivers it. */
+  reactionAdded(args: {
+    userId: string;
+    reaction: string;
+    channel?: string;
+    messageTs: string;
+    eventId: string;
+    retryNum?: number;
+  }): Promise<Response> {
+    const ts = `${Math.floor(Date.now() / 1000)}.000100`;
+    return this.event(
+      {
+        type: 'reaction_added',
+        user: args.userId,
+        reaction: args.reaction,
+        item_user: 'UBOT',
+        item: { type: 'message', channel: args.channel ?? 'C0SUPPORT', ts: args.messageTs },
+        event_ts: ts,
+      },
+      { eventId: args.eventId, ...(args.retryNum ? { retryNum: args.retryNum } : {}) },
+    );
+  }
+
   /** Who an interactivity payload comes from, with a fresh trigger id. */
   private from(userId: string) {
     return {

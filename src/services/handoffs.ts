@@ -1,19 +1,21 @@
-// Handoff announcements. Nothing is scheduled per handoff: a check, run every minute by node-cron
+// Handoff announcements. Nothing is scheduled per handoff: a check, run every minute (app/lifecycle.ts)
 // and once at start-up, compares who holds each rotation now (pure maths over the config and the
 // stored overrides, read at the injected clock's time) with the last change it announced
 // (HandoffState). Handoffs missed while the bot was down are therefore caught up on the next
 // check, once, and after a long outage only the latest change per rotation is announced.
-import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
-import type { Db, Tx } from '../db/client.js';
+import { type Db, inTransaction, isUniqueViolation, type Tx } from '../repos/db.js';
+import { advanceHandoffState, createHandoffState, handoffState, pendingHandoffNotes, takeHandoffNotes } from '../repos/rotations.js';
+import { countOpenTickets, openTickets } from '../repos/tickets.js';
 import { dutyAt, handoffsBetween } from '../domain/rotation.js';
-import { loadOverrides } from '../services/duty.js';
-import { allRotationRefs, type RotationRef } from '../services/rotations.js';
-import { ticketLine } from '../slack/home.js';
-import { enqueue } from '../slack/outbox.js';
-import { handoffAnnouncement, handoffDm, type HandoffView } from '../slack/views/rotationViews.js';
+import { loadOverrides } from './duty.js';
+import { allRotationRefs, type RotationRef } from './rotations.js';
+import { ticketView } from './tickets.js';
+import { ticketLine } from '../messages/home.js';
+import { enqueue } from '../outbox/queue.js';
+import { handoffAnnouncement, handoffDm, type HandoffView } from '../messages/rotationViews.js';
 
 export interface HandoffDeps {
   db: Db;
@@ -29,32 +31,28 @@ export type CheckOutcome = 'baseline' | 'announced' | 'unchanged' | 'taken by an
 /** Open tickets shown in an announcement; the rest are counted. */
 const TICKETS_SHOWN = 15;
 
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string }).code === 'P2002';
-}
-
-async function handoffView(
+/** What a handoff message shows; the notes are marked as shown unless only peeking (a reminder before the shift). */
+export async function handoffView(
   tx: Tx,
-  deps: HandoffDeps,
+  deps: Pick<HandoffDeps, 'config'>,
   ref: RotationRef,
   change: { at: Date; user: string | null; previous: string | null },
   now: Date,
+  notesAre: 'shown' | 'peeked' = 'shown',
 ): Promise<HandoffView> {
-  const where = { status: { not: 'resolved' }, ...(ref.services ? { service: { in: ref.services } } : {}) };
   const [tickets, total] = await Promise.all([
-    tx.ticket.findMany({ where, orderBy: [{ priority: 'asc' }, { id: 'asc' }], take: TICKETS_SHOWN }),
-    tx.ticket.count({ where }),
+    openTickets(tx, { ...(ref.services ? { services: ref.services } : {}), take: TICKETS_SHOWN }),
+    countOpenTickets(tx, ref.services),
   ]);
-  const notes = await tx.handoffNote.findMany({ where: { rotationId: ref.rotation.id, usedAt: null }, orderBy: { id: 'asc' } });
-  await tx.handoffNote.updateMany({ where: { id: { in: notes.map((n) => n.id) } }, data: { usedAt: now } });
+  const notes = notesAre === 'shown' ? await takeHandoffNotes(tx, ref.rotation.id, now) : await pendingHandoffNotes(tx, ref.rotation.id);
   return {
     title: ref.title,
     role: ref.role,
     configPath: ref.configPath,
     ...change,
-    tickets: tickets.map((t) => ticketLine(deps.config, t, now)),
+    tickets: tickets.map((t) => ticketLine(ticketView(deps.config, t, now))),
     moreTickets: total - tickets.length,
-    notes: notes.map((n) => ({ authorId: n.authorId, text: n.text })),
+    notes,
     ...(ref.rotation.usergroupId ? { usergroupId: ref.rotation.usergroupId } : {}),
     timeZone: deps.config.timeZone,
   };
@@ -78,13 +76,13 @@ export async function checkRotation(deps: HandoffDeps, ref: RotationRef): Promis
   const { rotation } = ref;
   const now = deps.clock.now();
   try {
-    return await deps.db.$transaction(async (tx): Promise<CheckOutcome> => {
-      const state = await tx.handoffState.findUnique({ where: { rotationId: rotation.id } });
+    return await inTransaction(deps.db, async (tx): Promise<CheckOutcome> => {
+      const state = await handoffState(tx, rotation.id);
       // Only overrides overlapping (last announced, now] can matter; the table only grows.
       const overrides = await loadOverrides(tx, rotation.id, { from: state?.announcedAt ?? now, to: new Date(now.getTime() + 1) });
       const holder = dutyAt(rotation, overrides, now).user;
       if (!state) {
-        await tx.handoffState.create({ data: { rotationId: rotation.id, announcedAt: now, userId: holder } });
+        await createHandoffState(tx, rotation.id, now, holder);
         const key = `handoff:${rotation.id}:${now.toISOString()}:baseline`;
         await syncUsergroup(tx, ref, holder, key, now);
         if (!holder) {
@@ -98,11 +96,8 @@ export async function checkRotation(deps: HandoffDeps, ref: RotationRef): Promis
       if (!latest && holder === state.userId) return 'unchanged';
       const at = latest?.at ?? now;
       // Conditional on what was read, so of several replicas exactly one announces.
-      const claimed = await tx.handoffState.updateMany({
-        where: { rotationId: rotation.id, announcedAt: state.announcedAt },
-        data: { announcedAt: at, userId: holder },
-      });
-      if (claimed.count !== 1) return 'taken by another process';
+      if (!(await advanceHandoffState(tx, rotation.id, state.announcedAt, { announcedAt: at, userId: holder })))
+        return 'taken by another process';
       // Duty went round while the bot was down and is back with the person announced last.
       if (holder === state.userId) return 'unchanged';
       const view = await handoffView(tx, deps, ref, { at, user: holder, previous: latest?.previous ?? state.userId }, now);
@@ -123,58 +118,19 @@ export async function checkRotation(deps: HandoffDeps, ref: RotationRef): Promis
   }
 }
 
-export interface HandoffJob {
-  /** Checks every rotation; concurrent calls share one pass. */
-  check(): Promise<void>;
-  /** Runs the check on a cron expression (real time triggers it; the clock still decides). */
-  schedule(expression: string): void;
-  /** Stops the cron trigger and waits for a pass under way. */
-  stop(): Promise<void>;
-}
-
-export function createHandoffJob(deps: HandoffDeps): HandoffJob {
-  let running: Promise<void> | null = null;
-  let task: ScheduledTask | undefined;
-  const pass = async () => {
-    let announced = false;
-    for (const ref of allRotationRefs(deps.config)) {
-      try {
-        const outcome = await checkRotation(deps, ref);
-        if (outcome !== 'unchanged') deps.log.debug({ rotation: ref.rotation.id, outcome }, 'handoff check');
-        announced ||= outcome === 'announced' || outcome === 'baseline';
-      } catch (err) {
-        // One broken rotation must not keep the others from handing off.
-        deps.log.error({ err, rotation: ref.rotation.id }, 'handoff check failed');
-      }
+/** Checks every rotation once; whether anything was announced (or a baseline recorded). */
+export async function checkHandoffs(deps: HandoffDeps): Promise<boolean> {
+  let announced = false;
+  for (const ref of allRotationRefs(deps.config)) {
+    try {
+      const outcome = await checkRotation(deps, ref);
+      if (outcome !== 'unchanged') deps.log.debug({ rotation: ref.rotation.id, outcome }, 'handoff check');
+      announced ||= outcome === 'announced' || outcome === 'baseline';
+    } catch (err) {
+      // One broken rotation must not keep the others from handing off.
+      deps.log.error({ err, rotation: ref.rotation.id }, 'handoff check failed');
     }
-    if (announced) deps.kick();
-  };
-  let again = false;
-  const check = (): Promise<void> => {
-    // A change committed while a pass runs may come after that pass looked: run once more.
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await pass();
-      } while (again);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  };
-  return {
-    check,
-    schedule(expression) {
-      task = cron.schedule(expression, check, { name: 'handoffs', noOverlap: true });
-    },
-    async stop() {
-      await task?.stop();
-      task = undefined;
-      await running;
-    },
-  };
+  }
+  if (announced) deps.kick();
+  return announced;
 }

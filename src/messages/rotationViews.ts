@@ -1,12 +1,10 @@
 // Messages about rotations: who is on duty, handoffs, covers and swaps, and the on-call pay report.
 // Pure functions from plain data to { text, blocks }; the text alone reads well in notifications.
-import type { PayRates, PayRow } from '../../domain/pay.js';
-import { escapeMrkdwn, mention, mrkdwn, slackDate, truncate } from './text.js';
+import type { PayRates, PayRow } from '../domain/pay.js';
+import type { KnownBlock } from '@slack/types';
+import { type Message, mention, mrkdwn, slackDate, truncate, userText } from './text.js';
 
-export interface Message {
-  text: string;
-  blocks?: unknown[];
-}
+export type { Message };
 
 /** A rotation as people talk about it. */
 export interface RoleWords {
@@ -23,21 +21,21 @@ const SECTION_CHARS = 2900;
 const NOTES_SHOWN = 10;
 
 /** Lines as as few sections as fit Slack's 3000 characters each, so a message stays far below 50 blocks. */
-export function lineSections(lines: string[], separator = '\n'): unknown[] {
+export function lineSections(lines: string[], separator = '\n'): KnownBlock[] {
   const sections: string[] = [];
   for (const line of lines.map((l) => truncate(l, SECTION_CHARS))) {
     const last = sections.length - 1;
     if (last >= 0 && sections[last]!.length + separator.length + line.length <= SECTION_CHARS) sections[last] += `${separator}${line}`;
     else sections.push(line);
   }
-  return sections.map((text) => ({ type: 'section', text: mrkdwn(text) }));
+  return sections.map((text): KnownBlock => ({ type: 'section', text: mrkdwn(text) }));
 }
 
 function nobodyWarning(w: RoleWords): string {
   return `:warning: Nobody is ${w.role}: the rotation has no one on duty. Admins, check \`${w.configPath}\` (and its \`start\`) in the config.`;
 }
 
-function timeWindow(from: Date, to: Date, timeZone: string): string {
+export function timeWindow(from: Date, to: Date, timeZone: string): string {
   return `${slackDate(from, timeZone)} → ${slackDate(to, timeZone)}`;
 }
 
@@ -99,7 +97,7 @@ function handoffDetails(v: HandoffView): string[] {
     ? [
         `*Handoff notes*`,
         ...(v.notes.length > shown.length ? [`(${v.notes.length - shown.length} earlier notes not shown)`] : []),
-        ...shown.map((n) => `>${escapeMrkdwn(truncate(n.text, 1000)).replace(/\n/g, '\n>')}\n— ${mention(n.authorId)}`),
+        ...shown.map((n) => `>${userText(n.text, 1000, 2000).replace(/\n/g, '\n>')}\n— ${mention(n.authorId)}`),
       ]
     : [];
   return [...tickets, ...notes];
@@ -120,6 +118,24 @@ export function handoffAnnouncement(v: HandoffView): Message {
 export function handoffDm(v: HandoffView): Message {
   const headline = `You are now ${v.role} (since ${slackDate(v.at, v.timeZone)})${v.previous ? `, taking over from ${mention(v.previous)}` : ''}.`;
   const lines = [headline, ...handoffDetails(v)];
+  return { text: truncate(lines.join('\n'), 3900), blocks: lineSections(lines) };
+}
+
+/** The DM to the incoming person some hours before their shift: what they will find. */
+export function shiftReminderDm(v: HandoffView & { until: Date | null }): Message {
+  const span = v.until ? timeWindow(v.at, v.until, v.timeZone) : `from ${slackDate(v.at, v.timeZone)}`;
+  const headline = `:calendar: Reminder: you will be ${v.role} ${span}${v.previous ? `, taking over from ${mention(v.previous)}` : ''}.`;
+  const lines = [headline, ...handoffDetails(v), 'Notes left before the handoff are shown to you then.'];
+  return { text: truncate(lines.join('\n'), 3900), blocks: lineSections(lines) };
+}
+
+/** The admins' DM about upcoming shifts nobody can hold (every member inactive). */
+export function rotationGapDm(v: RoleWords & { shifts: Array<{ from: Date; to: Date }>; timeZone: string }): Message {
+  const lines = [
+    `:warning: Nobody can be ${v.role} in ${v.shifts.length === 1 ? 'this upcoming shift' : `these ${v.shifts.length} upcoming shifts`}: every member is inactive then (\`${v.configPath}\` in the config).`,
+    ...v.shifts.map((s) => `• ${timeWindow(s.from, s.to, v.timeZone)}`),
+    'Add a member or set up a cover with `/support cover`.',
+  ];
   return { text: truncate(lines.join('\n'), 3900), blocks: lineSections(lines) };
 }
 

@@ -1,9 +1,10 @@
 // Block Kit for deploys: the channel announcement, the suspected-cause list in a ticket's thread,
+import type { KnownBlock } from '@slack/types';
 // notes, verdict replies and the suspect-deploy warning. Pure functions of plain data.
-import { formatDuration } from '../../domain/sla.js';
-import { isSlackUserId, type DeployStatus } from '../../domain/deploy.js';
-import type { SuspectVerdict } from '../../domain/poisson.js';
-import { escapeMrkdwn, mrkdwn, plain, slackDate, truncate } from './text.js';
+import { formatDuration } from '../domain/sla.js';
+import { isSlackUserId, type DeployStatus } from '../domain/deploy.js';
+import type { SuspectVerdict } from '../domain/poisson.js';
+import { escapeMrkdwn, type Message, mrkdwn, plain, slackDate, truncate, userText } from './text.js';
 
 export const DEPLOY_ACTION = {
   caused: 'deploy_caused',
@@ -32,7 +33,8 @@ export interface TicketSummary {
   title: string;
 }
 
-export type Verdict = 'caused' | 'unrelated' | 'suggested';
+export type { Verdict } from '../domain/deploy.js';
+import type { Verdict } from '../domain/deploy.js';
 
 /** The button value naming one deploy ↔ ticket pair. */
 export function linkValue(deployId: number, ticketId: number): string {
@@ -47,7 +49,7 @@ export function parseLinkValue(value: string | undefined): { deployId: number; t
 /** A mention when the person is a known Slack user, else their name verbatim — never dropped. */
 export function person(stored: string | null): string {
   if (!stored) return '_unknown_';
-  return isSlackUserId(stored) ? `<@${stored}>` : escapeMrkdwn(truncate(stored, 200));
+  return isSlackUserId(stored) ? `<@${stored}>` : userText(stored, 200, 1000);
 }
 
 /** "author <@A>, merged by <@M>", naming someone who did both once. */
@@ -65,7 +67,7 @@ const STATUS_LINE: Record<DeployStatus, { emoji: string; words: string }> = {
 };
 
 export function deployName(d: Pick<DeployView, 'serviceName' | 'version'>): string {
-  return `*${escapeMrkdwn(d.serviceName)}* \`${escapeMrkdwn(truncate(d.version, 100))}\``;
+  return `*${escapeMrkdwn(d.serviceName)}* \`${userText(d.version, 100, 500)}\``;
 }
 
 function compareLink(d: DeployView): string | null {
@@ -74,28 +76,23 @@ function compareLink(d: DeployView): string | null {
 
 function headline(d: DeployView): string {
   const s = STATUS_LINE[d.status];
-  return `${s.emoji} ${deployName(d)} ${s.words} ${escapeMrkdwn(d.environment)}`;
+  return `${s.emoji} ${deployName(d)} ${s.words} ${userText(d.environment, 60, 300)}`;
 }
 
 function details(d: DeployView): string {
-  return [
-    people(d),
-    d.commit ? `commit \`${escapeMrkdwn(truncate(d.commit, 12))}\`` : null,
-    slackDate(d.deployedAt, d.timeZone),
-    compareLink(d),
-  ]
+  return [people(d), d.commit ? `commit \`${userText(d.commit, 12, 60)}\`` : null, slackDate(d.deployedAt, d.timeZone), compareLink(d)]
     .filter(Boolean)
     .join(' · ');
 }
 
 function ticketLine(t: TicketSummary): string {
-  return `#${t.id} ${escapeMrkdwn(t.priority)} ${escapeMrkdwn(truncate(t.title, 80))}`;
+  return `#${t.id} ${escapeMrkdwn(t.priority)} ${userText(t.title, 80, 400)}`;
 }
 
 const MAX_LISTED_TICKETS = 10;
 
 /** The announcement in the deploys channel: what, who, the diff, and what is open on the service. */
-export function deployAnnouncement(d: DeployView, openTickets: TicketSummary[]) {
+export function deployAnnouncement(d: DeployView, openTickets: TicketSummary[]): Required<Message> {
   const shown = openTickets.slice(0, MAX_LISTED_TICKETS);
   const more = openTickets.length - shown.length;
   const open = openTickets.length
@@ -117,10 +114,10 @@ const MAX_SUGGESTED = 20;
  * The reply in a new ticket's thread listing recent deploys of its service, newest first. The
  * mentions are the page: the author and merger of each deploy are notified in the thread.
  */
-export function suspectedCauses(ticketId: number, deploys: DeployView[], lookbackMinutes: number) {
+export function suspectedCauses(ticketId: number, deploys: DeployView[], lookbackMinutes: number): Required<Message> {
   const shown = deploys.slice(0, MAX_SUGGESTED);
   const intro = `:mag: ${deploys.length === 1 ? 'A deploy' : `${deploys.length} deploys`} of ${escapeMrkdwn(shown[0]?.serviceName ?? '')} in the ${formatDuration(lookbackMinutes)} before #${ticketId}. Did one of them cause it?`;
-  const blocks: unknown[] = [{ type: 'section', block_id: 'intro', text: mrkdwn(intro) }];
+  const blocks: KnownBlock[] = [{ type: 'section', block_id: 'intro', text: mrkdwn(intro) }];
   for (const d of shown) {
     blocks.push({ type: 'section', block_id: `deploy_${d.id}`, text: mrkdwn(`${headline(d)}\n${details(d)}`) });
     blocks.push({
@@ -147,13 +144,13 @@ export function suspectedCauses(ticketId: number, deploys: DeployView[], lookbac
 }
 
 /** A deploy of the ticket's service while the ticket is open (or a later rollback of one). */
-export function deployNote(d: DeployView) {
+export function deployNote(d: DeployView): Required<Message> {
   const text = `${headline(d)} while this ticket is open — ${details(d)}`;
   return { text: truncate(text, 3900), blocks: [{ type: 'section', block_id: `deploy_note_${d.id}`, text: mrkdwn(text) }] };
 }
 
 /** A rollback reported after the deploy was announced: said in the announcement's thread. */
-export function rollbackReply(d: DeployView, at: Date) {
+export function rollbackReply(d: DeployView, at: Date): Message {
   return { text: `:rewind: ${deployName(d)} was rolled back ${slackDate(at, d.timeZone)}; it counts as a change failure.` };
 }
 
@@ -168,7 +165,7 @@ export interface VerdictChange {
 }
 
 /** What a click on This caused it / Not related / Undo did, with a button to take it back. */
-export function verdictReply(c: VerdictChange) {
+export function verdictReply(c: VerdictChange): Required<Message> {
   const who = `<@${c.actorId}>`;
   const name = deployName(c.deploy);
   const sentence =
@@ -178,7 +175,7 @@ export function verdictReply(c: VerdictChange) {
         ? `${who} marked ${name} as not related to #${c.ticketId}.`
         : `${who} took back the verdict on ${name}: it is a suspected cause of #${c.ticketId} again.`;
   const state = `${name} ${c.changeFailure ? 'counts' : 'does not count'} as a change failure; #${c.ticketId} ${c.incident ? 'is' : 'is not'} an incident.`;
-  const blocks: unknown[] = [{ type: 'section', block_id: 'verdict', text: mrkdwn(`${sentence}\n${state}`) }];
+  const blocks: KnownBlock[] = [{ type: 'section', block_id: 'verdict', text: mrkdwn(`${sentence}\n${state}`) }];
   if (c.verdict !== 'suggested') {
     blocks.push({
       type: 'actions',
@@ -210,7 +207,7 @@ export interface SuspectFacts {
 }
 
 /** The warning in the deploy announcement's thread: the burst, the usual rate, and the odds. */
-export function suspectWarning(f: SuspectFacts) {
+export function suspectWarning(f: SuspectFacts): Required<Message> {
   const d = f.deploy;
   const n = f.tickets.length;
   const lines = [

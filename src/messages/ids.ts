@@ -3,6 +3,12 @@ export const CALLBACK = {
   createTicket: 'ticket_create',
   resolveTicket: 'ticket_resolve',
   changePriority: 'ticket_priority',
+  markDuplicate: 'ticket_duplicate',
+} as const;
+
+/** Callback ids of the shortcuts declared in manifest.yml. */
+export const SHORTCUT = {
+  createTicketFromMessage: 'create_ticket_from_message',
 } as const;
 
 export const ACTION = {
@@ -12,7 +18,14 @@ export const ACTION = {
   reopen: 'ticket_reopen',
   wait: 'ticket_wait',
   unwait: 'ticket_unwait',
+  markDuplicate: 'ticket_duplicate_open',
 } as const;
 
 /** Every input of the forms lives in a block named for its field with one element "value". */
 export const FIELD_ACTION = 'value';
+
+/** Buttons of a cover request message; the value is the request's id. */
+export const COVER_ACTION = {
+  take: 'cover_take',
+  withdraw: 'cover_withdraw',
+} as const;

@@ -1,0 +1,117 @@
+// Each feature's wiring: its use cases' dependencies, the hooks it adds to ticket changes, its job
+// handlers, its /support subcommands, its Slack listeners and its HTTP routes.
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Express } from 'express';
+import type { Clock } from '../clock.js';
+import type { Env } from '../config/env.js';
+import type { SupportConfig } from '../config/supportConfig.js';
+import { registerDeployRoutes } from '../http/deploys.js';
+import { registerStatusRoutes } from '../http/status.js';
+import type { JobHandlers } from '../jobs/scheduler.js';
+import type { Logger } from '../logger.js';
+import type { Db } from '../repos/db.js';
+import { causeCandidates, decideLink, type DeployDeps, deployTicketHooks, mayJudgeLink, recordDeploy } from '../services/deploys.js';
+import { coverRequestJobHandlers } from '../services/coverRequests.js';
+import { firstResponseHooks, firstResponseJobHandlers } from '../services/firstResponseTimers.js';
+import { checkHandoffs } from '../services/handoffs.js';
+import { planRotationGapNotices, rotationGapJobHandlers } from '../services/rotationGaps.js';
+import { planShiftReminders, shiftReminderJobHandlers } from '../services/shiftReminders.js';
+import { pagingHooks, pagingJobHandlers } from '../services/paging.js';
+import { PeopleResolver } from '../services/people.js';
+import { gardenerRouting } from '../services/routing.js';
+import { slaJobHandlers, slaTimerHooks } from '../services/slaTimers.js';
+import type { TicketDeps } from '../services/tickets.js';
+import { helpSubcommand, registerSupportCommand, type Subcommand } from '../slack/commands.js';
+import { coverMeSubcommand, registerCoverRequestListeners } from '../slack/coverRequests.js';
+import { deploySubcommand, registerDeployListeners } from '../slack/deployListeners.js';
+import { registerHome } from '../slack/home.js';
+import { rotationSubcommands } from '../slack/rotationCommands.js';
+import { registerIntakeListeners } from '../slack/intakeListeners.js';
+import { openTicketForm, registerTicketListeners } from '../slack/ticketListeners.js';
+import { slackEmailLookup } from './slackApp.js';
+
+export interface FeatureDeps {
+  db: Db;
+  clock: Clock;
+  config: SupportConfig;
+  env: Env;
+  log: Logger;
+  kick(): void;
+  client: WebClient;
+}
+
+export interface Features {
+  jobHandlers: JobHandlers;
+  /** Announces duty changes up to the clock's now, and plans shift reminders and rotation gap notices. */
+  checkHandoffs(): Promise<boolean>;
+  /** Registers every listener and route; `afterRotationChange` runs the handoff check at once. */
+  register(app: App, http: Express, afterRotationChange: () => Promise<void>): void;
+}
+
+export function wireFeatures(deps: FeatureDeps): Features {
+  const { db, clock, config, kick, log } = deps;
+  const deployDeps: DeployDeps = {
+    db,
+    clock,
+    config,
+    kick,
+    people: new PeopleResolver(slackEmailLookup(deps.client), clock, config.deploys.gitLogins),
+  };
+  // Every hook is known before the ticket use cases get them: SLA and first-response timers, out-of-hours paging,
+  // deploy links and gardener mentions, in that order, inside each ticket change's transaction.
+  const ticketDeps: TicketDeps = {
+    db,
+    clock,
+    config,
+    kick,
+    hooks: [slaTimerHooks(config), firstResponseHooks(config), pagingHooks(config), deployTicketHooks(deployDeps), gardenerRouting(config)],
+  };
+  const handoffDeps = { db, config, clock, log: log.child({ component: 'handoffs' }), kick };
+  return {
+    jobHandlers: {
+      ...slaJobHandlers(config),
+      ...firstResponseJobHandlers(config),
+      ...pagingJobHandlers(config),
+      ...coverRequestJobHandlers(config),
+      ...shiftReminderJobHandlers(config),
+      ...rotationGapJobHandlers(config),
+    },
+    // The periodic rotation check: handoffs now, then the reminders and gap notices ahead.
+    async checkHandoffs() {
+      const announced = await checkHandoffs(handoffDeps);
+      const now = clock.now();
+      for (const plan of [planShiftReminders, planRotationGapNotices]) {
+        await plan({ db, config }, now).catch((err: unknown) => handoffDeps.log.error({ err }, 'planning rotation reminders failed'));
+      }
+      return announced;
+    },
+    register(app, http, afterRotationChange) {
+      const subcommands: Subcommand[] = [helpSubcommand(() => subcommands), deploySubcommand(deployDeps)];
+      const rotationDeps = { db, clock, config, kick, afterChange: afterRotationChange, log };
+      subcommands.push(...rotationSubcommands(rotationDeps), coverMeSubcommand(rotationDeps));
+      registerSupportCommand(app, { subcommands, openTicketForm: openTicketForm(ticketDeps), log });
+      registerTicketListeners(app, {
+        ...ticketDeps,
+        log,
+        deployCauses: {
+          linked: (ticketId) => causeCandidates(deployDeps, ticketId),
+          confirm: ({ deployId, ticketId, actorId }) => decideLink(deployDeps, { deployId, ticketId, actorId, verdict: 'caused' }),
+          mayConfirm: (input) => mayJudgeLink(deployDeps, input),
+        },
+      });
+      registerIntakeListeners(app, { ...ticketDeps, log });
+      registerDeployListeners(app, { ...deployDeps, log });
+      registerCoverRequestListeners(app, rotationDeps);
+      registerHome(app, { db, config, clock, log });
+      registerDeployRoutes(http, {
+        secret: deps.env.DEPLOY_WEBHOOK_SECRET,
+        config,
+        clock,
+        log,
+        record: (input, o) => recordDeploy(deployDeps, input, o),
+      });
+      registerStatusRoutes(http, { token: deps.env.STATUS_PAGE_TOKEN, db, config, clock, log });
+    },
+  };
+}

@@ -1,0 +1,102 @@
+// The bot's Slack connection: the Web API client, Bolt's app and receiver (HTTP or Socket Mode),
+// and who the bot is (asked once, again after a failure).
+import bolt, { type App } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Express } from 'express';
+import type { Env } from '../config/env.js';
+import type { Metrics } from '../http/metrics.js';
+import { SLACK_EVENTS_PATH, slackRequestGuard } from '../http/slackRequestGuard.js';
+import { boltLogger, type Logger } from '../logger.js';
+import { platformError } from '../outbox/slackErrors.js';
+import type { EmailLookup } from '../services/people.js';
+import { answerUnhandled } from '../slack/unhandledRequests.js';
+
+const { App: BoltApp, ExpressReceiver, SocketModeReceiver } = bolt;
+
+export interface Identity {
+  botId: string;
+  botUserId: string;
+}
+
+export interface SlackApp {
+  app: App;
+  /** Our own client, for the outbox and start-up checks. */
+  client: WebClient;
+  socketMode: boolean;
+  whoAmI(): Promise<Identity>;
+  /** The listener runs not finished yet. */
+  inflight: Set<Promise<unknown>>;
+}
+
+export function createSlackApp(opts: { env: Env; http: Express; log: Logger; metrics: Metrics; timeoutMs: number }): SlackApp {
+  const { env, log } = opts;
+  // The outbox owns retries: the client reports 429s and errors at once instead of queueing them.
+  const clientOptions = {
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    timeout: opts.timeoutMs,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  };
+  const socketMode = Boolean(env.SLACK_APP_TOKEN);
+  // Mounted before the receiver's route, so that it sees every request first.
+  if (!socketMode) opts.http.post(SLACK_EVENTS_PATH, slackRequestGuard({ signingSecret: env.SLACK_SIGNING_SECRET, log }));
+  const receiver = socketMode
+    ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, logger: boltLogger(log), installerOptions: { clientOptions } })
+    : new ExpressReceiver({
+        signingSecret: env.SLACK_SIGNING_SECRET,
+        app: opts.http,
+        endpoints: SLACK_EVENTS_PATH,
+        logger: boltLogger(log),
+        processBeforeResponse: false,
+      });
+  // Bolt's per-request clients get the same token through authorize, which asks Slack who we are once.
+  const client = new WebClient(env.SLACK_BOT_TOKEN, { ...clientOptions, logger: boltLogger(log) });
+  let identity: Promise<Identity> | undefined;
+  const whoAmI = () =>
+    (identity ??= client.auth.test().then(
+      (r) => ({ botId: r.bot_id as string, botUserId: r.user_id as string }),
+      (err: unknown) => {
+        identity = undefined;
+        throw err;
+      },
+    ));
+  const app = new BoltApp({
+    receiver: answerUnhandled(receiver, log),
+    authorize: async () => ({ botToken: env.SLACK_BOT_TOKEN, ...(await whoAmI()) }),
+    clientOptions,
+    logger: boltLogger(log),
+    convoStore: false,
+  });
+
+  const inflight = new Set<Promise<unknown>>();
+  app.use(async ({ next }) => {
+    const started = process.hrtime.bigint();
+    const run = next();
+    inflight.add(run);
+    try {
+      await run;
+    } finally {
+      inflight.delete(run);
+      opts.metrics.slackListenerSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  });
+  app.error(async (err) => {
+    log.error({ err }, 'unhandled error in a Slack listener');
+  });
+  return { app, client, socketMode, whoAmI, inflight };
+}
+
+/** The lookup through a Web API client: "users_not_found" is an answer, anything else an error. */
+export function slackEmailLookup(client: {
+  users: { lookupByEmail(args: { email: string }): Promise<{ user?: { id?: string } }> };
+}): EmailLookup {
+  return async (email) => {
+    try {
+      const res = await client.users.lookupByEmail({ email });
+      return res.user?.id ?? null;
+    } catch (err) {
+      if (platformError(err) === 'users_not_found') return null;
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,150 @@
+// The composition root: builds the parts (database, HTTP, Slack, outbox, scheduler, features) and
+// starts them. Each part is made in its own module; this file only says what goes with what.
+import type { WebClient } from '@slack/web-api';
+import { type Clock, systemClock } from '../clock.js';
+import type { Env } from '../config/env.js';
+import type { SupportConfig } from '../config/supportConfig.js';
+import { type Database, openDatabase } from '../db/client.js';
+import { migrateIfNeeded } from '../db/migrate.js';
+import { createMetrics, type Metrics } from '../http/metrics.js';
+import { createHttpApp, finishHttpApp } from '../http/server.js';
+import { Scheduler } from '../jobs/scheduler.js';
+import { createLogger, type Logger } from '../logger.js';
+import { ticketMessage } from '../messages/ticketMessage.js';
+import { OutboxRelay } from '../outbox/relay.js';
+import { type Db, ping } from '../repos/db.js';
+import { findTicket, openTicketsByPriority } from '../repos/tickets.js';
+import { ticketLinks } from '../services/intake.js';
+import { ticketView } from '../services/tickets.js';
+import { wireFeatures } from './features.js';
+import { backgroundPasses, closeServer, connectSlack, handoffTrigger, listen, settle, startPoller } from './lifecycle.js';
+import { createSlackApp } from './slackApp.js';
+
+export interface SupportbotOptions {
+  env: Env;
+  config: SupportConfig;
+  clock?: Clock;
+  logger?: Logger;
+  /** How often the outbox and the job table are polled for work that came due (real time). */
+  pollMs?: number;
+  /** Web API request timeout; a timed-out call is retried by the outbox. */
+  slackTimeoutMs?: number;
+  /** Due jobs a scheduler pass claims and runs in one transaction (default 100). */
+  jobBatchSize?: number;
+  /** When the handoff check runs (node-cron, default every minute); null: only at start and on checkHandoffs(). */
+  handoffCron?: string | null;
+}
+
+export interface Supportbot {
+  port: number;
+  database: Database;
+  metrics: Metrics;
+  /** Announces duty changes up to the clock's now (what the handoff cron runs). */
+  checkHandoffs(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The bot as tests drive it: also waits until every listener has finished and nothing is due. */
+export interface SettlingSupportbot extends Supportbot {
+  /** `waiting` is told what it waits for at each step, so that a caller's timeout can name it. */
+  settle(waiting?: (what: string) => void): Promise<void>;
+}
+
+const SLACK_TIMEOUT_MS = 10_000;
+
+export async function startSupportbot(opts: SupportbotOptions): Promise<Supportbot> {
+  const { settle: _testsOnly, ...bot } = await startSupportbotForTests(opts);
+  return bot;
+}
+
+/** Test-only entry: the same bot, plus settle(). */
+export async function startSupportbotForTests(opts: SupportbotOptions): Promise<SettlingSupportbot> {
+  const { env, config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const log = opts.logger ?? createLogger(env.LOG_LEVEL);
+  await migrateIfNeeded(env.DATABASE_URL);
+  const database = await openDatabase(env.DATABASE_URL);
+  const { db } = database;
+  const metrics = createMetrics(() => openTicketsByPriority(db));
+  let slackConnection: { ready(): boolean; stop(): void } | undefined;
+  const http = createHttpApp({ metrics, health: healthCheck(db, () => slackConnection?.ready() ?? false), log });
+  const slack = createSlackApp({ env, http, log, metrics, timeoutMs: opts.slackTimeoutMs ?? SLACK_TIMEOUT_MS });
+  const relay = createRelay(db, slack.client, config, clock, log, metrics);
+  const drains = { jobs: () => scheduler.drain(), outbox: () => relay.drain(), pendingMessages: () => relay.pendingDue() };
+  const passes = backgroundPasses(drains, log);
+  const features = wireFeatures({ db, clock, config, env, log, kick: passes.kick, client: slack.client });
+  const scheduler = new Scheduler(
+    db,
+    database.provider,
+    clock,
+    features.jobHandlers,
+    log.child({ component: 'scheduler' }),
+    opts.jobBatchSize,
+  );
+  const handoffs = handoffTrigger(features.checkHandoffs, opts.handoffCron === undefined ? '* * * * *' : opts.handoffCron);
+  features.register(slack.app, http, handoffs.check);
+  finishHttpApp(http, log);
+
+  const { server, port } = await listen(http, env);
+  if (slack.socketMode) await slack.app.start();
+  slackConnection = await connectSlack(slack.whoAmI, log);
+  const stopPoller = startPoller(drains, passes, metrics, opts.pollMs ?? 1000);
+  // Catches up on handoffs missed while the bot was down, before the first minute passes.
+  await handoffs.check();
+  log.info({ port, mode: slack.socketMode ? 'socket' : 'http', database: database.provider }, 'supportbot is listening');
+
+  return {
+    port,
+    database,
+    metrics,
+    settle: (waiting) => settle(slack.inflight, drains, waiting),
+    checkHandoffs: handoffs.check,
+    async stop() {
+      stopPoller();
+      slackConnection?.stop();
+      await handoffs.stop();
+      if (slack.socketMode) await slack.app.stop().catch(() => {});
+      await closeServer(server);
+      await Promise.allSettled([...slack.inflight]);
+      await scheduler.drain().catch(() => {});
+      await relay.drain().catch(() => {});
+      await database.close();
+    },
+  };
+}
+
+function healthCheck(db: Db, slackReady: () => boolean) {
+  return async () => {
+    const checks: Record<string, string> = {};
+    try {
+      await ping(db);
+      checks.database = 'ok';
+    } catch (err) {
+      checks.database = (err as Error).message;
+    }
+    checks.slack = slackReady() ? 'ok' : 'not connected yet';
+    return { ok: checks.database === 'ok' && slackReady(), checks };
+  };
+}
+
+function createRelay(db: Db, client: WebClient, config: SupportConfig, clock: Clock, log: Logger, metrics: Metrics): OutboxRelay {
+  const render = { ticketRoot: (id: number) => renderRoot(db, config, clock, id) };
+  return new OutboxRelay(db, client, clock, render, log.child({ component: 'outbox' }), {
+    sent: (kind) => metrics.outboxSent.inc({ kind }),
+    failed: (kind, permanent) => metrics.outboxFailed.inc({ kind, permanent: String(permanent) }),
+  });
+}
+
+/** The root message of a ticket as it is now, plus where it lives (what the relay posts or edits). */
+async function renderRoot(db: Db, config: SupportConfig, clock: Clock, ticketId: number) {
+  const ticket = await findTicket(db, ticketId);
+  if (!ticket) return null;
+  const message = ticketMessage(ticketView(config, ticket, clock.now(), await ticketLinks(db, ticket)));
+  return {
+    channel: ticket.channelId,
+    rootTs: ticket.rootTs,
+    rootPermalink: ticket.rootPermalink,
+    reporterId: ticket.reporterId,
+    ...message,
+  };
+}

@@ -1,0 +1,58 @@
+// The outbox's queue: a use case writes its state change and the Slack messages it implies in one
+// transaction; the relay (relay.ts) delivers them at least once, in order per ticket.
+import type { KnownBlock } from '@slack/types';
+import type { Db, Tx } from '../repos/db.js';
+import { insertOutboxRow, insertOutboxRows, type OutboxRow } from '../repos/outbox.js';
+
+/** What a queued message asks Slack for. Ticket-bound kinds are rendered from the ticket when sent. */
+export type OutboxKind =
+  /** Post the ticket's root message, or edit it to show the ticket as it is now. */
+  | { kind: 'ticket.root'; ticketId: number }
+  /**
+   * A reply in the ticket's thread (also edits nothing). `quiet`: people it names who must not be
+   * pinged by it (whoever acted); it is posted without their mentions, then edited to show them.
+   */
+  | { kind: 'ticket.reply'; ticketId: number; text: string; blocks?: KnownBlock[]; quiet?: string[] }
+  /**
+   * The answer under the message a ticket was filed from, linking the ticket's thread; when Slack
+   * will not let the bot post there, the reporter is told why by DM.
+   */
+  | { kind: 'ticket.sourceReply'; ticketId: number; channel: string; threadTs: string }
+  /** The reporter's confirmation: a DM with the permalink of the root message. */
+  | { kind: 'ticket.confirm'; ticketId: number }
+  /** A DM to someone about a ticket (a page); the permalink of the root message is appended. */
+  | { kind: 'ticket.dm'; ticketId: number; userId: string; text: string }
+  /**
+   * Any chat.postMessage (channel announcements, DMs to a user id). `thread` makes it a reply to the
+   * message queued under that dedupKey (e.g. a deploy announcement), whose ts is known only once sent.
+   */
+  | { kind: 'post'; channel: string; text: string; blocks?: KnownBlock[]; ticketId?: number; thread?: { dedupKey: string } }
+  /** Edit the message queued under that dedupKey (e.g. a cover request once taken); nothing if it was never posted. */
+  | { kind: 'update'; channel: string; of: { dedupKey: string }; text: string; blocks?: KnownBlock[] }
+  /** Any other Web API call, e.g. usergroups.users.update. */
+  | { kind: 'call'; method: string; args: Record<string, unknown> };
+
+function outboxRow(message: OutboxKind, opts: { now: Date; dedupKey?: string }): OutboxRow {
+  const ticketId = 'ticketId' in message ? (message.ticketId ?? null) : null;
+  return {
+    method: message.kind,
+    payload: JSON.stringify(message),
+    ticketId,
+    orderingKey: ticketId !== null ? `ticket:${ticketId}` : null,
+    nextAttemptAt: opts.now,
+    createdAt: opts.now,
+    ...(opts.dedupKey ? { dedupKey: opts.dedupKey } : {}),
+  };
+}
+
+export async function enqueue(tx: Tx | Db, message: OutboxKind, opts: { now: Date; dedupKey?: string }): Promise<void> {
+  await insertOutboxRow(tx, outboxRow(message, opts));
+}
+
+/** Several messages (a batch of timers) in one statement, delivered in the order given. */
+export async function enqueueAll(tx: Tx | Db, messages: OutboxKind[], opts: { now: Date }): Promise<void> {
+  await insertOutboxRows(
+    tx,
+    messages.map((m) => outboxRow(m, opts)),
+  );
+}

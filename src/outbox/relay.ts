@@ -1,0 +1,309 @@
+// The outbox relay: delivers queued messages at least once, in order per ticket, retrying 5xx / 429 /
+// timeouts with backoff, and looks before re-posting so that an answer lost in transit does not
+// become a duplicate message. The only code that calls Slack's Web API for the bot's messages.
+import { randomUUID } from 'node:crypto';
+import type { KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { Db } from '../repos/db.js';
+import {
+  claimMessage,
+  countDue,
+  type DueMessage,
+  dueMessages,
+  findByDedupKey,
+  headsOf,
+  markFailed,
+  markSent,
+  releaseExpiredClaims,
+  retryLater,
+} from '../repos/outbox.js';
+import { drainLoop } from '../jobs/drainLoop.js';
+import { sourceReply, sourceReplyRefused } from '../messages/intakeMessages.js';
+import { mentionsAny, withoutMentions } from '../messages/quiet.js';
+import { filedConfirmation } from '../messages/ticketReplies.js';
+import { setRootPermalink, setRootTs } from '../repos/tickets.js';
+import { enqueue, type OutboxKind } from './queue.js';
+import { classifyFailure, isPostRefusal, ownPlatformError, type SlackFailure } from './slackErrors.js';
+
+export interface Renderer {
+  /** The root message of a ticket as it is now, plus where it lives. */
+  ticketRoot(ticketId: number): Promise<{
+    channel: string;
+    rootTs: string | null;
+    rootPermalink: string | null;
+    text: string;
+    blocks: KnownBlock[];
+    reporterId: string;
+  } | null>;
+}
+
+const LEASE_MS = 2 * 60_000;
+const BATCH = 50;
+
+export class OutboxRelay {
+  private readonly owner = randomUUID();
+  /** Until then Slack asked us (429 Retry-After) to send nothing. */
+  private pausedUntil = 0;
+  /** Delivers everything due now; concurrent calls share the run. */
+  readonly drain = drainLoop(() => this.pass());
+
+  constructor(
+    private readonly db: Db,
+    private readonly client: WebClient,
+    private readonly clock: Clock,
+    private readonly render: Renderer,
+    private readonly log: Logger,
+    private readonly metrics?: { sent(kind: string): void; failed(kind: string, permanent: boolean): void },
+  ) {}
+
+  /** Due messages not yet delivered (for health and tests). */
+  async pendingDue(): Promise<number> {
+    return countDue(this.db, this.clock.now());
+  }
+
+  /** One batch: claim, send, record. Returns how many were attempted. */
+  async pass(): Promise<number> {
+    const now = this.clock.now();
+    if (this.paused()) return 0;
+    await releaseExpiredClaims(this.db, new Date(now.getTime() - LEASE_MS));
+    let attempted = 0;
+    // A batch can be all messages queued behind an undelivered one of their ticket; read on past
+    // them, or one stuck thread would hold up every message queued after it.
+    for (let after = 0; ; ) {
+      const due = await dueMessages(this.db, now, after, BATCH);
+      attempted += await this.sendBatch(due, now);
+      if (attempted > 0 || due.length < BATCH || this.paused()) return attempted;
+      after = due.at(-1)!.id;
+    }
+  }
+
+  private paused(): boolean {
+    return this.clock.now().getTime() < this.pausedUntil;
+  }
+
+  /** Sends the messages that are first in line for their ticket; returns how many it attempted. */
+  private async sendBatch(due: DueMessage[], now: Date): Promise<number> {
+    if (!due.length) return 0;
+    const keys = [...new Set(due.map((m) => m.orderingKey).filter((k): k is string => k !== null))];
+    const heads = await headsOf(this.db, keys);
+    let attempted = 0;
+    for (const m of due) {
+      if (m.orderingKey && heads.get(m.orderingKey) !== m.id) continue;
+      if (!(await claimMessage(this.db, m.id, this.owner, now))) continue;
+      attempted += 1;
+      await this.deliver(m.id, JSON.parse(m.payload) as OutboxKind, m.attempts + 1, m.lastError);
+      if (this.paused()) break;
+    }
+    return attempted;
+  }
+
+  private async deliver(id: number, message: OutboxKind, attempts: number, lastError: string | null): Promise<void> {
+    let sent: { ts?: string };
+    try {
+      sent = await this.send(id, message, lastError !== null && attempts > 1);
+    } catch (err) {
+      await this.failed(id, message, attempts, classifyFailure(err, attempts));
+      return;
+    }
+    await markSent(this.db, id, this.clock.now(), sent.ts ?? null);
+    this.metrics?.sent(message.kind);
+  }
+
+  private async failed(id: number, message: OutboxKind, attempts: number, failure: SlackFailure): Promise<void> {
+    const now = this.clock.now();
+    const permanent = failure.retryInMs === null;
+    // Slack's Retry-After applies to the method, and the next message likely calls the same one.
+    if (failure.error === 'ratelimited') this.pausedUntil = now.getTime() + failure.retryInMs!;
+    if (permanent) {
+      await markFailed(this.db, id, failure.error);
+      await this.tellWhyNotPosted(message, failure.error, now);
+    } else
+      await retryLater(
+        this.db,
+        id,
+        new Date(now.getTime() + failure.retryInMs!),
+        `${failure.ambiguous ? 'ambiguous: ' : ''}${failure.error}`,
+      );
+    this.metrics?.failed(message.kind, permanent);
+    (permanent ? this.log.error : this.log.warn).call(
+      this.log,
+      { outboxId: id, kind: message.kind, error: failure.error, attempts },
+      permanent ? 'Slack refused a message; giving up' : 'Slack call failed; will retry',
+    );
+  }
+
+  /** A reply under a ticket's source message that Slack refused for good: its reporter hears why. */
+  private async tellWhyNotPosted(message: OutboxKind, error: string, now: Date): Promise<void> {
+    if (message.kind !== 'ticket.sourceReply' || !isPostRefusal(error)) return;
+    const root = await this.render.ticketRoot(message.ticketId);
+    if (!root) return;
+    const text = sourceReplyRefused(error, message.channel);
+    await enqueue(this.db, { kind: 'ticket.dm', ticketId: message.ticketId, userId: root.reporterId, text }, { now });
+  }
+
+  /** Tags each posted message with its outbox id so an earlier attempt can be recognised. */
+  private metadata(id: number) {
+    return { event_type: 'supportbot_outbox', event_payload: { outbox_id: id } };
+  }
+
+  /**
+   * After an attempt whose fate is unknown, look for the message in the channel or thread before
+   * posting again: chat.postMessage has no idempotency key, the metadata tag is ours.
+   */
+  private async alreadyPosted(id: number, channel: string, threadTs: string | undefined): Promise<string | null> {
+    const oldest = String((this.clock.now().getTime() - 24 * 3600_000) / 1000);
+    const res = threadTs
+      ? await this.client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 })
+      : await this.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 });
+    const found = res.messages?.find(
+      (m) =>
+        (m as { metadata?: { event_type?: string; event_payload?: { outbox_id?: unknown } } }).metadata?.event_payload?.outbox_id === id,
+    );
+    return found?.ts ?? null;
+  }
+
+  private async post(
+    id: number,
+    args: { channel: string; text: string; blocks?: KnownBlock[]; thread_ts?: string },
+    retry: boolean,
+  ): Promise<string> {
+    if (retry && !args.channel.startsWith('U')) {
+      const ts = await this.alreadyPosted(id, args.channel, args.thread_ts);
+      if (ts) return ts;
+    }
+    const res = await this.client.chat.postMessage({ ...args, metadata: this.metadata(id), unfurl_links: false });
+    return res.ts as string;
+  }
+
+  /**
+   * Posts a message that names `quiet` people without pinging them: posted with their mentions as
+   * a plain word, then edited to show them (Slack notifies on posting, not on edits).
+   */
+  private async postQuietly(
+    id: number,
+    args: { channel: string; text: string; blocks?: KnownBlock[]; thread_ts?: string },
+    quiet: string[],
+    retry: boolean,
+  ): Promise<string> {
+    const blocks = args.blocks ? JSON.stringify(args.blocks) : '';
+    if (!mentionsAny(args.text + blocks, quiet)) return this.post(id, args, retry);
+    const muted = { ...args, text: withoutMentions(args.text, quiet) };
+    if (args.blocks) muted.blocks = JSON.parse(withoutMentions(blocks, quiet)) as KnownBlock[];
+    const ts = await this.post(id, muted, retry);
+    await this.client.chat.update({ channel: args.channel, ts, text: args.text, ...(args.blocks ? { blocks: args.blocks } : {}) });
+    return ts;
+  }
+
+  private async send(id: number, message: OutboxKind, retry: boolean): Promise<{ ts?: string }> {
+    switch (message.kind) {
+      case 'ticket.root': {
+        const root = await this.render.ticketRoot(message.ticketId);
+        if (!root) return {};
+        if (root.rootTs) {
+          await this.client.chat.update({ channel: root.channel, ts: root.rootTs, text: root.text, blocks: root.blocks });
+          return { ts: root.rootTs };
+        }
+        // Filing is the reporter's own action: the root names them without a ping (the DM confirms).
+        const ts = await this.postQuietly(id, { channel: root.channel, text: root.text, blocks: root.blocks }, [root.reporterId], retry);
+        await setRootTs(this.db, message.ticketId, ts);
+        return { ts };
+      }
+      case 'ticket.reply': {
+        const root = await this.requireRoot(message.ticketId);
+        const args = {
+          channel: root.channel,
+          thread_ts: root.rootTs,
+          text: message.text,
+          ...(message.blocks ? { blocks: message.blocks } : {}),
+        };
+        return { ts: await this.postQuietly(id, args, message.quiet ?? [], retry) };
+      }
+      case 'ticket.sourceReply': {
+        const root = await this.requireRoot(message.ticketId);
+        const text = sourceReply({
+          ticketId: message.ticketId,
+          link: await this.rootLink(message.ticketId, root),
+          supportChannel: root.channel,
+        });
+        return { ts: await this.post(id, { channel: message.channel, thread_ts: message.threadTs, text }, retry) };
+      }
+      case 'ticket.confirm':
+        return this.ticketDm(id, message.ticketId, null, filedConfirmation, retry);
+      case 'ticket.dm':
+        return this.ticketDm(id, message.ticketId, message.userId, (link) => `${message.text} ${link}`, retry);
+      case 'post': {
+        const threadTs = message.thread ? await this.threadOf(message.thread.dedupKey) : undefined;
+        return {
+          ts: await this.post(
+            id,
+            {
+              channel: message.channel,
+              text: message.text,
+              ...(message.blocks ? { blocks: message.blocks } : {}),
+              ...(threadTs ? { thread_ts: threadTs } : {}),
+            },
+            retry,
+          ),
+        };
+      }
+      case 'update': {
+        const ts = await this.threadOf(message.of.dedupKey);
+        if (!ts) return {};
+        await this.client.chat.update({
+          channel: message.channel,
+          ts,
+          text: message.text,
+          ...(message.blocks ? { blocks: message.blocks } : {}),
+        });
+        return { ts };
+      }
+      case 'call':
+        await this.client.apiCall(message.method, message.args);
+        return {};
+    }
+  }
+
+  /**
+   * The ts of the message queued under `dedupKey` once it is sent; while it is still queued, wait.
+   * Undefined when it was given up on: a threaded post then goes to the channel rather than not at
+   * all, and an edit of it has nothing to edit.
+   */
+  private async threadOf(dedupKey: string): Promise<string | undefined> {
+    const parent = await findByDedupKey(this.db, dedupKey);
+    if (parent?.status === 'sent') return parent.resultTs ?? undefined;
+    if (parent?.status === 'pending' || parent?.status === 'sending') {
+      throw ownPlatformError(`thread parent ${dedupKey} is not posted yet`, 'thread_parent_pending');
+    }
+    return undefined;
+  }
+
+  /** A DM about a ticket (to its reporter when `userId` is null), linking the root message. */
+  private async ticketDm(
+    id: number,
+    ticketId: number,
+    userId: string | null,
+    text: (link: string) => string,
+    retry: boolean,
+  ): Promise<{ ts: string }> {
+    const root = await this.requireRoot(ticketId);
+    const permalink = await this.rootLink(ticketId, root);
+    return { ts: await this.post(id, { channel: userId ?? root.reporterId, text: text(`<${permalink}|#${ticketId}>`) }, retry) };
+  }
+
+  /** The root message's permalink: asked of Slack once, then kept (root messages link each other with it). */
+  private async rootLink(ticketId: number, root: { channel: string; rootTs: string; rootPermalink: string | null }): Promise<string> {
+    if (root.rootPermalink) return root.rootPermalink;
+    const { permalink } = await this.client.chat.getPermalink({ channel: root.channel, message_ts: root.rootTs });
+    await setRootPermalink(this.db, ticketId, permalink as string);
+    return permalink as string;
+  }
+
+  private async requireRoot(ticketId: number) {
+    const root = await this.render.ticketRoot(ticketId);
+    // Ordering per ticket puts the root first, so a missing ts means its post failed for good.
+    if (!root?.rootTs) throw ownPlatformError(`ticket ${ticketId} has no root message`, 'root_message_missing');
+    return root as typeof root & { rootTs: string };
+  }
+}

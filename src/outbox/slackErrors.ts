@@ -1,0 +1,80 @@
+// The one place that reads Slack's errors: which failures are worth retrying, how soon, and whether
+// Slack may have acted anyway; the error name of a platform error; and our own errors in that shape.
+
+interface SlackErrorShape {
+  code?: string;
+  retryAfter?: number;
+  statusCode?: number;
+  data?: { error?: string };
+  message?: string;
+}
+
+// thread_parent_pending is ours: a thread reply waits (with backoff) for its parent to be posted.
+const TRANSIENT_ERRORS = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+  'message_limit_exceeded',
+  'thread_parent_pending',
+]);
+const MAX_BACKOFF_MS = 10 * 60_000;
+
+/** A failed Web API call: retry in `retryInMs` (null: never), and whether Slack may have acted anyway. */
+export interface SlackFailure {
+  retryInMs: number | null;
+  error: string;
+  ambiguous: boolean;
+}
+
+/** Classifies a Web API failure: retry when (and how soon), and whether Slack may have acted anyway. */
+export function classifyFailure(err: unknown, attempts: number): SlackFailure {
+  const e = err as SlackErrorShape;
+  const backoff = Math.min(1000 * 2 ** Math.max(attempts - 1, 0), MAX_BACKOFF_MS);
+  switch (e.code) {
+    case 'slack_webapi_rate_limited_error':
+      return { retryInMs: Math.max((e.retryAfter ?? 1) * 1000, 1000), error: 'ratelimited', ambiguous: false };
+    case 'slack_webapi_platform_error': {
+      const error = e.data?.error ?? 'unknown_error';
+      return { retryInMs: TRANSIENT_ERRORS.has(error) ? backoff : null, error, ambiguous: false };
+    }
+    case 'slack_webapi_http_error':
+      return { retryInMs: backoff, error: `http_${e.statusCode}`, ambiguous: (e.statusCode ?? 500) >= 500 };
+    default:
+      // Timeouts and network errors: the request may have reached Slack.
+      return { retryInMs: backoff, error: e.message ?? String(err), ambiguous: true };
+  }
+}
+
+/** The Web API's error name ("users_not_found", "channel_not_found") of a platform error, else null. */
+export function platformError(err: unknown): string | null {
+  const e = err as SlackErrorShape;
+  return e.code === 'slack_webapi_platform_error' ? (e.data?.error ?? null) : null;
+}
+
+/** An error of ours that the relay treats like Slack's platform error `error` (e.g. retry later). */
+export function ownPlatformError(message: string, error: string): Error {
+  return Object.assign(new Error(message), { code: 'slack_webapi_platform_error', data: { error } });
+}
+
+// Slack's answers when the bot may not post in a conversation at all: retrying cannot help, and the
+// person who asked for the message is told why instead.
+const POST_REFUSALS = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+  'restricted_action',
+  'restricted_action_read_only_channel',
+  'restricted_action_thread_only_channel',
+  'restricted_action_non_threadable_channel',
+  'cannot_reply_to_message',
+  'thread_locked',
+  'team_access_not_granted',
+  'ekm_access_denied',
+]);
+
+/** Whether a permanent failure means the bot may not post in that conversation (or thread). */
+export function isPostRefusal(error: string): boolean {
+  return POST_REFUSALS.has(error);
+}

@@ -1,0 +1,90 @@
+// The job table behind the scheduler: scheduling, cancelling, claiming due jobs and recording failures.
+import type { Provider } from '../db/provider.js';
+import { type Job, Prisma } from '../generated/sqlite/client.js';
+import type { Db, Tx } from './db.js';
+
+export type { Job };
+
+export interface NewJob {
+  kind: string;
+  ticketId?: number;
+  dueAt: Date;
+  payload?: Record<string, unknown>;
+  /** Unique across all jobs ever scheduled, cancelled ones excepted: the same work is scheduled once. */
+  dedupKey?: string;
+}
+
+export async function scheduleJob(tx: Tx | Db, job: NewJob): Promise<void> {
+  await tx.job.create({
+    data: {
+      kind: job.kind,
+      ticketId: job.ticketId ?? null,
+      dueAt: job.dueAt,
+      payload: JSON.stringify(job.payload ?? {}),
+      dedupKey: job.dedupKey ?? null,
+    },
+  });
+}
+
+/** Which of these dedupKeys name a job already scheduled (pending, done or failed). */
+export async function scheduledKeys(tx: Tx, keys: string[]): Promise<string[]> {
+  const rows = await tx.job.findMany({ where: { dedupKey: { in: keys } }, select: { dedupKey: true } });
+  return rows.flatMap((j) => (j.dedupKey === null ? [] : [j.dedupKey]));
+}
+
+/**
+ * Cancels a ticket's pending jobs of some kinds, except those whose dedupKey is in `keep`, and
+ * releases their keys so that the same work can be scheduled again later. On PostgreSQL a job that
+ * a pass is running right now is locked: this waits for that pass and then leaves the job done.
+ */
+export async function cancelJobs(tx: Tx, where: { ticketId: number; kinds: string[]; keep?: string[] }): Promise<number> {
+  const { count } = await tx.job.updateMany({
+    where: {
+      ticketId: where.ticketId,
+      kind: { in: where.kinds },
+      status: 'pending',
+      ...(where.keep?.length ? { OR: [{ dedupKey: null }, { dedupKey: { notIn: where.keep } }] } : {}),
+    },
+    data: { status: 'cancelled', dedupKey: null },
+  });
+  return count;
+}
+
+/** Ids of the earliest due jobs. */
+export async function dueJobIds(db: Db, now: Date, take: number): Promise<number[]> {
+  const due = await db.job.findMany({
+    where: { status: 'pending', dueAt: { lte: now } },
+    orderBy: { dueAt: 'asc' },
+    take,
+    select: { id: true },
+  });
+  return due.map((j) => j.id);
+}
+
+/** A failed job stays pending, due again after `retryInMs`. */
+export async function postponeJob(db: Db, id: number, now: Date, retryInMs: number, error: string): Promise<void> {
+  await db.job.updateMany({
+    where: { id, status: 'pending' },
+    data: { attempts: { increment: 1 }, dueAt: new Date(now.getTime() + retryInMs), lastError: error.slice(0, 500) },
+  });
+}
+
+/**
+ * One statement that picks the earliest due rows and marks them done (undone by a rollback).
+ * SQLite runs it under its single write lock, held to the end of the transaction. PostgreSQL
+ * locks the picked rows until commit and other processes skip them (SKIP LOCKED); the outer
+ * `status = 'pending'` is re-checked after any wait, so no row is claimed twice.
+ */
+export async function claimDueJobs(
+  tx: Tx,
+  opts: { provider: Provider; owner: string; now: Date; onlyId: number | null; limit: number },
+): Promise<Job[]> {
+  const { now, onlyId } = opts;
+  const rows = await tx.$queryRaw<Job[]>`
+      UPDATE "Job" SET "status" = 'done', "claimedBy" = ${opts.owner}, "claimedAt" = ${now}, "doneAt" = ${now}, "attempts" = "attempts" + 1, "lastError" = NULL
+      WHERE "status" = 'pending' AND "id" IN (
+        SELECT "id" FROM "Job" WHERE "status" = 'pending' AND "dueAt" <= ${now}${onlyId === null ? Prisma.empty : Prisma.sql` AND "id" = ${onlyId}`}
+        ORDER BY "dueAt" LIMIT ${opts.limit}${opts.provider === 'postgresql' ? Prisma.raw(' FOR UPDATE SKIP LOCKED') : Prisma.empty})
+      RETURNING *`;
+  return rows.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
+}

@@ -1,0 +1,96 @@
+// Tickets from anywhere in Slack: the "Create support ticket" message shortcut, 👀 / ✅ reactions on
+// a ticket's root message, and "Mark as duplicate" (button and modal) → the intake use cases.
+import type { App, BlockAction, ButtonAction, MessageShortcut } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import { builtPermalink, draftFromMessage, type SourceMessage } from '../domain/intake.js';
+import { markDuplicateView } from '../messages/intakeMessages.js';
+import { ACTION, CALLBACK, SHORTCUT } from '../messages/ids.js';
+import { ticketFormView } from '../messages/ticketForm.js';
+import { markDuplicate, reactOnTicket, ticketByNumber } from '../services/intake.js';
+import { isAdmin, type TicketDeps } from '../services/tickets.js';
+import { fieldValue, metadataTicketId, ticketIdFrom } from './ticketListeners.js';
+
+// The form must open within the trigger's 3 s; a slow permalink answer gives way to a built link.
+const PERMALINK_WAIT_MS = 1000;
+
+async function permalinkOf(client: WebClient, channel: string, ts: string, workspaceDomain: string): Promise<string> {
+  const built = builtPermalink(workspaceDomain, channel, ts);
+  let timer: NodeJS.Timeout | undefined;
+  const asked = client.chat.getPermalink({ channel, message_ts: ts }).then(
+    (r) => (r.permalink as string | undefined) ?? built,
+    () => built,
+  );
+  const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(built), PERMALINK_WAIT_MS)));
+  const link = await Promise.race([asked, late]);
+  clearTimeout(timer);
+  return link;
+}
+
+export function registerIntakeListeners(app: App, deps: TicketDeps & { log: Logger }): void {
+  const actor = (userId: string) => ({ userId, isAdmin: isAdmin(deps.config, userId) });
+  const tell = (client: WebClient, args: { channel: string; user: string; text: string; thread_ts?: string }) =>
+    client.chat.postEphemeral(args).catch((err) => deps.log.warn({ err }, 'could not send an ephemeral answer'));
+
+  app.shortcut<MessageShortcut>(SHORTCUT.createTicketFromMessage, async ({ ack, shortcut, client }) => {
+    await ack();
+    const { channel, message } = shortcut;
+    const permalink = await permalinkOf(client, channel.id, message.ts, shortcut.team?.domain ?? 'app');
+    const source: SourceMessage = { channelId: channel.id, ts: message.ts, threadTs: message.thread_ts ?? message.ts, permalink };
+    const draft = { ...draftFromMessage(message.text ?? ''), link: permalink };
+    try {
+      await client.views.open({
+        trigger_id: shortcut.trigger_id,
+        view: ticketFormView({ services: Object.values(deps.config.services), sla: deps.config.sla, channelId: channel.id, draft, source }),
+      });
+    } catch (err) {
+      deps.log.error({ err }, 'could not open the ticket form from a message');
+      await tell(client, {
+        channel: channel.id,
+        user: shortcut.user.id,
+        text: 'Sorry, the ticket form could not be opened. Please try the shortcut again.',
+      });
+    }
+  });
+
+  app.event('reaction_added', async ({ event: e, body, client }) => {
+    if (e.item.type !== 'message') return;
+    const outcome = await reactOnTicket(deps, {
+      channelId: e.item.channel,
+      messageTs: e.item.ts,
+      reaction: e.reaction,
+      actor: actor(e.user),
+      deliveryId: `event:${(body as { event_id: string }).event_id}`,
+    });
+    if (outcome.kind === 'refused') {
+      await tell(client, { channel: e.item.channel, user: e.user, text: outcome.reason, thread_ts: e.item.ts });
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTION.markDuplicate, async ({ ack, body, action, client }) => {
+    await ack();
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    const id = ticketIdFrom(action.value);
+    const ticket = id === null ? null : await ticketByNumber(deps, id);
+    if (!ticket) {
+      if (channel) await tell(client, { channel, user: body.user.id, text: 'That button does not point at a ticket.' });
+      return;
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view: markDuplicateView(ticket.id, ticket.title) });
+  });
+
+  app.view(CALLBACK.markDuplicate, async ({ ack, view, body }) => {
+    const ticketId = metadataTicketId(view.private_metadata);
+    if (ticketId === null)
+      return void (await ack({
+        response_action: 'errors',
+        errors: { original: 'This form lost track of its ticket; open it again from the ticket.' },
+      }));
+    const result = await markDuplicate(deps, {
+      ticketId,
+      originalNumber: fieldValue(view.state.values, 'original'),
+      actor: actor(body.user.id),
+    });
+    await ack(result.ok ? undefined : { response_action: 'errors', errors: { original: result.error } });
+  });
+}

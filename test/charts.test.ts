@@ -1,0 +1,78 @@
+// The digest's charts rendered for real (Vega → SVG → resvg → PNG): each is a valid PNG of at least
+// 800 × 400 whose SVG carries its title and labels as text, and one sample lands in docs/img.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { failureRateChart, failureRateSpec, openTimeChart, ticketsPerDayChart, type Chart } from '../src/messages/charts.js';
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Width and height from the IHDR chunk, which a valid PNG has first, right after the signature. */
+function pngSize(png: Buffer): { width: number; height: number } {
+  assert.ok(png.subarray(0, 8).equals(PNG_SIGNATURE), 'PNG signature');
+  assert.equal(png.readUInt32BE(8), 13, 'IHDR length');
+  assert.equal(png.subarray(12, 16).toString('ascii'), 'IHDR');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+function assertLegible(chart: Chart, texts: string[]): void {
+  const { width, height } = pngSize(chart.png);
+  assert.ok(width >= 800 && height >= 400, `${chart.title}: ${width} × ${height}`);
+  // A blank or nearly blank image compresses to a few kB; bars and text do not.
+  assert.ok(chart.png.length > 10_000, `${chart.title}: only ${chart.png.length} bytes`);
+  for (const text of [chart.title, ...texts]) assert.ok(chart.svg.includes(`>${text}<`), `${chart.title}: "${text}" in the SVG`);
+  assert.match(chart.svg, /font-family="DejaVu Sans"/);
+}
+
+describe('digest charts', () => {
+  it('open time by priority: average and median hours per priority, labelled', async () => {
+    const chart = await openTimeChart([
+      { priority: 'P1', averageHours: 2.4, medianHours: 1.5 },
+      { priority: 'P2', averageHours: 6.25, medianHours: 4.8 },
+      { priority: 'P3', averageHours: 30.5, medianHours: 22 },
+    ]);
+    assert.equal(chart.title, 'Open time by priority');
+    assertLegible(chart, ['P1', 'P2', 'P3', 'average', 'median', 'hours', '2.4 h', '1.5 h', '6.3 h', '31 h', '22 h']);
+    mkdirSync('docs/img', { recursive: true });
+    writeFileSync('docs/img/digest-chart.png', chart.png);
+  });
+
+  it('change failure rate per service: worst first, numerator and denominator, escaped names', async () => {
+    const chart = await failureRateChart([
+      { service: 'Checkout', failures: 3, deploys: 25 },
+      { service: 'R&D <beta>', failures: 1, deploys: 4 },
+      { service: 'Search', failures: 0, deploys: 9 },
+      { service: 'Quiet', failures: 0, deploys: 0 },
+    ]);
+    assertLegible(chart, [
+      'Checkout',
+      'R&amp;D &lt;beta&gt;',
+      'Search',
+      '12 % (3 of 25)',
+      '25 % (1 of 4)',
+      '0 % (0 of 9)',
+      'change failure rate (%)',
+    ]);
+    assert.ok(!chart.svg.includes('Quiet'), 'a service without deploys has no rate');
+    const values = (
+      failureRateSpec([
+        { service: 'a', failures: 1, deploys: 10 },
+        { service: 'b', failures: 5, deploys: 10 },
+      ]).data as { values: Array<{ service: string }> }
+    ).values;
+    assert.deepEqual(
+      values.map((v) => v.service),
+      ['b', 'a'],
+    );
+  });
+
+  it('tickets per day: one bar per day with dates on the axis', async () => {
+    const days = Array.from({ length: 7 }, (_, i) => ({
+      day: `2026-11-${String(16 + i).padStart(2, '0')}`,
+      tickets: [4, 7, 3, 5, 9, 1, 0][i]!,
+    }));
+    const chart = await ticketsPerDayChart(days);
+    assertLegible(chart, ['Tickets per day', 'tickets', 'Mon 16 Nov', 'Sun 22 Nov']);
+    assert.equal((chart.svg.match(/<path[^>]*aria-roledescription="bar"/g) ?? []).length, 7, 'seven bars');
+  });
+});
