@@ -12,6 +12,7 @@ function files(dir) {
   });
 }
 
+const TEST_TIMEOUT_MS = 180_000;
 const only = process.argv.slice(2);
 const suite = only.length ? only : files('test').sort();
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'], { stdio: 'inherit' });
@@ -22,10 +23,16 @@ let failed = false;
 for (const [name, extra] of runs) {
   console.log(`\n# suite on ${name}`);
   // --test-force-exit: Socket Mode's client leaves a 30 s ping timer behind after disconnecting.
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=2', ...suite], {
-    stdio: 'inherit',
-    env: { ...process.env, ...extra },
-  });
+  // --test-timeout: each test file fails after 3 minutes instead of hanging the suite; the
+  // harness's own waits fail sooner and say what they waited for.
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=2', `--test-timeout=${TEST_TIMEOUT_MS}`, ...suite],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, ...extra },
+    },
+  );
   if (r.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

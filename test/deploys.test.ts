@@ -193,6 +193,26 @@ describe("GitHub's deployment_status webhook", () => {
     assert.equal(res.status, 401);
   });
 
+  it('a delivery whose X-Hub-Signature-256 is wrong is refused with 401 and nothing is stored or announced', async () => {
+    const payload = statusPayload({ statusId: 90, state: 'success', sha: 'b'.repeat(40) });
+    const deploys = await h.db.deploy.count();
+    const posted = h.fake.posted('C0DEPLOYS').length;
+    const wrong = [
+      sign(JSON.stringify(payload), 'another-secret-0123456789'),
+      sign(JSON.stringify({ ...payload, action: 'edited' })),
+      'sha256=00',
+      'not-a-signature',
+    ];
+    for (const githubSignature of wrong) {
+      const res = await github('deployment_status', payload, { githubSignature });
+      assert.equal(res.status, 401, githubSignature);
+      assert.equal(await res.text(), 'Wrong secret or signature.');
+    }
+    await h.settle();
+    assert.equal(await h.db.deploy.count(), deploys);
+    assert.equal(h.fake.posted('C0DEPLOYS').length, posted);
+  });
+
   it('success → a deploy of the mapped service: author from the mapped login, compare link against the previous commit', async () => {
     const first = await github(
       'deployment_status',

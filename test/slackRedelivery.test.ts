@@ -2,6 +2,7 @@
 // first delivery is still being handled) and people double-clicking. Each must count once.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { recordThreadReply } from '../src/services/tickets.js';
 import { fileTicket, startHarness, type Harness } from './support/harness.js';
 
 describe('repeated Slack deliveries', () => {
@@ -31,6 +32,47 @@ describe('repeated Slack deliveries', () => {
     const events = await h.db.ticketEvent.findMany({ where: { ticketId: t.id, type: 'first_response' } });
     assert.equal(events.length, 1);
     assert.equal(JSON.parse(events[0]!.data).minutes, 7);
+  });
+
+  // The first response is idempotent by itself (it is set only while unset), so counting it cannot
+  // show that a retry was recognised; what shows it is the delivery record and the outcome.
+  it('a retried event_id is recognised as a repeat: recorded once, at its first delivery, never processed again', async () => {
+    const t = await fileTicket(h);
+    const ts = '1700000100.000001';
+    const reply = {
+      type: 'message',
+      channel: 'C0SUPPORT',
+      channel_type: 'channel',
+      user: 'UENG',
+      text: 'on it',
+      ts,
+      thread_ts: t.rootTs,
+      event_ts: ts,
+    };
+    const errors = h.loggedErrors.length;
+    h.clock.advanceMinutes(3);
+    const firstDelivery = h.clock.now();
+    assert.equal((await h.slack.event(reply, { eventId: 'EvRetried' })).status, 200);
+    await h.settle();
+    // Slack's retries come about a minute and five minutes later, with the same event_id.
+    for (const [minutes, retryNum] of [
+      [1, 1],
+      [5, 2],
+    ] as const) {
+      h.clock.advanceMinutes(minutes);
+      assert.equal((await h.slack.event(reply, { eventId: 'EvRetried', retryNum })).status, 200);
+      await h.settle();
+    }
+    const recorded = await h.db.processedDelivery.findMany({ where: { id: 'event:EvRetried' } });
+    assert.equal(recorded.length, 1);
+    assert.equal(recorded[0]!.at.toISOString(), firstDelivery.toISOString(), 'stamped by the first delivery, not a retry');
+    assert.deepEqual(h.loggedErrors.slice(errors), [], 'the retries were recognised, not failed');
+    const events = await h.db.ticketEvent.findMany({ where: { ticketId: t.id, type: 'first_response' } });
+    assert.equal(events.length, 1);
+    assert.equal(JSON.parse(events[0]!.data).minutes, 3);
+    const deps = { db: h.db, clock: h.clock, config: h.config, hooks: [], kick: () => {} };
+    const again = { channelId: 'C0SUPPORT', threadTs: t.rootTs!, userId: 'UENG', deliveryId: 'event:EvRetried' };
+    assert.equal(await recordThreadReply(deps, again), 'duplicate');
   });
 
   it('two people clicking Take it at once: one owner, one event, one message, one page marked taken', async () => {

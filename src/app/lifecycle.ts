@@ -107,15 +107,21 @@ export function handoffTrigger(check: () => Promise<unknown>, expression: string
   };
 }
 
-/** Resolves once every started listener has finished, and no job and no Slack message is due. */
-export async function settle(inflight: Set<Promise<unknown>>, drains: Drains): Promise<void> {
+/**
+ * Resolves once every started listener has finished, and no job and no Slack message is due.
+ * `waiting` is told what it waits for at each step, so that a caller's timeout can name it.
+ */
+export async function settle(inflight: Set<Promise<unknown>>, drains: Drains, waiting: (what: string) => void = () => {}): Promise<void> {
   for (;;) {
     await new Promise((r) => setTimeout(r, 5));
     if (inflight.size) {
+      waiting(`${inflight.size} Slack listener(s) to finish`);
       await Promise.allSettled([...inflight]);
       continue;
     }
+    waiting('the job scheduler to run out of due jobs');
     await drains.jobs();
+    waiting('the outbox to send every due message');
     await drains.outbox();
     // What is still pending waits for the clock (a retry's backoff); don't spin on it.
     if (!inflight.size) return;

@@ -5,9 +5,11 @@ import { WebClient } from '@slack/web-api';
 import type { Express } from 'express';
 import type { Env } from '../config/env.js';
 import type { Metrics } from '../http/metrics.js';
+import { SLACK_EVENTS_PATH, slackRequestGuard } from '../http/slackRequestGuard.js';
 import { boltLogger, type Logger } from '../logger.js';
 import { platformError } from '../outbox/slackErrors.js';
 import type { EmailLookup } from '../services/people.js';
+import { answerUnhandled } from '../slack/unhandledRequests.js';
 
 const { App: BoltApp, ExpressReceiver, SocketModeReceiver } = bolt;
 
@@ -36,12 +38,14 @@ export function createSlackApp(opts: { env: Env; http: Express; log: Logger; met
     rejectRateLimitedCalls: true,
   };
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
+  // Mounted before the receiver's route, so that it sees every request first.
+  if (!socketMode) opts.http.post(SLACK_EVENTS_PATH, slackRequestGuard({ signingSecret: env.SLACK_SIGNING_SECRET, log }));
   const receiver = socketMode
     ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, logger: boltLogger(log), installerOptions: { clientOptions } })
     : new ExpressReceiver({
         signingSecret: env.SLACK_SIGNING_SECRET,
         app: opts.http,
-        endpoints: '/slack/events',
+        endpoints: SLACK_EVENTS_PATH,
         logger: boltLogger(log),
         processBeforeResponse: false,
       });
@@ -57,7 +61,7 @@ export function createSlackApp(opts: { env: Env; http: Express; log: Logger; met
       },
     ));
   const app = new BoltApp({
-    receiver,
+    receiver: answerUnhandled(receiver, log),
     authorize: async () => ({ botToken: env.SLACK_BOT_TOKEN, ...(await whoAmI()) }),
     clientOptions,
     logger: boltLogger(log),

@@ -46,7 +46,8 @@ export interface Supportbot {
 
 /** The bot as tests drive it: also waits until every listener has finished and nothing is due. */
 export interface SettlingSupportbot extends Supportbot {
-  settle(): Promise<void>;
+  /** `waiting` is told what it waits for at each step, so that a caller's timeout can name it. */
+  settle(waiting?: (what: string) => void): Promise<void>;
 }
 
 const SLACK_TIMEOUT_MS = 10_000;
@@ -96,7 +97,7 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
     port,
     database,
     metrics,
-    settle: () => settle(slack.inflight, drains),
+    settle: (waiting) => settle(slack.inflight, drains, waiting),
     checkHandoffs: handoffs.check,
     async stop() {
       stopPoller();

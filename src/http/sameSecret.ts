@@ -1,4 +1,5 @@
-// Constant-time comparison of a presented secret with the expected one (deploy API, status page).
+// Constant-time comparison of a presented secret with the expected one (deploy API, status page, Slack's
+// request signature).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 // Comparing HMACs of both sides under a per-process key makes the comparison constant-time and

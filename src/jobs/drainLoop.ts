@@ -1,3 +1,5 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
 /**
  * Repeats a batch pass until one finds nothing to do. A call made while a run is going shares that
  * run and asks for one more round when it ends, so work committed mid-run (a kick after a commit)
@@ -16,7 +18,12 @@ export function drainLoop(pass: () => Promise<number>): () => Promise<number> {
       let total = 0;
       do {
         again = false;
-        for (let n = await pass(); n > 0; n = await pass()) total += n;
+        for (let n = await pass(); n > 0; n = await pass()) {
+          total += n;
+          // SQLite's driver answers synchronously, so without a turn of the event loop between
+          // passes a long drain would hold off every timer and HTTP request of the process.
+          await nextTurn();
+        }
       } while (again);
       return total;
     })().finally(() => {

@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { DEPLOY_SECRET, type Harness } from './harness.js';
 
 export const MIN = 60_000;
-export type Auth = 'bearer' | 'hmac' | 'github' | 'none' | { bearer: string } | { signature: string };
+export type Auth = 'bearer' | 'hmac' | 'github' | 'none' | { bearer: string } | { signature: string } | { githubSignature: string };
 
 export function sign(body: string, secret = DEPLOY_SECRET): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -18,6 +18,7 @@ export async function send(h: Harness, body: unknown, opts: { auth?: Auth; heade
   else if (auth === 'hmac') headers['x-supportbot-signature'] = sign(raw);
   else if (auth === 'github') headers['x-hub-signature-256'] = sign(raw);
   else if (typeof auth === 'object' && 'bearer' in auth) headers.authorization = `Bearer ${auth.bearer}`;
+  else if (typeof auth === 'object' && 'githubSignature' in auth) headers['x-hub-signature-256'] = auth.githubSignature;
   else if (typeof auth === 'object') headers['x-supportbot-signature'] = auth.signature;
   return fetch(`${h.baseUrl}/api/deploys`, { method: 'POST', headers, body: raw });
 }

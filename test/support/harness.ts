@@ -15,6 +15,7 @@ import { parseSupportConfig, type SupportConfig } from '../../src/config/support
 import type { Db } from '../../src/db/client.js';
 import { FakeSlack } from './fakeSlack.js';
 import { SlackRequests } from './slackRequests.js';
+import { SETTLE_TIMEOUT_MS, STOP_TIMEOUT_MS, within } from './timeouts.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const DEPLOY_SECRET = 'deploy-secret-0123456789abcdef';
@@ -85,6 +86,8 @@ export interface Harness {
   config: SupportConfig;
   env: Env;
   baseUrl: string;
+  /** The message of every error the bot logged, in order. */
+  loggedErrors: string[];
   /** Let every listener finish and every due Slack message go out. */
   settle(): Promise<void>;
   /** Stop the bot and start a new one on the same database and fake Slack (a restart), optionally with a changed config. */
@@ -126,7 +129,18 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     LOG_LEVEL: 'silent',
     ...opts.env,
   });
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  // Errors are always kept (tests assert that none was logged); the rest is printed on TEST_LOG_LEVEL.
+  const loggedErrors: string[] = [];
+  const logger = pino(
+    { level: process.env.TEST_LOG_LEVEL ?? 'error' },
+    {
+      write(line: string) {
+        const entry = JSON.parse(line) as { level: number; msg: string };
+        if (entry.level >= pino.levels.values.error!) loggedErrors.push(entry.msg);
+        if (process.env.TEST_LOG_LEVEL) process.stdout.write(line);
+      },
+    },
+  );
   const start = (cfg: SupportConfig) =>
     // No handoff cron: real minutes passing must not announce handoffs mid-test; tests call checkHandoffs().
     startSupportbotForTests({
@@ -139,16 +153,32 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       ...(opts.slackTimeoutMs ? { slackTimeoutMs: opts.slackTimeoutMs } : {}),
     });
   let bot = await start(config);
+  let stuck: string | null = null;
   const h: Harness = {
     bot,
     fake,
     clock,
     config,
     env,
+    loggedErrors,
     db: bot.database.db,
     baseUrl: `http://127.0.0.1:${bot.port}`,
     slack: new SlackRequests(`http://127.0.0.1:${bot.port}`, SIGNING_SECRET),
-    settle: () => h.bot.settle(),
+    async settle() {
+      // After one timed out the bot is still busy with it; later tests fail at once, saying why.
+      if (stuck) throw new Error(`settle() not tried: an earlier one timed out waiting for ${stuck}`);
+      let awaited = 'the bot to settle';
+      try {
+        await within(
+          SETTLE_TIMEOUT_MS,
+          () => `settle(): ${awaited}`,
+          h.bot.settle((what) => (awaited = what)),
+        );
+      } catch (err) {
+        stuck = awaited;
+        throw err;
+      }
+    },
     async restart(changes) {
       await h.bot.stop();
       // E.g. the clock passing a due time while no process runs.
@@ -164,9 +194,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       });
     },
     async stop() {
-      await h.bot.stop();
-      await fake.stop();
-      await database.drop();
+      try {
+        await within(STOP_TIMEOUT_MS, () => 'stop(): the bot to finish its listeners, jobs and outbox', h.bot.stop());
+      } finally {
+        await fake.stop();
+        await database.drop();
+      }
     },
   };
   return h;

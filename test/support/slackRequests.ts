@@ -55,7 +55,7 @@ export class SlackRequests {
 
   /** A click on a button of a message (block_actions). */
   clickButton(
-    args: { actionId: string; value: string; userId: string; channel?: string; messageTs?: string },
+    args: { actionId: string; value: string; userId: string; channel?: string; messageTs?: string; responseUrl?: string },
     opts: SignOptions = {},
   ): Promise<Response> {
     return this.interactive(
@@ -65,7 +65,7 @@ export class SlackRequests {
         container: { type: 'message', message_ts: args.messageTs ?? '1.1', channel_id: args.channel ?? 'C0SUPPORT', is_ephemeral: false },
         channel: { id: args.channel ?? 'C0SUPPORT', name: 'support' },
         message: { ts: args.messageTs ?? '1.1', type: 'message' },
-        response_url: 'https://hooks.slack.com/actions/T0TEST/1/abc',
+        response_url: args.responseUrl ?? 'https://hooks.slack.com/actions/T0TEST/1/abc',
         actions: [{ type: 'button', action_id: args.actionId, block_id: 'actions', value: args.value, action_ts: `${Date.now() / 1000}` }],
       },
       opts,
