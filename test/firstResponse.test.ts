@@ -29,7 +29,8 @@ async function at(h: Harness, iso: string) {
 describe('first response', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ now: '2026-11-24T10:00:00Z' });
+    // The product's defaults: P1 15 min 24/7, P2 1 h and P3 4 h of business hours.
+    h = await startHarness({ now: '2026-11-24T10:00:00Z', config: (doc) => delete doc.sla });
   });
   after(() => h.stop());
 

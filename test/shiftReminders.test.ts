@@ -3,8 +3,9 @@
 // handoffs; Tue 2026-11-24 18:00 UONCALL1, Wed UONCALL2, Thu UONCALL3, Fri 27 18:00 UONCALL1 to Mon.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { parseSupportConfig } from '../src/config/supportConfig.js';
 import { ask, slackTime } from './support/commands.js';
-import { fileTicket, startHarness, type Harness } from './support/harness.js';
+import { fileTicket, startHarness, testConfigDoc, type Harness } from './support/harness.js';
 
 const reminders = (h: Harness, user: string) => h.fake.posted(user).filter((m) => m.text?.startsWith(':calendar: Reminder'));
 const gapNotices = (h: Harness) => h.fake.posted('UADMIN').filter((m) => m.text?.includes('Nobody can be'));
@@ -18,7 +19,7 @@ async function check(h: Harness, iso: string) {
 describe('shift reminders', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ now: '2026-11-24T10:00:00Z' });
+    h = await startHarness({ now: '2026-11-24T10:00:00Z', config: (doc) => (doc.rotations = { reminderHours: 24 }) });
   });
   after(() => h.stop());
 
@@ -138,5 +139,21 @@ describe('rotation gaps', () => {
     assert.equal(notices.length, 2);
     assert.ok(notices[1]!.text!.includes(slackTime('2026-12-03T18:00:00Z')));
     assert.doesNotMatch(notices[1]!.text!, new RegExp(slackTime('2026-11-27T18:00:00Z').replace(/[\^|]/g, '\\$&')), 'not told twice');
+  });
+});
+
+describe('shift reminder config', () => {
+  it('defaults to 24 h before the shift for every rotation', () => {
+    const doc = testConfigDoc();
+    delete doc.rotations;
+    const config = parseSupportConfig(doc, 'test config');
+    assert.equal(config.oncall!.reminderHours, 24);
+    assert.equal(config.squads.payments!.gardener!.reminderHours, 24);
+  });
+
+  it('names the key of a bad value', () => {
+    const doc = testConfigDoc();
+    doc.oncall.reminderHours = -1;
+    assert.throws(() => parseSupportConfig(doc, 'test config'), /oncall\.reminderHours: /);
   });
 });

@@ -47,6 +47,11 @@ export function testConfigDoc(): Doc {
       usergroup: 'SONCALL',
     },
     pay: { currency: 'EUR', hourlyRate: 5, calloutFee: 50, weekendMultiplier: 1.5, holidayMultiplier: 2 },
+    // Shift reminders DM people at start-up and every day, and first-response reminders come an
+    // hour into most tickets; the tests of other features count messages and move the clock by
+    // hours. test/shiftReminders.test.ts and test/firstResponse.test.ts use the real defaults.
+    rotations: { reminderHours: 0 },
+    sla: { firstResponse: Object.fromEntries(['P1', 'P2', 'P3'].map((p) => [p, { minutes: 30 * 1440, businessHours: false }])) },
   };
 }
 
