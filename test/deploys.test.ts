@@ -556,7 +556,8 @@ describe('replies in the announcement thread when the announcement is late or lo
     h.fake.posted('C0DEPLOYS').filter((m) => m.text!.includes(`*${service}*`) && m.text!.includes('was rolled back'));
 
   it('waits for the announcement to be posted, then replies in its thread', async () => {
-    h.fake.fail('chat.postMessage', { status: 500 });
+    // Only the announcement fails: the shift reminder the start-up rotation check queued goes out too.
+    h.fake.fail('chat.postMessage', { status: 500 }, 1, (args) => args.channel === 'C0DEPLOYS');
     await deploy(h, { service: 'cart', version: '1.0' });
     assert.equal(announcements(h, 'Cart').length, 0, 'the announcement is waiting for its retry');
     await deploy(h, { service: 'cart', version: '1.0', status: 'rolled_back' }, 200);
