@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 // notes, verdict replies and the suspect-deploy warning. Pure functions of plain data.
 import { formatDuration } from '../domain/sla.js';
-import { isSlackUserId, type DeployStatus } from '../domain/deploy.js';
+import { type Deploy, type DeployStatus, isSlackUserId } from '../domain/deploy.js';
 import type { SuspectVerdict } from '../domain/poisson.js';
 import type { StageEntry } from '../domain/rollout.js';
 import { compareActions, compareButton, outsideWindowLine, rolloutLine, stageAtFilingLine } from './deployRollout.js';
@@ -15,17 +15,9 @@ export const DEPLOY_ACTION = {
 } as const;
 
 /** A deploy as messages show it. People are stored as a Slack id when resolved, else as sent. */
-export interface DeployView {
-  id: number;
+export interface DeployView
+  extends Pick<Deploy, 'id' | 'version' | 'commit' | 'author' | 'mergedBy' | 'url' | 'environment' | 'status' | 'deployedAt'> {
   serviceName: string;
-  version: string;
-  commit: string | null;
-  author: string | null;
-  mergedBy: string | null;
-  url: string | null;
-  environment: string;
-  status: DeployStatus;
-  deployedAt: Date;
   timeZone: string;
   /** Rollout stages so far, oldest first; empty or absent when reported without stages. */
   stages?: StageEntry[];
