@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { COVER_ACTION } from '../messages/ids.js';
 import { takeCoverRequest, requestCover, withdrawCoverRequest } from '../services/coverRequests.js';
 import { resolveRotation, type RotationDeps } from '../services/rotations.js';
+import { answerClickFailure, tellEphemeral } from './answers.js';
 import type { Subcommand } from './commands.js';
 import { parseCoverMe } from './rotationArgs.js';
 import { usageReply } from './rotationCommands.js';
@@ -30,22 +31,19 @@ export function coverMeSubcommand(deps: RotationDeps): Subcommand {
 
 export function registerCoverRequestListeners(app: App, deps: RotationDeps & { log: Logger }): void {
   const button =
-    (use: typeof takeCoverRequest) =>
+    (use: typeof takeCoverRequest, doing: string) =>
     async ({ ack, body, action, client }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; client: App['client'] }) => {
       await ack();
       const channel = body.channel?.id ?? body.container?.channel_id;
       const requestId = Number(action.value);
-      const tell = async (text: string) => {
-        if (!channel) return;
-        await client.chat.postEphemeral({ channel, user: body.user.id, text }).catch((err) => deps.log.warn({ err }, 'could not answer'));
-      };
+      const tell = (text: string) => tellEphemeral(client, deps.log, { channel, user: body.user.id, text });
       if (!Number.isSafeInteger(requestId) || requestId <= 0) return tell('That button does not point at a cover request.');
-      const done = await use(deps, { requestId, userId: body.user.id }).catch((err: unknown) => {
-        deps.log.error({ err }, 'cover request action failed');
-        return { ok: false as const, error: 'Sorry, that did not work. Please try again.' };
+      const ctx = { log: deps.log, client, channel, doing, ticketId: null, requestId: body.trigger_id, userId: body.user.id };
+      await answerClickFailure(ctx, async () => {
+        const done = await use(deps, { requestId, userId: body.user.id });
+        if (!done.ok) await tell(done.error);
       });
-      if (!done.ok) await tell(done.error);
     };
-  app.action<BlockAction<ButtonAction>>(COVER_ACTION.take, button(takeCoverRequest));
-  app.action<BlockAction<ButtonAction>>(COVER_ACTION.withdraw, button(withdrawCoverRequest));
+  app.action<BlockAction<ButtonAction>>(COVER_ACTION.take, button(takeCoverRequest, 'take the cover request'));
+  app.action<BlockAction<ButtonAction>>(COVER_ACTION.withdraw, button(withdrawCoverRequest, 'withdraw the cover request'));
 }

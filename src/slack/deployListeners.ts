@@ -7,6 +7,7 @@ import { COMPARE_ACTION } from '../messages/deployRollout.js';
 import { decideLink, recordDeploy, type DeployDeps } from '../services/deploys.js';
 import { outsideWindowLabel } from '../services/deployWindows.js';
 import { serviceName } from '../services/tickets.js';
+import { answerClickFailure, tellEphemeral } from './answers.js';
 import type { Subcommand } from './commands.js';
 import { DEPLOY_ACTION, deployName, parseLinkValue, type Verdict } from '../messages/deployMessages.js';
 import { escapeMrkdwn } from '../messages/text.js';
@@ -50,27 +51,35 @@ export function deploySubcommand(deps: DeployDeps): Subcommand {
   };
 }
 
+/** The words for a failed verdict click, in "Could not <doing> #12 just now". */
+const DOING: Record<Verdict, string> = {
+  caused: 'name the deploy as the cause of',
+  unrelated: 'mark the deploy as unrelated to',
+  suggested: 'undo the verdict on',
+};
+
 export function registerDeployListeners(app: App, deps: DeployDeps & { log: Logger }): void {
   const answer =
     (verdict: Verdict) =>
     async ({ ack, body, action, client }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; client: App['client'] }) => {
       await ack();
       const channel = body.channel?.id ?? body.container?.channel_id;
-      const tell = async (text: string) => {
-        if (!channel) return;
-        await client.chat
-          .postEphemeral({ channel, user: body.user.id, text })
-          .catch((err) => deps.log.warn({ err }, 'could not send an ephemeral answer'));
-      };
+      const tell = (text: string) => tellEphemeral(client, deps.log, { channel, user: body.user.id, text });
       const link = parseLinkValue(action.value);
       if (!link) return tell('That button does not point at a deploy and a ticket.');
-      try {
+      const ctx = {
+        log: deps.log,
+        client,
+        channel,
+        doing: DOING[verdict],
+        ticketId: link.ticketId,
+        requestId: body.trigger_id,
+        userId: body.user.id,
+      };
+      await answerClickFailure(ctx, async () => {
         const result = await decideLink(deps, { ...link, verdict, actorId: body.user.id });
         if (!result.ok) await tell(result.error);
-      } catch (err) {
-        deps.log.error({ err }, 'deploy verdict failed');
-        await tell('Sorry, that did not work. Please try again.');
-      }
+      });
     };
   app.action<BlockAction<ButtonAction>>(DEPLOY_ACTION.caused, answer('caused'));
   app.action<BlockAction<ButtonAction>>(DEPLOY_ACTION.unrelated, answer('unrelated'));

@@ -9,7 +9,8 @@ import { ACTION, CALLBACK, SHORTCUT } from '../messages/ids.js';
 import { ticketFormView } from '../messages/ticketForm.js';
 import { markDuplicate, reactOnTicket, ticketByNumber } from '../services/intake.js';
 import { isAdmin, type TicketDeps } from '../services/tickets.js';
-import { fieldValue, metadataTicketId, ticketIdFrom } from './ticketListeners.js';
+import { answerClickFailure, answerFormFailure, type EphemeralAnswer, tellEphemeral } from './answers.js';
+import { fieldValue, lostTicket, metadataTicketId, ticketIdFrom } from './ticketListeners.js';
 
 // The form must open within the trigger's 3 s; a slow permalink answer gives way to a built link.
 const PERMALINK_WAIT_MS = 1000;
@@ -29,8 +30,7 @@ async function permalinkOf(client: WebClient, channel: string, ts: string, works
 
 export function registerIntakeListeners(app: App, deps: TicketDeps & { log: Logger }): void {
   const actor = (userId: string) => ({ userId, isAdmin: isAdmin(deps.config, userId) });
-  const tell = (client: WebClient, args: { channel: string; user: string; text: string; thread_ts?: string }) =>
-    client.chat.postEphemeral(args).catch((err) => deps.log.warn({ err }, 'could not send an ephemeral answer'));
+  const tell = (client: WebClient, answer: EphemeralAnswer) => tellEphemeral(client, deps.log, answer);
 
   app.shortcut<MessageShortcut>(SHORTCUT.createTicketFromMessage, async ({ ack, shortcut, client }) => {
     await ack();
@@ -71,26 +71,33 @@ export function registerIntakeListeners(app: App, deps: TicketDeps & { log: Logg
     await ack();
     const channel = body.channel?.id ?? body.container?.channel_id;
     const id = ticketIdFrom(action.value);
-    const ticket = id === null ? null : await ticketByNumber(deps, id);
-    if (!ticket) {
-      if (channel) await tell(client, { channel, user: body.user.id, text: 'That button does not point at a ticket.' });
-      return;
-    }
-    await client.views.open({ trigger_id: body.trigger_id, view: markDuplicateView(ticket.id, ticket.title) });
+    const ctx = {
+      log: deps.log,
+      client,
+      channel,
+      doing: 'open the duplicate form of',
+      ticketId: id,
+      requestId: body.trigger_id,
+      userId: body.user.id,
+    };
+    await answerClickFailure(ctx, async () => {
+      const ticket = id === null ? null : await ticketByNumber(deps, id);
+      if (!ticket) return tell(client, { channel, user: body.user.id, text: 'That button does not point at a ticket.' });
+      await client.views.open({ trigger_id: body.trigger_id, view: markDuplicateView(ticket.id, ticket.title) });
+    });
   });
 
   app.view(CALLBACK.markDuplicate, async ({ ack, view, body }) => {
     const ticketId = metadataTicketId(view.private_metadata);
-    if (ticketId === null)
-      return void (await ack({
-        response_action: 'errors',
-        errors: { original: 'This form lost track of its ticket; open it again from the ticket.' },
-      }));
-    const result = await markDuplicate(deps, {
-      ticketId,
-      originalNumber: fieldValue(view.state.values, 'original'),
-      actor: actor(body.user.id),
+    if (ticketId === null) return void (await ack(lostTicket('original')));
+    const ctx = { log: deps.log, ack, field: 'original', doing: 'mark as a duplicate', ticketId, requestId: view.id, userId: body.user.id };
+    await answerFormFailure(ctx, async () => {
+      const result = await markDuplicate(deps, {
+        ticketId,
+        originalNumber: fieldValue(view.state.values, 'original'),
+        actor: actor(body.user.id),
+      });
+      return result.ok ? undefined : { response_action: 'errors', errors: { original: result.error } };
     });
-    await ack(result.ok ? undefined : { response_action: 'errors', errors: { original: result.error } });
   });
 }

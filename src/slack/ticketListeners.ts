@@ -1,10 +1,12 @@
 // Buttons on ticket messages, the ticket modals and thread replies → ticket use cases.
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { sourceFromMetadata } from '../domain/intake.js';
 import { isPriority } from '../domain/priority.js';
 import type { Result } from '../domain/result.js';
+import { answerClickFailure, answerFormFailure, type FormAnswer, tellEphemeral } from './answers.js';
 import { findTicket } from '../repos/tickets.js';
 import { validateResolveForm, validateTicketForm, type TicketAction } from '../domain/ticket.js';
 import { actOnTicket, createTicket, isAdmin, recordThreadReply, type TicketDeps } from '../services/tickets.js';
@@ -33,6 +35,11 @@ export function metadataTicketId(privateMetadata: string): number | null {
   }
 }
 
+/** A form whose private metadata no longer names its ticket. */
+export function lostTicket(field: string): FormAnswer {
+  return { response_action: 'errors', errors: { [field]: 'This form lost track of its ticket; open it again from the ticket.' } };
+}
+
 export function openTicketForm(deps: TicketDeps) {
   return async (client: WebClient, triggerId: string, channelId: string) => {
     await client.views.open({
@@ -51,11 +58,21 @@ export interface DeployCauses {
   mayConfirm(input: { deployId: number; ticketId: number; actorId: string }): Promise<Result<void>>;
 }
 
+/** The words for a failed click or form, in "Could not <doing> #12 just now". */
+const DOING: Record<Exclude<TicketAction['type'], 'mark_duplicate'>, string> = {
+  take: 'take',
+  wait: 'mark as waiting',
+  unwait: 'resume',
+  reopen: 'reopen',
+  resolve: 'resolve',
+  change_priority: 'change the priority of',
+};
+
+type ButtonArgs = { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; client: WebClient };
+
 export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logger; deployCauses?: DeployCauses }): void {
-  const tell = async (client: WebClient, channel: string | undefined, user: string, text: string) => {
-    if (!channel) return;
-    await client.chat.postEphemeral({ channel, user, text }).catch((err) => deps.log.warn({ err }, 'could not send an ephemeral answer'));
-  };
+  const { log } = deps;
+  const actor = (userId: string) => ({ userId, isAdmin: isAdmin(deps.config, userId) });
 
   app.view(CALLBACK.createTicket, async ({ ack, view, body }) => {
     const values = view.state.values;
@@ -69,71 +86,72 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
       },
       Object.keys(deps.config.services),
     );
-    if (!checked.ok) {
-      await ack({ response_action: 'errors', errors: checked.error });
-      return;
-    }
-    try {
+    if (!checked.ok) return void (await ack({ response_action: 'errors', errors: checked.error }));
+    const ctx = { log, ack, field: 'title', doing: 'save the ticket', ticketId: null, requestId: view.id, userId: body.user.id };
+    await answerFormFailure(ctx, async () => {
       // Stored before the modal closes: a ticket the person saw accepted is never lost.
       await createTicket(deps, { form: checked.value, reporterId: body.user.id, source: sourceFromMetadata(view.private_metadata) });
-      await ack();
-    } catch (err) {
-      deps.log.error({ err }, 'could not store a ticket');
-      await ack({ response_action: 'errors', errors: { title: 'The ticket could not be saved just now. Please submit again.' } });
-    }
+      return undefined;
+    });
   });
 
-  const act =
-    (action: TicketAction | ((id: number) => Promise<void>)) =>
-    async ({
-      ack,
-      body,
-      action: button,
-      client,
-    }: {
-      ack: () => Promise<void>;
-      body: BlockAction;
-      action: ButtonAction;
-      client: WebClient;
-    }) => {
+  /** A click on a ticket's button: acknowledged at once, then the work, whose failure is answered. */
+  const onTicketButton =
+    (doing: string, work: (ticketId: number, args: ButtonArgs, channel: string | undefined) => Promise<unknown>) =>
+    async (args: ButtonArgs) => {
+      const { ack, body, action: button, client } = args;
       await ack();
       const channel = body.channel?.id ?? body.container?.channel_id;
       const ticketId = ticketIdFrom(button.value);
-      if (ticketId === null) return tell(client, channel, body.user.id, 'That button does not point at a ticket.');
-      if (typeof action === 'function')
-        return action(ticketId).catch(async (err) => {
-          deps.log.error({ err }, 'ticket action failed');
-          await tell(client, channel, body.user.id, 'Sorry, that did not work. Please try again.');
-        });
-      const result = await actOnTicket(deps, {
-        ticketId,
-        action,
-        actor: { userId: body.user.id, isAdmin: isAdmin(deps.config, body.user.id) },
-      });
-      if (!result.ok) await tell(client, channel, body.user.id, result.error);
+      if (ticketId === null)
+        return tellEphemeral(client, log, { channel, user: body.user.id, text: 'That button does not point at a ticket.' });
+      const ctx = { log, client, channel, doing, ticketId, requestId: body.trigger_id, userId: body.user.id };
+      await answerClickFailure(ctx, () => work(ticketId, args, channel));
     };
+
+  const act = (action: TicketAction & { type: keyof typeof DOING }) =>
+    onTicketButton(DOING[action.type], async (ticketId, { body, client }, channel) => {
+      const result = await actOnTicket(deps, { ticketId, action, actor: actor(body.user.id) });
+      if (!result.ok) await tellEphemeral(client, log, { channel, user: body.user.id, text: result.error });
+    });
+
+  /** A button that opens a form about the ticket. */
+  const openForm = (doing: string, view: (ticket: NonNullable<Awaited<ReturnType<typeof findTicket>>>) => Promise<View> | View) =>
+    onTicketButton(doing, async (ticketId, { body, client }, channel) => {
+      const ticket = await findTicket(deps.db, ticketId);
+      if (!ticket) return tellEphemeral(client, log, { channel, user: body.user.id, text: `Ticket #${ticketId} does not exist.` });
+      await client.views.open({ trigger_id: body.trigger_id, view: await view(ticket) });
+    });
 
   app.action<BlockAction<ButtonAction>>(ACTION.take, act({ type: 'take' }));
   app.action<BlockAction<ButtonAction>>(ACTION.wait, act({ type: 'wait' }));
   app.action<BlockAction<ButtonAction>>(ACTION.unwait, act({ type: 'unwait' }));
   app.action<BlockAction<ButtonAction>>(ACTION.reopen, act({ type: 'reopen' }));
-  app.action<BlockAction<ButtonAction>>(ACTION.resolve, async (args) => {
-    const { body, client } = args;
-    await act(async (ticketId) => {
-      const ticket = await findTicket(deps.db, ticketId);
-      if (!ticket) return tell(client, body.channel?.id, body.user.id, `Ticket #${ticketId} does not exist.`);
-      const linked = (await deps.deployCauses?.linked(ticket.id)) ?? [];
-      await client.views.open({ trigger_id: body.trigger_id, view: resolveView(ticket.id, ticket.title, linked) });
-    })(args);
-  });
-  app.action<BlockAction<ButtonAction>>(ACTION.changePriority, async (args) => {
-    const { body, client } = args;
-    await act(async (ticketId) => {
-      const ticket = await findTicket(deps.db, ticketId);
-      if (!ticket) return tell(client, body.channel?.id, body.user.id, `Ticket #${ticketId} does not exist.`);
-      await client.views.open({ trigger_id: body.trigger_id, view: changePriorityView(ticket.id, ticket.priority, deps.config.sla) });
-    })(args);
-  });
+  app.action<BlockAction<ButtonAction>>(
+    ACTION.resolve,
+    openForm('open the resolve form of', async (ticket) =>
+      resolveView(ticket.id, ticket.title, (await deps.deployCauses?.linked(ticket.id)) ?? []),
+    ),
+  );
+  app.action<BlockAction<ButtonAction>>(
+    ACTION.changePriority,
+    openForm('open the priority form of', (ticket) => changePriorityView(ticket.id, ticket.priority, deps.config.sla)),
+  );
+
+  /** The ticket is resolved by now: a failure to record its cause must not read as a failed resolve. */
+  const confirmCause = async (
+    cause: { causes: DeployCauses; input: { deployId: number; ticketId: number; actorId: string } },
+    ticketId: number,
+  ): Promise<FormAnswer> => {
+    try {
+      await cause.causes.confirm(cause.input);
+      return undefined;
+    } catch (err) {
+      log.error({ err, ticket: ticketId, deploy: cause.input.deployId }, `listener failed: could not name the cause of #${ticketId}`);
+      const text = `#${ticketId} is resolved, but the deploy could not be named as its cause just now — close this form and click “This caused it” under the deploy in the ticket's thread.`;
+      return { response_action: 'errors', errors: { causedBy: text } };
+    }
+  };
 
   app.view(CALLBACK.resolveTicket, async ({ ack, view, body }) => {
     const ticketId = metadataTicketId(view.private_metadata);
@@ -142,42 +160,33 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
       codeChange: fieldValue(view.state.values, 'codeChange'),
     });
     if (!checked.ok) return void (await ack({ response_action: 'errors', errors: checked.error }));
-    if (ticketId === null)
-      return void (await ack({
-        response_action: 'errors',
-        errors: { resolution: 'This form lost track of its ticket; open it again from the ticket.' },
-      }));
+    if (ticketId === null) return void (await ack(lostTicket('resolution')));
     const causedBy = Number(fieldValue(view.state.values, 'causedBy'));
     const cause =
       Number.isSafeInteger(causedBy) && causedBy > 0 && deps.deployCauses
         ? { causes: deps.deployCauses, input: { deployId: causedBy, ticketId, actorId: body.user.id } }
         : null;
-    const allowed = cause ? await cause.causes.mayConfirm(cause.input) : null;
-    if (allowed && !allowed.ok) return void (await ack({ response_action: 'errors', errors: { causedBy: allowed.error } }));
-    const result = await actOnTicket(deps, {
-      ticketId,
-      action: { type: 'resolve', ...checked.value },
-      actor: { userId: body.user.id, isAdmin: isAdmin(deps.config, body.user.id) },
+    const ctx = { log, ack, field: 'resolution', doing: 'resolve', ticketId, requestId: view.id, userId: body.user.id };
+    await answerFormFailure(ctx, async (): Promise<FormAnswer> => {
+      const allowed = cause ? await cause.causes.mayConfirm(cause.input) : null;
+      if (allowed && !allowed.ok) return { response_action: 'errors', errors: { causedBy: allowed.error } };
+      const result = await actOnTicket(deps, { ticketId, action: { type: 'resolve', ...checked.value }, actor: actor(body.user.id) });
+      if (!result.ok) return { response_action: 'errors', errors: { resolution: result.error } };
+      // Before the form closes, so that a failure here is shown under the field that named the deploy.
+      return cause ? confirmCause(cause, ticketId) : undefined;
     });
-    await ack(result.ok ? undefined : { response_action: 'errors', errors: { resolution: result.error } });
-    if (result.ok && cause) await cause.causes.confirm(cause.input);
   });
 
   app.view(CALLBACK.changePriority, async ({ ack, view, body }) => {
     const ticketId = metadataTicketId(view.private_metadata);
     const priority = fieldValue(view.state.values, 'priority');
     if (!isPriority(priority)) return void (await ack({ response_action: 'errors', errors: { priority: 'Choose P1, P2 or P3.' } }));
-    if (ticketId === null)
-      return void (await ack({
-        response_action: 'errors',
-        errors: { priority: 'This form lost track of its ticket; open it again from the ticket.' },
-      }));
-    const result = await actOnTicket(deps, {
-      ticketId,
-      action: { type: 'change_priority', priority },
-      actor: { userId: body.user.id, isAdmin: isAdmin(deps.config, body.user.id) },
+    if (ticketId === null) return void (await ack(lostTicket('priority')));
+    const ctx = { log, ack, field: 'priority', doing: DOING.change_priority, ticketId, requestId: view.id, userId: body.user.id };
+    await answerFormFailure(ctx, async () => {
+      const result = await actOnTicket(deps, { ticketId, action: { type: 'change_priority', priority }, actor: actor(body.user.id) });
+      return result.ok ? undefined : { response_action: 'errors', errors: { priority: result.error } };
     });
-    await ack(result.ok ? undefined : { response_action: 'errors', errors: { priority: result.error } });
   });
 
   app.event('message', async ({ event, body }) => {
