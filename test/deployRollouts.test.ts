@@ -7,6 +7,7 @@ import { outsideWindowCounts } from '../src/repos/deployWindowCounts.js';
 import { changeFailureRate } from '../src/services/deploys.js';
 import { announcements, blocksOf, deploy, githubStatusPayload, MIN, send, type GithubStatus } from './support/deployApi.js';
 import { fileTicket, startHarness, type testConfigDoc, type Harness } from './support/harness.js';
+import { bearer, getStatus } from './support/statusPage.js';
 
 const HOUR = 60 * MIN;
 const COMPARE = 'https://grafana.example.com/d/abc?var-old={previous}&var-new={version}';
@@ -294,6 +295,12 @@ describe('deploy windows at a DST change (Europe/Amsterdam)', () => {
     // A repeated report is the same deploy: told nothing again.
     await deploy(h, { service: 'checkout', version: '1.0', deployedAt: '2026-03-23T08:30:00Z' }, 200);
     assert.equal(threadText(marked.ts).length, 1);
+
+    // The status page marks the one outside its window, not the other.
+    const page = await (await getStatus(h, bearer)).text();
+    const item = (version: string) => page.split('<li class="deploy').find((li) => li.includes(`<span class="version">${version}</span>`))!;
+    assert.match(item('1.0'), /<span class="badge outside">outside the support window Mon–Thu 10:00–16:00, Fri 10:00–12:00<\/span>/);
+    assert.ok(!item('1.1').includes('outside the support window'));
   });
 
   it('14:30 UTC is outside the Monday before the autumn change and inside the Monday after', async () => {

@@ -31,6 +31,7 @@ function deploy(over: Partial<StatusDeploy> = {}): StatusDeploy {
     deployedAt: new Date('2026-11-24T09:30:00Z'),
     timeZone: 'Europe/London',
     changeFailure: false,
+    outsideWindow: null,
     tickets: [],
     ...over,
   };

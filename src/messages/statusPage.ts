@@ -34,6 +34,8 @@ export interface StatusDuty {
 
 export interface StatusDeploy extends DeployView {
   changeFailure: boolean;
+  /** The support windows it went out of ("Mon–Thu 10:00–16:00"), or null when it went out inside them. */
+  outsideWindow: string | null;
   tickets: Array<{ id: number; title: string; verdict: 'suggested' | 'caused' }>;
 }
 
@@ -120,7 +122,7 @@ function deployItem(d: StatusDeploy, timeZone: string): string {
       `<li><span class="num">#${t.id}</span> ${esc(t.title)} <span class="verdict">${t.verdict === 'caused' ? 'caused by this deploy' : 'linked'}</span></li>`,
   );
   return `<li class="deploy${d.changeFailure ? ' failure' : ''}">
-<div class="headline"><span class="service">${esc(d.serviceName)}</span> <span class="version">${esc(d.version)}</span> <span class="badge deploy-${d.status}">${DEPLOY_STATUS_WORDS[d.status]}</span>${d.changeFailure ? ' <span class="badge failure">change failure</span>' : ''}</div>
+<div class="headline"><span class="service">${esc(d.serviceName)}</span> <span class="version">${esc(d.version)}</span> <span class="badge deploy-${d.status}">${DEPLOY_STATUS_WORDS[d.status]}</span>${d.changeFailure ? ' <span class="badge failure">change failure</span>' : ''}${d.outsideWindow ? ` <span class="badge outside">outside the support window ${esc(d.outsideWindow)}</span>` : ''}</div>
 <div class="meta"><span>${time(d.deployedAt, timeZone)}</span> <span>${people}</span>${d.url ? ` <span>${safeLink(d.url, 'diff')}</span>` : ''}</div>
 ${links.length ? `<ul class="linked">${links.join('')}</ul>` : '<p class="none">No linked tickets.</p>'}
 </li>`;
@@ -161,7 +163,7 @@ h1{font-size:1.4rem;margin:1rem 0 .25rem}h2{font-size:1.15rem;margin:1.5rem 0 .5
 ul{list-style:none;margin:0;padding:0}.tickets>li,.deploys>li{background:var(--card);border:1px solid var(--line);border-left-width:4px;border-radius:.5rem;padding:.6rem .8rem;margin:.4rem 0}
 .headline{font-weight:600;overflow-wrap:anywhere}.num{color:var(--muted)}.meta{display:flex;flex-wrap:wrap;gap:.25rem .9rem;margin-top:.2rem}
 .badge{font-weight:600}.sla-breached{border-left-color:var(--red)}.badge.sla-breached,.badge.failure,.badge.deploy-failed,.badge.deploy-rolled_back{color:var(--red)}
-.sla-at_risk{border-left-color:var(--amber)}.badge.sla-at_risk{color:var(--amber)}.sla-paused{border-left-color:var(--blue)}.badge.sla-paused{color:var(--blue)}
+.sla-at_risk{border-left-color:var(--amber)}.badge.sla-at_risk,.badge.outside{color:var(--amber)}.sla-paused{border-left-color:var(--blue)}.badge.sla-paused{color:var(--blue)}
 .sla-on_track{border-left-color:var(--green)}.badge.sla-on_track,.badge.deploy-succeeded{color:var(--green)}.deploy.failure{border-left-color:var(--red)}
 .prio-P1 .n,h3.prio-P1{color:var(--red)}.prio-P2 .n,h3.prio-P2{color:var(--amber)}.prio-P3 .n,h3.prio-P3{color:var(--blue)}
 .duty li{padding:.35rem 0;border-bottom:1px solid var(--line)}.role{font-weight:600;margin-right:.4rem}.later{display:block;color:var(--muted);font-size:.9rem}

@@ -12,10 +12,14 @@ export function windowsFor(config: SupportConfig, service: string): DeployWindow
   return config.services[service]?.deployWindows ?? config.deploys.windows;
 }
 
+/** The label of the service's windows ("Mon–Thu 10:00–16:00"). */
+export function windowsLabel(config: SupportConfig, service: string): string {
+  return formatDeployWindows(windowsFor(config, service));
+}
+
 /** The label of the service's windows when `at` is outside them ("Mon–Thu 10:00–16:00"), else null. */
 export function outsideWindowLabel(config: SupportConfig, service: string, at: Date): string | null {
-  const windows = windowsFor(config, service);
-  return insideDeployWindows(windows, at, config.timeZone) ? null : formatDeployWindows(windows);
+  return insideDeployWindows(windowsFor(config, service), at, config.timeZone) ? null : windowsLabel(config, service);
 }
 
 /** Mentions who is on duty now — the service squad's gardener and the on-call person — in the announcement's thread. */

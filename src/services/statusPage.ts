@@ -7,6 +7,7 @@ import type { Db } from '../repos/db.js';
 import type { StatusDuty, StatusPageData, StatusTicket } from '../messages/statusPage.js';
 import { oldestOpenTickets, openTicketCounts, recentProductionDeploys } from '../repos/statusPage.js';
 import { changeFailureRate, deployView } from './deploys.js';
+import { windowsLabel } from './deployWindows.js';
 import { allRotationRefs, dutyReport, type RotationDeps } from './rotations.js';
 import { ticketView, type Ticket } from './tickets.js';
 
@@ -63,7 +64,13 @@ export async function statusPageData(deps: StatusPageDeps): Promise<StatusPageDa
     timeZone: config.timeZone,
     open: { counts, tickets: tickets.map((t) => statusTicket(config, t, now)) },
     duty,
-    deploys: deploys.map(({ deploy, tickets }) => ({ ...deployView(config, deploy), changeFailure: deploy.changeFailure, tickets })),
+    deploys: deploys.map(({ deploy, tickets }) => ({
+      ...deployView(config, deploy),
+      changeFailure: deploy.changeFailure,
+      // Judged when it was recorded; labelled with the windows configured now.
+      outsideWindow: deploy.outsideWindow ? windowsLabel(config, deploy.service) : null,
+      tickets,
+    })),
     changeFailure: { failures: failures.failures, deploys: failures.deploys, days: FAILURE_RATE_DAYS },
   };
 }
