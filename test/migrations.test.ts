@@ -3,7 +3,16 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { openDatabase } from '../src/db/client.js';
 import { derivePostgresSchema } from '../src/db/deriveSchema.js';
-import { applyMigrations, latestSnapshot, liveSchemaDrift, migrateIfNeeded, schemaPath, unappliedMigrations } from '../src/db/migrate.js';
+import pg from 'pg';
+import {
+  applyMigrations,
+  latestSnapshot,
+  liveSchemaDrift,
+  MIGRATION_LOCK_KEY,
+  migrateIfNeeded,
+  schemaPath,
+  unappliedMigrations,
+} from '../src/db/migrate.js';
 import { providerOf } from '../src/db/provider.js';
 import { createTestDatabaseUrl } from './support/harness.js';
 
@@ -52,6 +61,38 @@ describe('migrations on start', () => {
       assert.equal(t.id, 1);
       await close();
     } finally {
+      await drop();
+    }
+  });
+});
+
+describe('migrations on start with several replicas (PostgreSQL)', { skip: process.env.TEST_DATABASE !== 'postgresql' }, () => {
+  it('wait for the advisory lock, so replicas starting together migrate once', async () => {
+    const { url, drop } = await createTestDatabaseUrl('postgresql');
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      // Another replica is migrating: it holds the lock.
+      await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      let settled = false;
+      const starting = migrateIfNeeded(url).finally(() => (settled = true));
+      const waiting = async () =>
+        (await holder.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rows[0].n as number;
+      for (let i = 0; i < 200 && (await waiting()) === 0 && !settled; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.equal(settled, false, 'the starting replica did not migrate while the lock was held');
+      assert.equal(await waiting(), 1, 'it waits for the lock');
+      await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      assert.ok((await starting).length >= 1, 'then it applies the migrations');
+      // Three at once: one applies, the others find nothing pending; none fails.
+      const { url: fresh, drop: dropFresh } = await createTestDatabaseUrl('postgresql');
+      try {
+        const applied = await Promise.all([migrateIfNeeded(fresh), migrateIfNeeded(fresh), migrateIfNeeded(fresh)]);
+        assert.deepEqual(applied.map((names) => names.length > 0).sort(), [false, false, true]);
+      } finally {
+        await dropFresh();
+      }
+    } finally {
+      await holder.end();
       await drop();
     }
   });

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import pg from 'pg';
 import { adapterFactory, openDatabase } from './client.js';
 import { providerOf, type Provider } from './provider.js';
 
@@ -110,7 +111,27 @@ export async function unappliedMigrations(url: string): Promise<string[]> {
  * bot whose database is up to date must not need it.
  */
 export async function migrateIfNeeded(url: string): Promise<string[]> {
-  return (await unappliedMigrations(url)).length ? applyMigrations(url) : [];
+  return withMigrationLock(url, async () => ((await unappliedMigrations(url)).length ? applyMigrations(url) : []));
+}
+
+/** Our own advisory lock key ("supportbot migrations"), apart from the one Prisma's engine may take inside. */
+export const MIGRATION_LOCK_KEY = 7_372_840_611;
+
+/**
+ * Replicas starting together on one PostgreSQL migrate one at a time: the first applies, the others
+ * wait for it and then find nothing pending. The lock is held on a connection of its own for the
+ * whole check-and-apply, and is released by PostgreSQL if the process dies.
+ */
+async function withMigrationLock<T>(url: string, run: () => Promise<T>): Promise<T> {
+  if (providerOf(url) !== 'postgresql') return run();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    return await run();
+  } finally {
+    await client.end();
+  }
 }
 
 /** Applies the migrations not yet recorded in `_prisma_migrations`; returns their names. */
