@@ -31,13 +31,20 @@ export class BotProcess {
     this.slack = new SlackRequests(`http://127.0.0.1:${port}`, SIGNING_SECRET);
   }
 
-  static async start(opts: { databaseUrl: string; slackApiUrl: string; clockFile: string; jobBatchSize?: number }): Promise<BotProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  static async start(opts: {
+    databaseUrl: string;
+    slackApiUrl: string;
+    clockFile?: string;
+    jobBatchSize?: number;
+    /** Another script printing "ready <port>" (the benchmarks' bare Bolt app). */
+    main?: string;
+  }): Promise<BotProcess> {
+    const child = spawn(process.execPath, ['--import', 'tsx', opts.main ?? MAIN], {
       env: {
         ...process.env,
         TEST_DATABASE_URL: opts.databaseUrl,
         TEST_SLACK_API_URL: opts.slackApiUrl,
-        TEST_CLOCK_FILE: opts.clockFile,
+        ...(opts.clockFile ? { TEST_CLOCK_FILE: opts.clockFile } : {}),
         ...(opts.jobBatchSize ? { TEST_JOB_BATCH: String(opts.jobBatchSize) } : {}),
       },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -74,7 +74,7 @@ export class SlackRequests {
 
   /** A modal submitted: `values` maps block_id → action_id → the element's state. */
   submitView(
-    args: { callbackId: string; userId: string; values: Record<string, Record<string, unknown>>; privateMetadata?: string },
+    args: { callbackId: string; userId: string; values: Record<string, Record<string, unknown>>; privateMetadata?: string; viewId?: string },
     opts: SignOptions = {},
   ): Promise<Response> {
     return this.interactive(
@@ -82,7 +82,7 @@ export class SlackRequests {
         type: 'view_submission',
         ...this.from(args.userId),
         view: {
-          id: 'V0TEST',
+          id: args.viewId ?? 'V0TEST',
           team_id: 'T0TEST',
           type: 'modal',
           callback_id: args.callbackId,
