@@ -74,7 +74,13 @@ export class SlackRequests {
 
   /** A modal submitted: `values` maps block_id → action_id → the element's state. */
   submitView(
-    args: { callbackId: string; userId: string; values: Record<string, Record<string, unknown>>; privateMetadata?: string; viewId?: string },
+    args: {
+      callbackId: string;
+      userId: string;
+      values: Record<string, Record<string, unknown>>;
+      privateMetadata?: string;
+      viewId?: string;
+    },
     opts: SignOptions = {},
   ): Promise<Response> {
     return this.interactive(
