@@ -16,6 +16,7 @@ import { coverRequestJobHandlers } from '../services/coverRequests.js';
 import { firstResponseHooks, firstResponseJobHandlers } from '../services/firstResponseTimers.js';
 import { checkHandoffs } from '../services/handoffs.js';
 import { planRotationGapNotices, rotationGapJobHandlers } from '../services/rotationGaps.js';
+import { planRetentionPrune, retentionJobHandlers } from '../services/retention.js';
 import { planShiftReminders, shiftReminderJobHandlers } from '../services/shiftReminders.js';
 import { pagingHooks, pagingJobHandlers } from '../services/paging.js';
 import { PeopleResolver } from '../services/people.js';
@@ -78,13 +79,16 @@ export function wireFeatures(deps: FeatureDeps): Features {
       ...shiftReminderJobHandlers(config),
       ...rotationGapJobHandlers(config),
       ...rolloutJobHandlers(config),
+      ...retentionJobHandlers(log.child({ component: 'retention' })),
     },
-    // The periodic rotation check: handoffs now, then the reminders and gap notices ahead.
+    // The periodic rotation check: handoffs now, then the reminders and gap notices ahead, and the next prune.
     async checkHandoffs() {
       const announced = await checkHandoffs(handoffDeps);
       const now = clock.now();
-      for (const plan of [planShiftReminders, planRotationGapNotices]) {
-        await plan({ db, config }, now).catch((err: unknown) => handoffDeps.log.error({ err }, 'planning rotation reminders failed'));
+      for (const plan of [planShiftReminders, planRotationGapNotices, planRetentionPrune]) {
+        await plan({ db, config }, now).catch((err: unknown) =>
+          handoffDeps.log.error({ err }, 'planning rotation reminders or the prune failed'),
+        );
       }
       return announced;
     },
