@@ -2,7 +2,7 @@
 // and who the bot is (asked once, again after a failure).
 import bolt, { type App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import type { Env } from '../config/env.js';
 import type { Metrics } from '../http/metrics.js';
 import { SLACK_EVENTS_PATH, slackRequestGuard } from '../http/slackRequestGuard.js';
@@ -39,7 +39,8 @@ export function createSlackApp(opts: { env: Env; http: Express; log: Logger; met
   };
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
   // Mounted before the receiver's route, so that it sees every request first.
-  if (!socketMode) opts.http.post(SLACK_EVENTS_PATH, slackRequestGuard({ signingSecret: env.SLACK_SIGNING_SECRET, log }));
+  if (!socketMode)
+    opts.http.post(SLACK_EVENTS_PATH, ackTimer(opts.metrics), slackRequestGuard({ signingSecret: env.SLACK_SIGNING_SECRET, log }));
   const receiver = socketMode
     ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, logger: boltLogger(log), installerOptions: { clientOptions } })
     : new ExpressReceiver({
@@ -98,5 +99,14 @@ export function slackEmailLookup(client: {
       if (platformError(err) === 'users_not_found') return null;
       throw err;
     }
+  };
+}
+
+/** Times each /slack/events request from its arrival to its answer: the ack Slack waits 3 s for. */
+function ackTimer(metrics: Metrics): RequestHandler {
+  return (_req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => metrics.slackAckSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9));
+    next();
   };
 }

@@ -2,17 +2,19 @@
 // starts them. Each part is made in its own module; this file only says what goes with what.
 import type { WebClient } from '@slack/web-api';
 import { type Clock, systemClock } from '../clock.js';
+import { buildInfo } from '../config/buildInfo.js';
 import type { Env } from '../config/env.js';
 import type { SupportConfig } from '../config/supportConfig.js';
 import { type Database, openDatabase } from '../db/client.js';
 import { migrateIfNeeded } from '../db/migrate.js';
-import { createMetrics, type Metrics } from '../http/metrics.js';
+import { createMetrics, type Metrics, observeSchedulerPass } from '../http/metrics.js';
 import { createHttpApp, finishHttpApp } from '../http/server.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { createLogger, type Logger } from '../logger.js';
 import { ticketMessage } from '../messages/ticketMessage.js';
 import { OutboxRelay } from '../outbox/relay.js';
 import { type Db, ping } from '../repos/db.js';
+import { outboxBacklog, ticketCountsByPriorityAndStatus } from '../repos/operationalCounts.js';
 import { findTicket, openTicketsByPriority } from '../repos/tickets.js';
 import { ticketLinks } from '../services/intake.js';
 import { ticketView } from '../services/tickets.js';
@@ -65,7 +67,13 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
   await migrateIfNeeded(env.DATABASE_URL);
   const database = await openDatabase(env.DATABASE_URL);
   const { db } = database;
-  const metrics = createMetrics(() => openTicketsByPriority(db));
+  const metrics = createMetrics({
+    openTicketsByPriority: () => openTicketsByPriority(db),
+    ticketsByPriorityAndStatus: () => ticketCountsByPriorityAndStatus(db),
+    outboxBacklog: () => outboxBacklog(db),
+    now: () => clock.now(),
+    build: buildInfo(),
+  });
   let slackConnection: { ready(): boolean; stop(): void } | undefined;
   const http = createHttpApp({ metrics, health: healthCheck(db, () => slackConnection?.ready() ?? false), log });
   const slack = createSlackApp({ env, http, log, metrics, timeoutMs: opts.slackTimeoutMs ?? SLACK_TIMEOUT_MS });
@@ -80,6 +88,7 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
     features.jobHandlers,
     log.child({ component: 'scheduler' }),
     opts.jobBatchSize,
+    observeSchedulerPass(metrics),
   );
   const handoffs = handoffTrigger(features.checkHandoffs, opts.handoffCron === undefined ? '* * * * *' : opts.handoffCron);
   features.register(slack.app, http, handoffs.check);

@@ -25,6 +25,9 @@ export type JobHandlers = Record<string, JobHandler>;
 
 export { cancelJobs, scheduledKeys, scheduleJob };
 
+/** Told about every pass that ran jobs: how long it took and what it ran (for /metrics). */
+export type PassObserver = (pass: { seconds: number; jobs: Job[]; now: Date }) => void;
+
 const DEFAULT_BATCH = 100;
 const MAX_BACKOFF_MS = 10 * 60_000;
 
@@ -41,6 +44,7 @@ export class Scheduler {
     private readonly handlers: JobHandlers,
     private readonly log: Logger,
     private readonly batchSize = DEFAULT_BATCH,
+    private readonly observe: PassObserver = () => {},
   ) {
     this.drain = drainLoop(() => this.pass());
   }
@@ -49,7 +53,7 @@ export class Scheduler {
   async pass(): Promise<number> {
     const now = this.clock.now();
     try {
-      return await inTransaction(this.db, (tx) => this.claimAndRun(tx, now, null));
+      return await this.observed(now, () => inTransaction(this.db, (tx) => this.claimAndRun(tx, now, null)));
     } catch (err) {
       // Nothing of the batch committed. Run it again one job per transaction, so that a failing
       // job is retried on its own and does not hold back the others.
@@ -63,7 +67,7 @@ export class Scheduler {
   private async runOne(id: number, now: Date): Promise<number> {
     let job: Job | undefined;
     try {
-      return await inTransaction(this.db, (tx) => this.claimAndRun(tx, now, id, (claimed) => (job = claimed)));
+      return await this.observed(now, () => inTransaction(this.db, (tx) => this.claimAndRun(tx, now, id, (claimed) => (job = claimed))));
     } catch (err) {
       // The claim itself failed (job unset): the database is in trouble, the next poll tries again.
       if (!job) throw err;
@@ -76,7 +80,15 @@ export class Scheduler {
     }
   }
 
-  private async claimAndRun(tx: Tx, now: Date, onlyId: number | null, onClaim?: (job: Job) => void): Promise<number> {
+  /** Runs one transaction of jobs; once it has committed, tells the observer what ran. */
+  private async observed(now: Date, run: () => Promise<Job[]>): Promise<number> {
+    const started = process.hrtime.bigint();
+    const jobs = await run();
+    if (jobs.length) this.observe({ seconds: Number(process.hrtime.bigint() - started) / 1e9, jobs, now });
+    return jobs.length;
+  }
+
+  private async claimAndRun(tx: Tx, now: Date, onlyId: number | null, onClaim?: (job: Job) => void): Promise<Job[]> {
     const jobs = await this.claim(tx, now, onlyId);
     // Kinds run in the order they first came due; within a kind, in due order.
     const byKind = new Map<string, Job[]>();
@@ -89,7 +101,7 @@ export class Scheduler {
       if (!handler) throw new Error(`no handler for job kind "${kind}"`);
       await handler(tx, group, now);
     }
-    return jobs.length;
+    return jobs;
   }
 
   private claim(tx: Tx, now: Date, onlyId: number | null): Promise<Job[]> {

@@ -1,0 +1,62 @@
+// /metrics as an operator's Prometheus reads it: the series the dashboards need, and an exposition
+// that passes `promtool check metrics` (Debian's `prometheus` package; CI installs it).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { fileTicket, startHarness, type Harness } from './support/harness.js';
+
+const PROMTOOL = '/usr/bin/promtool';
+const present = existsSync(PROMTOOL);
+if (!present && process.env.CI) throw new Error(`${PROMTOOL} is missing; CI must install it (apt-get install -y prometheus).`);
+
+describe('/metrics', () => {
+  let h: Harness;
+  let text: string;
+  before(async () => {
+    h = await startHarness({ now: '2026-11-24T10:00:00Z' });
+    const ticket = await fileTicket(h, { priority: 'P2' });
+    await fileTicket(h, { priority: 'P3' });
+    await h.slack.clickButton({ actionId: 'ticket_take', value: String(ticket.id), userId: 'UENG', messageTs: ticket.rootTs! });
+    await h.settle();
+    // The P2's reminder comes due at 12:15 (45 min before its 13:00 deadline): the scheduler runs
+    // it 5 minutes late.
+    h.clock.set('2026-11-24T12:20:00Z');
+    await h.settle();
+    // One message waits: Slack is down for it.
+    h.fake.fail('chat.postMessage', { status: 500 }, 100);
+    await fileTicket(h, { priority: 'P3', title: 'queued' });
+    h.clock.advance(90_000);
+    text = await (await fetch(`${h.baseUrl}/metrics`)).text();
+  });
+  after(() => h.stop());
+
+  it('counts tickets by priority and state, read from the database', () => {
+    assert.match(text, /^supportbot_tickets\{priority="P2",status="in_progress"\} 1$/m);
+    assert.match(text, /^supportbot_tickets\{priority="P3",status="open"\} 2$/m);
+  });
+
+  it('counts the jobs run by kind (SLA reminders), with the pass duration and lag', () => {
+    assert.match(text, /^supportbot_jobs_run_total\{kind="sla.reminder"\} 1$/m);
+    assert.match(text, /^supportbot_scheduler_lag_seconds 300$/m);
+    assert.match(text, /^supportbot_scheduler_pass_seconds_count [1-9]\d*$/m);
+  });
+
+  it('shows the outbox backlog and the age of its oldest message', () => {
+    const depth = Number(/^supportbot_outbox_depth (\d+)$/m.exec(text)?.[1]);
+    assert.ok(depth >= 1, `depth ${depth}`);
+    assert.match(text, /^supportbot_outbox_oldest_age_seconds 90$/m);
+  });
+
+  it('times the acks of Slack requests and says which build runs', () => {
+    assert.match(text, /^supportbot_slack_ack_seconds_count [1-9]\d*$/m);
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    assert.ok(text.split('\n').includes(`supportbot_build_info{version="${version}",node="${process.versions.node}"} 1`));
+  });
+
+  it('passes promtool check metrics', { skip: present ? false : `${PROMTOOL} not installed` }, () => {
+    const r = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    assert.equal(`${r.stdout}${r.stderr}`.trim(), '', 'no lint findings');
+    assert.equal(r.status, 0);
+  });
+});
