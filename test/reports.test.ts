@@ -4,6 +4,7 @@
 // SQLite and on PostgreSQL with the same expected figures, so both databases give identical results.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { CSV_COLUMNS } from '../src/messages/ticketExport.js';
 import { buildReport, type Report } from '../src/services/reports.js';
 import { ask } from './support/commands.js';
 import { deploy } from './support/deployApi.js';
@@ -361,4 +362,78 @@ describe('/support report over a seeded fortnight', () => {
     assert.equal(month.current.timeToResolve.P2.medianMinutes, 120);
     assert.deepEqual(month.current.gardeners, { part: 1, whole: 10 });
   });
+
+  it('/support export is for admins: anyone else is told so and nothing is queued', async () => {
+    const answer = await ask(h, 'export', 'UANYONE');
+    assert.equal(answer.text, 'Sorry, only admins can export tickets (`admins` in the config).');
+    assert.equal(await h.db.outboxMessage.count({ where: { method: 'upload' } }), 0);
+    const bad = await ask(h, 'export 45d', 'UADMIN');
+    assert.equal(bad.text, 'Choose the period as `7d`, `30d`, `90d` (the last 7, 30 or 90 days; 30d when left out).');
+  });
+
+  it('/support export queues the CSV of the last 30 days for the admin’s DM, formula-safe, with the timings', async () => {
+    const answer = await ask(h, 'export', 'UADMIN');
+    assert.equal(
+      answer.text,
+      'The CSV of 10 tickets filed in the last 30 days (`tickets-2026-10-24-to-2026-11-23.csv`) is on its way to your DMs.',
+    );
+    const rows = await h.db.outboxMessage.findMany({ where: { method: 'upload' } });
+    assert.equal(rows.length, 1);
+    const upload = JSON.parse(rows[0]!.payload) as Doc;
+    assert.deepEqual(Object.keys(upload).sort(), ['channel', 'contentBase64', 'filename', 'initialComment', 'kind', 'title']);
+    assert.equal(upload.kind, 'upload');
+    assert.equal(upload.channel, 'DADMIN', 'the DM conversations.open gave for UADMIN');
+    assert.equal(upload.filename, 'tickets-2026-10-24-to-2026-11-23.csv');
+    const [header, ...records] = parseCsv(Buffer.from(upload.contentBase64, 'base64').toString('utf8'));
+    assert.deepEqual(header, [...CSV_COLUMNS]);
+    assert.deepEqual(header!.slice(0, 6), ['ticket', 'opened_at', 'priority', 'service', 'status', 'title']);
+    assert.equal(records.length, 10);
+    const row = (key: string) => {
+      const r = records.find((x) => x[0] === String(tickets[key]!.id));
+      assert.ok(r, key);
+      return Object.fromEntries(header!.map((c, i) => [c, r[i]]));
+    };
+    assert.equal(row('Dup').title, `'=HYPERLINK("http://x.example","win")`, 'a formula is shown, never run');
+    assert.equal(row('Dup').duplicate_of, String(tickets.R!.id));
+    assert.deepEqual(
+      [row('W').first_response_minutes, row('W').time_to_resolve_minutes, row('W').waiting_minutes, row('W').sla_met, row('W').service],
+      ['10', '300', '240', 'yes', 'Billing'],
+    );
+    assert.deepEqual([row('X').sla_met, row('X').sla_breached_at, row('X').owner], ['no', '2026-11-19T21:00:00.000Z', 'UONCALL1']);
+    assert.deepEqual([row('R').times_reopened, row('R').time_to_resolve_minutes, row('R').code_change_needed], ['1', '1560', 'no']);
+    assert.deepEqual([row('T4').incident, row('A').opened_at], ['yes', '2026-11-09T10:30:00.000Z']);
+  });
 });
+
+/** RFC 4180 as csv-stringify writes it: quoted fields may hold commas, quotes ("") and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    const next = text[i + 1];
+    i += 1;
+    if (quoted && ch === '"' && next === '"') {
+      field += '"';
+      i += 1;
+    } else if (ch === '"') {
+      quoted = !quoted;
+    } else if (!quoted && ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (!quoted && ch === '\r' && next === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i += 1;
+    } else {
+      field += ch;
+    }
+  }
+  if (field || row.length) rows.push([...row, field]);
+  return rows;
+}

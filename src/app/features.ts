@@ -30,7 +30,7 @@ import { deploySubcommand, registerDeployListeners } from '../slack/deployListen
 import { registerHome } from '../slack/home.js';
 import { rotationSubcommands } from '../slack/rotationCommands.js';
 import { registerIntakeListeners } from '../slack/intakeListeners.js';
-import { registerReportListeners, reportSubcommand } from '../slack/reportCommands.js';
+import { exportSubcommand, registerReportListeners, reportSubcommand } from '../slack/reportCommands.js';
 import { openTicketForm, registerTicketListeners } from '../slack/ticketListeners.js';
 import { slackEmailLookup } from './slackApp.js';
 
@@ -94,8 +94,13 @@ export function wireFeatures(deps: FeatureDeps): Features {
     register(app, http, afterRotationChange) {
       const subcommands: Subcommand[] = [helpSubcommand(() => subcommands), deploySubcommand(deployDeps)];
       const rotationDeps = { db, clock, config, kick, afterChange: afterRotationChange, log };
-      const reportDeps = { db, provider: deps.provider, config, clock, log };
-      subcommands.push(...rotationSubcommands(rotationDeps), coverMeSubcommand(rotationDeps), reportSubcommand(reportDeps));
+      const reportDeps = { db, provider: deps.provider, config, clock, log, kick };
+      subcommands.push(
+        ...rotationSubcommands(rotationDeps),
+        coverMeSubcommand(rotationDeps),
+        reportSubcommand(reportDeps),
+        exportSubcommand(reportDeps),
+      );
       registerSupportCommand(app, { subcommands, openTicketForm: openTicketForm(ticketDeps), log });
       registerTicketListeners(app, {
         ...ticketDeps,

@@ -238,3 +238,37 @@ export interface ReportDetails {
   /** The incident tickets behind time to restore, slowest first. */
   incidents: ListedTicket[];
 }
+
+/**
+ * The SLA clock's verdict on a resolved ticket (the rule repos/metrics.ts `slaMet` counts in SQL):
+ * met when it never breached and was resolved by its due time; null while it is not resolved.
+ */
+export function slaVerdict(t: { resolvedAt: Date | null; breachedAt: Date | null; slaDueAt: Date | null }): boolean | null {
+  if (!t.resolvedAt) return null;
+  return t.breachedAt === null && (t.slaDueAt === null || t.resolvedAt <= t.slaDueAt);
+}
+
+/** A ticket with its timings, as `/support export` lists it. */
+export interface TicketTimings {
+  id: number;
+  createdAt: Date;
+  priority: string;
+  service: string;
+  status: string;
+  title: string;
+  reporterId: string;
+  ownerId: string | null;
+  firstResponseAt: Date | null;
+  firstResponderId: string | null;
+  firstResponseMinutes: number | null;
+  resolvedAt: Date | null;
+  resolveMinutes: number | null;
+  /** Closed waiting-on-reporter windows of the current SLA clock (since the last reopen), in minutes. */
+  waitingMinutes: number;
+  slaDueAt: Date | null;
+  breachedAt: Date | null;
+  codeChangeNeeded: boolean | null;
+  duplicateOfId: number | null;
+  incident: boolean;
+  reopened: number;
+}

@@ -17,6 +17,7 @@ import {
   type Report,
   type ReportDetails,
   restoreBand,
+  slaVerdict,
 } from '../domain/metrics.js';
 import { PRIORITIES, type Priority } from '../domain/priority.js';
 import { dutySegments } from '../domain/rotation.js';
@@ -41,6 +42,9 @@ import {
   timeToRestore,
 } from '../repos/metrics.js';
 import { loadOverrides } from '../repos/rotations.js';
+import { ticketsFiledForExport } from '../repos/ticketExport.js';
+import { ticketsCsv } from '../messages/ticketExport.js';
+import { enqueueUpload } from '../outbox/queue.js';
 import { serviceName } from './tickets.js';
 
 export type { DeployTally, DurationStats, PeriodFigures, Report, ReportDetails };
@@ -150,4 +154,37 @@ export async function reportDetails(deps: ReportDeps, input: { period: PeriodDay
     noCode: named(noCode),
     incidents: named(incidents),
   };
+}
+
+export interface ExportDeps extends ReportDeps {
+  /** Called after queueing, to deliver at once. */
+  kick(): void;
+}
+
+/**
+ * The tickets filed in the `period` days before `now`, with their timings, as a CSV uploaded to
+ * `channel` (the requester's DM) through the outbox. Returns how many tickets and the file's name.
+ */
+export async function queueTicketExport(
+  deps: ExportDeps,
+  input: { period: PeriodDays; now: Date; channel: string },
+): Promise<{ tickets: number; filename: string }> {
+  const { current } = periodsAt(input.period, input.now);
+  const rows = await ticketsFiledForExport(metricsDb(deps.db, deps.provider), current);
+  const csv = ticketsCsv(rows.map((t) => ({ ...t, serviceName: serviceName(deps.config, t.service), slaMet: slaVerdict(t) })));
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const filename = `tickets-${day(current.from)}-to-${day(current.to)}.csv`;
+  await enqueueUpload(
+    deps.db,
+    {
+      channel: input.channel,
+      filename,
+      title: `Tickets filed in the last ${input.period} days`,
+      contentBase64: Buffer.from(csv, 'utf8').toString('base64'),
+      initialComment: `${rows.length} tickets filed in the last ${input.period} days, with their timings (times in UTC, durations in minutes).`,
+    },
+    { now: input.now },
+  );
+  deps.kick();
+  return { tickets: rows.length, filename };
 }

@@ -6,12 +6,14 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { PERIOD_DAYS, type PeriodDays, parsePeriod } from '../domain/metrics.js';
 import { parseDetailsValue, REPORT_DETAILS_ACTION, reportBlocks, reportDetailsModal } from '../messages/report.js';
-import { buildReport, type ReportDeps, reportDetails } from '../services/reports.js';
+import { buildReport, type ReportDeps, queueTicketExport, reportDetails } from '../services/reports.js';
+import { isAdmin } from '../services/tickets.js';
 import type { Subcommand } from './commands.js';
 
 export interface ReportCommandDeps extends ReportDeps {
   clock: Clock;
   log: Logger;
+  kick(): void;
 }
 
 export function reportSubcommand(deps: ReportCommandDeps): Subcommand {
@@ -24,6 +26,27 @@ export function reportSubcommand(deps: ReportCommandDeps): Subcommand {
       if (!period.ok) return { text: period.error };
       const report = await buildReport(deps, { period: period.value, now: deps.clock.now() });
       return reportBlocks(report, { timeZone: deps.config.timeZone });
+    },
+  };
+}
+
+export function exportSubcommand(deps: ReportCommandDeps): Subcommand {
+  return {
+    name: 'export',
+    usage: 'export [30d]',
+    summary: 'admins: a CSV of the tickets filed in the last 30 (7, 90) days with their timings, sent to your DMs.',
+    async run(ctx) {
+      if (!isAdmin(deps.config, ctx.userId)) return { text: 'Sorry, only admins can export tickets (`admins` in the config).' };
+      const period = parsePeriod(ctx.args, 30);
+      if (!period.ok) return { text: period.error };
+      // The CSV holds people's tickets: it goes to the requester's DM, never where the command ran.
+      const dm = await ctx.client.conversations.open({ users: ctx.userId });
+      const channel = dm.channel?.id;
+      if (!channel) return { text: 'Sorry, I could not open a DM with you to send the CSV.' };
+      const result = await queueTicketExport(deps, { period: period.value, now: deps.clock.now(), channel });
+      return {
+        text: `The CSV of ${result.tickets} tickets filed in the last ${period.value} days (\`${result.filename}\`) is on its way to your DMs.`,
+      };
     },
   };
 }
