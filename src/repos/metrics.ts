@@ -102,10 +102,11 @@ export interface ServiceRequests {
 
 /** Resolved requests by service and how many needed a code change; most requests first. */
 export async function requestsByService(m: MetricsDb, p: Period): Promise<ServiceRequests[]> {
+  // Materialized: otherwise SQLite groups by walking the (service, status) index over every resolved ticket.
   const rows = await query(
     m,
-    sql`SELECT t."service" AS service, COUNT(*) AS n, SUM(CASE WHEN t."codeChangeNeeded" THEN 1 ELSE 0 END) AS code
-      FROM "Ticket" t WHERE ${resolvedIn(p)} GROUP BY t."service" ORDER BY COUNT(*) DESC, t."service"`,
+    sql`WITH r AS MATERIALIZED (SELECT t."service" AS service, t."codeChangeNeeded" AS code FROM "Ticket" t WHERE ${resolvedIn(p)})
+      SELECT service, COUNT(*) AS n, SUM(CASE WHEN code THEN 1 ELSE 0 END) AS code FROM r GROUP BY service ORDER BY COUNT(*) DESC, service`,
   );
   return rows.map((r) => ({ service: String(r.service), requests: num(r.n), codeChanges: num(r.code) }));
 }
@@ -173,7 +174,8 @@ export async function gardenerTakes(
   const taken = sql`SELECT e."ticketId" AS tid, e."actorId" AS actor, ${d.epochMs(sql`e."at"`)} AS at_ms, t."service" AS service
     FROM "TicketEvent" e JOIN "Ticket" t ON t."id" = e."ticketId" WHERE e."type" = 'taken' AND ${inPeriod(sql`e."at"`, p)}`;
   const spans = duty.spans.filter((s) => s.toMs > p.from.getTime() && s.fromMs < p.to.getTime());
-  let ctes = sql`WITH taken AS (${taken})`;
+  // Materialized: otherwise SQLite joins the takes back through the service index, ticket by ticket.
+  let ctes = sql`WITH taken AS MATERIALIZED (${taken})`;
   let byGardener = sql`0`;
   if (duty.services.length && spans.length) {
     const svc = join(duty.services.map((s) => sql`(${d.text(s.service)}, ${d.text(s.rotationId)})`));
