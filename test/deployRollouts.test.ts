@@ -3,8 +3,7 @@
 // mid-rollout, a stalled rollout under the manual clock, and deploys outside their window at DST.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { outsideWindowCounts } from '../src/repos/deployWindowCounts.js';
-import { changeFailureRate } from '../src/services/deploys.js';
+import { changeFailures } from '../src/services/reports.js';
 import { announcements, blocksOf, deploy, githubStatusPayload, MIN, send, type GithubStatus } from './support/deployApi.js';
 import { fileTicket, startHarness, type testConfigDoc, type Harness } from './support/harness.js';
 import { bearer, getStatus } from './support/statusPage.js';
@@ -118,8 +117,8 @@ describe('rollout stages through the deploy API', () => {
     // A second version that rolled out fully: two deploys, one failure.
     await deploy(h, { id: 'run-10', service: 'emails', version: '5.0.1', stage: 'canary' });
     await deploy(h, { id: 'run-10', service: 'emails', version: '5.0.1', stage: '100%' }, 200);
-    const rate = await changeFailureRate(h.db, { from: new Date(0), to: new Date(h.clock.now().getTime() + MIN) });
-    assert.deepEqual(rate.byService.emails, { failures: 1, deploys: 2 });
+    const rate = await changeFailures(h.bot.database, { from: new Date(0), to: new Date(h.clock.now().getTime() + MIN) });
+    assert.deepEqual(rate.byService.emails, { deploys: 2, failures: 1, outside: 0 });
   });
 });
 
@@ -333,10 +332,11 @@ describe('deploy windows at a DST change (Europe/Amsterdam)', () => {
   });
 
   it('reports count deploys outside the window per service, numerator and denominator', async () => {
-    const counts = await outsideWindowCounts(h.db, { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2027-01-01T00:00:00Z') });
-    assert.deepEqual(counts.byService.checkout, { outside: 2, deploys: 4 });
-    assert.deepEqual(counts.byService.billing, { outside: 1, deploys: 2 });
-    assert.deepEqual(counts.byService.search, { outside: 1, deploys: 1 });
+    const counts = await changeFailures(h.bot.database, { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2027-01-01T00:00:00Z') });
+    const window = (t: { outside: number; deploys: number } | undefined) => t && { outside: t.outside, deploys: t.deploys };
+    assert.deepEqual(window(counts.byService.checkout), { outside: 2, deploys: 4 });
+    assert.deepEqual(window(counts.byService.billing), { outside: 1, deploys: 2 });
+    assert.deepEqual(window(counts.byService.search), { outside: 1, deploys: 1 });
     assert.equal(counts.byService.cart, undefined, 'staging deploys are not counted');
     assert.deepEqual({ outside: counts.outside, deploys: counts.deploys }, { outside: 4, deploys: 7 });
   });

@@ -4,7 +4,7 @@
 import type { Doc } from './support/doc.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { changeFailureRate } from '../src/services/deploys.js';
+import { changeFailures } from '../src/services/reports.js';
 import {
   ago,
   announcements,
@@ -404,8 +404,8 @@ describe('ticket ↔ deploy links', () => {
 
     // The same deploy causing a second ticket is still one change failure.
     await click('deploy_caused', t2);
-    let rate = await changeFailureRate(h.db, period);
-    assert.deepEqual(rate.byService.inventory, { failures: 1, deploys: 1 });
+    let rate = await changeFailures(h.bot.database, period);
+    assert.deepEqual(rate.byService.inventory, { deploys: 1, failures: 1, outside: 0 });
 
     await click('deploy_undo', t1);
     assert.deepEqual(
@@ -418,8 +418,8 @@ describe('ticket ↔ deploy links', () => {
     await click('deploy_unrelated', t2);
     assert.deepEqual(await state(t2), { verdict: 'unrelated', changeFailure: false, incident: false });
     assert.deepEqual(await events(t2), ['deploy_caused', 'incident_marked', 'deploy_not_related', 'incident_cleared']);
-    rate = await changeFailureRate(h.db, period);
-    assert.deepEqual(rate.byService.inventory, { failures: 0, deploys: 1 });
+    rate = await changeFailures(h.bot.database, period);
+    assert.deepEqual(rate.byService.inventory, { deploys: 1, failures: 0, outside: 0 });
 
     await click('deploy_undo', t2);
     assert.equal((await state(t2)).verdict, 'suggested');
@@ -463,8 +463,8 @@ describe('ticket ↔ deploy links', () => {
     const again = await deploy(h, { service: 'busy', version: '9.0', status: 'rolled_back' }, 200);
     assert.equal(again.result, 'duplicate');
     assert.equal(await h.db.deploy.count({ where: { service: 'busy' } }), 1, 'one deploy, not two');
-    const rate = await changeFailureRate(h.db, { from: new Date(0), to: new Date(h.clock.now().getTime() + MIN) });
-    assert.deepEqual(rate.byService.busy, { failures: 1, deploys: 1 });
+    const rate = await changeFailures(h.bot.database, { from: new Date(0), to: new Date(h.clock.now().getTime() + MIN) });
+    assert.deepEqual(rate.byService.busy, { deploys: 1, failures: 1, outside: 0 });
     const [announcement] = announcements(h, 'Busy');
     const threaded = h.fake.posted('C0DEPLOYS').filter((m) => m.thread_ts === announcement!.ts);
     assert.equal(threaded.length, 1);

@@ -10,6 +10,7 @@ import { registerDeployRoutes } from '../http/deploys.js';
 import { registerStatusRoutes } from '../http/status.js';
 import type { JobHandlers } from '../jobs/scheduler.js';
 import type { Logger } from '../logger.js';
+import type { Provider } from '../db/provider.js';
 import type { Db } from '../repos/db.js';
 import { causeCandidates, decideLink, type DeployDeps, deployTicketHooks, mayJudgeLink, recordDeploy } from '../services/deploys.js';
 import { coverRequestJobHandlers } from '../services/coverRequests.js';
@@ -30,11 +31,13 @@ import { deploySubcommand, registerDeployListeners } from '../slack/deployListen
 import { registerHome } from '../slack/home.js';
 import { rotationSubcommands } from '../slack/rotationCommands.js';
 import { registerIntakeListeners } from '../slack/intakeListeners.js';
+import { exportSubcommand, registerReportListeners, reportSubcommand } from '../slack/reportCommands.js';
 import { openTicketForm, registerTicketListeners } from '../slack/ticketListeners.js';
 import { slackEmailLookup } from './slackApp.js';
 
 export interface FeatureDeps {
   db: Db;
+  provider: Provider;
   clock: Clock;
   config: SupportConfig;
   env: Env;
@@ -95,7 +98,13 @@ export function wireFeatures(deps: FeatureDeps): Features {
     register(app, http, afterRotationChange) {
       const subcommands: Subcommand[] = [helpSubcommand(() => subcommands), deploySubcommand(deployDeps)];
       const rotationDeps = { db, clock, config, kick, afterChange: afterRotationChange, log };
-      subcommands.push(...rotationSubcommands(rotationDeps), coverMeSubcommand(rotationDeps));
+      const reportDeps = { db, provider: deps.provider, config, clock, log, kick };
+      subcommands.push(
+        ...rotationSubcommands(rotationDeps),
+        coverMeSubcommand(rotationDeps),
+        reportSubcommand(reportDeps),
+        exportSubcommand(reportDeps),
+      );
       registerSupportCommand(app, { subcommands, openTicketForm: openTicketForm(ticketDeps), log });
       registerTicketListeners(app, {
         ...ticketDeps,
@@ -109,6 +118,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
       registerIntakeListeners(app, { ...ticketDeps, log });
       registerDeployListeners(app, { ...deployDeps, log });
       registerCoverRequestListeners(app, rotationDeps);
+      registerReportListeners(app, reportDeps);
       registerHome(app, { db, config, clock, log });
       registerDeployRoutes(http, {
         secret: deps.env.DEPLOY_WEBHOOK_SECRET,
@@ -117,7 +127,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
         log,
         record: (input, o) => recordDeploy(deployDeps, input, o),
       });
-      registerStatusRoutes(http, { token: deps.env.STATUS_PAGE_TOKEN, db, config, clock, log });
+      registerStatusRoutes(http, { token: deps.env.STATUS_PAGE_TOKEN, db, provider: deps.provider, config, clock, log });
     },
   };
 }

@@ -80,7 +80,7 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
   const relay = createRelay(db, slack.client, config, clock, log, metrics);
   const drains = { jobs: () => scheduler.drain(), outbox: () => relay.drain(), pendingMessages: () => relay.pendingDue() };
   const passes = backgroundPasses(drains, log);
-  const features = wireFeatures({ db, clock, config, env, log, kick: passes.kick, client: slack.client });
+  const features = wireFeatures({ db, provider: database.provider, clock, config, env, log, kick: passes.kick, client: slack.client });
   const scheduler = new Scheduler(
     db,
     database.provider,

@@ -10,6 +10,7 @@ import type { DeployView } from './deployMessages.js';
 import { SLA_WORDS } from './ticketMessage.js';
 import { localTime } from './text.js';
 import { esc, safeLink } from './html.js';
+import { changeFailureLine } from './report.js';
 
 export const REFRESH_SECONDS = 30;
 
@@ -56,13 +57,8 @@ export interface StatusPageData {
 
 const DEPLOY_STATUS_WORDS: Record<DeployStatus, string> = { succeeded: 'succeeded', failed: 'failed', rolled_back: 'rolled back' };
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
-/** `change failure rate 12 % (3 of 25 deploys)`: always with numerator and denominator. */
-export function changeFailureLine({ failures, deploys }: FailureCount): string {
-  if (deploys === 0) return 'change failure rate: no production deploys';
-  return `change failure rate ${Math.round((100 * failures) / deploys)} % (${failures} of ${plural(deploys, 'deploy')})`;
-}
+/** `change failure rate 12 % (3 of 25 deploys)`: the report's wording (messages/report.ts). */
+export { changeFailureLine };
 
 export function slaText(t: Pick<StatusTicket, 'sla'>): string {
   const { state, minutesLeft } = t.sla;

@@ -160,36 +160,3 @@ export async function causeCandidates(db: Reader, ticketId: number): Promise<Dep
   });
   return links.map((l) => toDeploy(l.deploy));
 }
-
-/** Counts under the caller's name for the flagged ones (`failures`, `outside`) and `deploys` for all. */
-export type Tally<K extends string> = Record<K | 'deploys', number>;
-
-/**
- * Production deploys in [from, to) with `flag` set, over all production deploys — overall and per
- * service id (services without deploys are absent). The change failure rate and the deploys outside
- * the support window are both this count.
- */
-export async function tallyProductionDeploys<K extends string>(
-  db: Reader,
-  period: { from: Date; to: Date },
-  flag: 'changeFailure' | 'outsideWindow',
-  as: K,
-): Promise<Tally<K> & { byService: Record<string, Tally<K>> }> {
-  const groups = await db.deploy.groupBy({
-    by: ['service', flag],
-    where: { environment: PRODUCTION, deployedAt: { gte: period.from, lt: period.to } },
-    _count: { _all: true },
-  });
-  const empty = () => ({ [as]: 0, deploys: 0 }) as Tally<K>;
-  const total = empty();
-  const byService: Record<string, Tally<K>> = {};
-  for (const g of groups) {
-    const s = byService[g.service] ?? empty();
-    byService[g.service] = s;
-    for (const t of [s, total]) {
-      t.deploys += g._count._all;
-      if (g[flag]) t[as] += g._count._all;
-    }
-  }
-  return { ...total, byService };
-}

@@ -32,8 +32,6 @@ import {
   productionDeploys,
   setChangeFailure,
   setVerdict,
-  type Tally,
-  tallyProductionDeploys,
 } from '../repos/deploys.js';
 import { countTicketsFiled, lockTicket, openTicketsOnService, setIncident, ticketIdsFiled } from '../repos/tickets.js';
 import { enqueue } from '../outbox/queue.js';
@@ -354,17 +352,4 @@ export async function causeCandidates(
 ): Promise<Array<{ id: number; label: string }>> {
   const deploys = await linkedCandidates(deps.db, ticketId);
   return deploys.map((deploy) => ({ id: deploy.id, label: `${serviceName(deps.config, deploy.service)} ${deploy.version}` }));
-}
-
-export type FailureRate = Tally<'failures'>;
-
-/**
- * Change failure rate over [from, to): distinct production deploys that failed, were rolled back or
- * caused a ticket, over production deploys — overall and per service, numerator and denominator.
- */
-export function changeFailureRate(
-  db: Db | Tx,
-  period: { from: Date; to: Date },
-): Promise<FailureRate & { byService: Record<string, FailureRate> }> {
-  return tallyProductionDeploys(db, period, 'changeFailure', 'failures');
 }

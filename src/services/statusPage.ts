@@ -3,16 +3,19 @@
 // production deploys with their tickets, and the change failure rate of the last 7 days.
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
+import type { Provider } from '../db/provider.js';
 import type { Db } from '../repos/db.js';
 import type { StatusDuty, StatusPageData, StatusTicket } from '../messages/statusPage.js';
 import { oldestOpenTickets, openTicketCounts, recentProductionDeploys } from '../repos/statusPage.js';
-import { changeFailureRate, deployView } from './deploys.js';
+import { deployView } from './deploys.js';
 import { windowsLabel } from './deployWindows.js';
+import { changeFailures } from './reports.js';
 import { allRotationRefs, dutyReport, type RotationDeps } from './rotations.js';
 import { ticketView, type Ticket } from './tickets.js';
 
 export interface StatusPageDeps {
   db: Db;
+  provider: Provider;
   config: SupportConfig;
   clock: Clock;
 }
@@ -56,7 +59,7 @@ export async function statusPageData(deps: StatusPageDeps): Promise<StatusPageDa
     openTicketCounts(db),
     oldestOpenTickets(db, LISTED_TICKETS),
     recentProductionDeploys(db, RECENT_DEPLOYS),
-    changeFailureRate(db, { from: new Date(now.getTime() - FAILURE_RATE_DAYS * 86_400_000), to: now }),
+    changeFailures(deps, { from: new Date(now.getTime() - FAILURE_RATE_DAYS * 86_400_000), to: now }),
     dutyNow(deps),
   ]);
   return {

@@ -8,12 +8,13 @@ import { pino } from 'pino';
 import { ManualClock } from '../../src/clock.js';
 import { parseSupportConfig } from '../../src/config/supportConfig.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
+import type { Provider } from '../../src/db/provider.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { Scheduler } from '../../src/jobs/scheduler.js';
 import { findTickets } from '../../src/repos/tickets.js';
 import { SLA_BREACH, SLA_REMINDER, slaJobHandlers, slaTimers } from '../../src/services/slaTimers.js';
-import type { Provider } from '../../src/db/provider.js';
 import { createTestDatabaseUrl, testConfigDoc } from '../support/harness.js';
+import { insert, median, onEachDatabase } from './bulkInsert.js';
 
 const TICKETS = 100_000;
 const DUE = 100;
@@ -21,29 +22,6 @@ const RUNS = 9;
 const NOW = new Date('2026-11-24T12:00:00Z');
 const MIN = 60_000;
 const config = parseSupportConfig(testConfigDoc(), 'bench config');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/**
- * Multi-row INSERTs with bound parameters: Prisma's createMany takes minutes for the 300,000 rows
- * seeded here. Columns left out take their defaults.
- */
-async function insert(db: Db, provider: Provider, table: string, rows: Array<Record<string, unknown>>): Promise<void> {
-  const columns = Object.keys(rows[0]!);
-  const perStatement = Math.floor(30_000 / columns.length);
-  for (let i = 0; i < rows.length; i += perStatement) {
-    const chunk = rows.slice(i, i + perStatement);
-    let n = 0;
-    const tuple = () => `(${columns.map(() => (provider === 'postgresql' ? `$${++n}` : '?')).join(', ')})`;
-    await db.$executeRawUnsafe(
-      `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${chunk.map(tuple).join(', ')}`,
-      ...chunk.flatMap((r) => columns.map((c) => r[c])),
-    );
-  }
-}
 
 async function seed(db: Db, provider: Provider): Promise<void> {
   // The first DUE tickets are unowned P1s filed 50 minutes ago: their reminders came due 5 minutes
@@ -153,6 +131,4 @@ async function bench(provider: 'sqlite' | 'postgresql'): Promise<void> {
   }
 }
 
-await bench('sqlite');
-if (process.env.TEST_POSTGRES_URL) await bench('postgresql');
-else console.log('postgresql: skipped (set TEST_POSTGRES_URL to include it)');
+await onEachDatabase(bench);

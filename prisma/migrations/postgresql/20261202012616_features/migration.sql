@@ -48,5 +48,8 @@ CREATE INDEX "CoverRequest_status_from_idx" ON "CoverRequest"("status", "from");
 -- CreateIndex
 CREATE INDEX "Ticket_duplicateOfId_idx" ON "Ticket"("duplicateOfId");
 
+-- CreateIndex
+CREATE INDEX "Ticket_resolvedAt_idx" ON "Ticket"("resolvedAt");
+
 -- AddForeignKey
 ALTER TABLE "DeployStage" ADD CONSTRAINT "DeployStage_deployId_fkey" FOREIGN KEY ("deployId") REFERENCES "Deploy"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

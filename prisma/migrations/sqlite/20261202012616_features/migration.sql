@@ -75,3 +75,6 @@ CREATE INDEX "CoverRequest_status_from_idx" ON "CoverRequest"("status", "from");
 
 -- CreateIndex
 CREATE INDEX "Ticket_duplicateOfId_idx" ON "Ticket"("duplicateOfId");
+
+-- CreateIndex
+CREATE INDEX "Ticket_resolvedAt_idx" ON "Ticket"("resolvedAt");
