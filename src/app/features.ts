@@ -10,9 +10,11 @@ import { registerDeployRoutes } from '../http/deploys.js';
 import { registerStatusRoutes } from '../http/status.js';
 import type { JobHandlers } from '../jobs/scheduler.js';
 import type { Logger } from '../logger.js';
+import type { Provider } from '../db/provider.js';
 import type { Db } from '../repos/db.js';
 import { causeCandidates, decideLink, type DeployDeps, deployTicketHooks, mayJudgeLink, recordDeploy } from '../services/deploys.js';
 import { coverRequestJobHandlers } from '../services/coverRequests.js';
+import { provisionalSummarizer, sendDueDigest } from '../services/digest.js';
 import { firstResponseHooks, firstResponseJobHandlers } from '../services/firstResponseTimers.js';
 import { checkHandoffs } from '../services/handoffs.js';
 import { planRotationGapNotices, rotationGapJobHandlers } from '../services/rotationGaps.js';
@@ -34,6 +36,7 @@ import { slackEmailLookup } from './slackApp.js';
 
 export interface FeatureDeps {
   db: Db;
+  provider: Provider;
   clock: Clock;
   config: SupportConfig;
   env: Env;
@@ -46,6 +49,11 @@ export interface Features {
   jobHandlers: JobHandlers;
   /** Announces duty changes up to the clock's now, and plans shift reminders and rotation gap notices. */
   checkHandoffs(): Promise<boolean>;
+  /**
+   * Sends the weekly digest of the latest period due unless it was sent (what the digest cron and
+   * the start run). A failed attempt is logged and tried again by the next checkHandoffs (every minute).
+   */
+  checkDigest(): Promise<void>;
   /** Registers every listener and route; `afterRotationChange` runs the handoff check at once. */
   register(app: App, http: Express, afterRotationChange: () => Promise<void>): void;
 }
@@ -69,7 +77,28 @@ export function wireFeatures(deps: FeatureDeps): Features {
     hooks: [slaTimerHooks(config), firstResponseHooks(config), pagingHooks(config), deployTicketHooks(deployDeps), gardenerRouting(config)],
   };
   const handoffDeps = { db, config, clock, log: log.child({ component: 'handoffs' }), kick };
+  const digestDeps = {
+    db,
+    provider: deps.provider,
+    clock,
+    config,
+    kick,
+    log: log.child({ component: 'digest' }),
+    // PROVISIONAL: replaced by the report's summary once it lands.
+    summarize: provisionalSummarizer(db, deps.provider),
+  };
+  let digestFailed = false;
+  const checkDigest = async () => {
+    try {
+      await sendDueDigest(digestDeps);
+      digestFailed = false;
+    } catch (err) {
+      digestFailed = true;
+      digestDeps.log.error({ err }, 'weekly digest failed; trying again in a minute');
+    }
+  };
   return {
+    checkDigest,
     jobHandlers: {
       ...slaJobHandlers(config),
       ...firstResponseJobHandlers(config),
@@ -86,6 +115,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
       for (const plan of [planShiftReminders, planRotationGapNotices]) {
         await plan({ db, config }, now).catch((err: unknown) => handoffDeps.log.error({ err }, 'planning rotation reminders failed'));
       }
+      if (digestFailed) await checkDigest();
       return announced;
     },
     register(app, http, afterRotationChange) {

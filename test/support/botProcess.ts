@@ -31,7 +31,18 @@ export class BotProcess {
     this.slack = new SlackRequests(`http://127.0.0.1:${port}`, SIGNING_SECRET);
   }
 
-  static async start(opts: { databaseUrl: string; slackApiUrl: string; clockFile: string; jobBatchSize?: number }): Promise<BotProcess> {
+  /**
+   * `config`: top-level keys replacing the test config's (e.g. `{ digest: { enabled: true } }`);
+   * `digestTickMs`: the process checks for a due digest that often, as if its cron ticked.
+   */
+  static async start(opts: {
+    databaseUrl: string;
+    slackApiUrl: string;
+    clockFile: string;
+    jobBatchSize?: number;
+    config?: Record<string, unknown>;
+    digestTickMs?: number;
+  }): Promise<BotProcess> {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
       env: {
         ...process.env,
@@ -39,6 +50,8 @@ export class BotProcess {
         TEST_SLACK_API_URL: opts.slackApiUrl,
         TEST_CLOCK_FILE: opts.clockFile,
         ...(opts.jobBatchSize ? { TEST_JOB_BATCH: String(opts.jobBatchSize) } : {}),
+        ...(opts.config ? { TEST_CONFIG: JSON.stringify(opts.config) } : {}),
+        ...(opts.digestTickMs ? { TEST_DIGEST_TICK_MS: String(opts.digestTickMs) } : {}),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
