@@ -2,6 +2,7 @@
 // cron tick under the manual clock, its message and three chart PNGs observed at the fake Slack;
 // missed while down → sent on start, never twice; Slack failing the upload → retried, one file.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError } from '../src/config/env.js';
 import { parseSupportConfig } from '../src/config/supportConfig.js';
@@ -122,6 +123,8 @@ describe('weekly digest: a cron tick sends one digest with three charts', () => 
       assert.ok(f.bytes.length > 10_000, `${f.name}: ${f.bytes.length} bytes`);
       assert.ok(f.ts > digest.ts, 'the charts follow the summary');
     }
+    // The change failure rate chart as the digest sent it, for docs/digest.md.
+    writeFileSync('docs/img/digest-change-failure-rate.png', files[1]!.bytes);
     // Alt text carries the figures for screen readers.
     const altTexts = h.fake
       .callsTo('files.getUploadURLExternal')
