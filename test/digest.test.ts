@@ -219,7 +219,7 @@ describe('weekly digest: missed while the bot was down', () => {
 describe('weekly digest: Slack failing the upload', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ now: '2026-11-23T08:00:00Z', config: enableDigest, slackTimeoutMs: 300 });
+    h = await startHarness({ now: '2026-11-23T08:00:00Z', config: enableDigest, slackTimeoutMs: 2000 });
     await h.settle();
   });
   after(async () => h.stop());
@@ -247,6 +247,15 @@ describe('weekly digest: Slack failing the upload', () => {
       ['support-digest-2026-11-23-tickets-per-day.png'],
     );
     assert.equal(pngSize(filesFor(h, '2026-11-23')[0]!.bytes).width >= 800, true);
+  });
+
+  it('a retry that may not read the conversation (missing_scope) shares the file rather than never', async () => {
+    h.fake.fail('upload', { status: 500 }, 1);
+    h.fake.fail('conversations.history', { error: 'missing_scope' }, 1);
+    await h.restart({ whileDown: () => h.clock.set('2026-12-07T09:00:00Z') });
+    await deliverWithRetries();
+    assert.equal(filesFor(h, '2026-12-07').length, 1);
+    assert.equal(await h.db.outboxMessage.count({ where: { status: { not: 'sent' } } }), 0);
   });
 
   it('completeUploadExternal done but never answered: the retry finds the shared file and does not share it again', async () => {

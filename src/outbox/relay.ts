@@ -25,7 +25,7 @@ import { mentionsAny, withoutMentions } from '../messages/quiet.js';
 import { filedConfirmation } from '../messages/ticketReplies.js';
 import { setRootPermalink, setRootTs } from '../repos/tickets.js';
 import { enqueue, type OutboxKind } from './queue.js';
-import { classifyFailure, isPostRefusal, ownPlatformError, type SlackFailure } from './slackErrors.js';
+import { classifyFailure, isPostRefusal, ownPlatformError, platformError, type SlackFailure } from './slackErrors.js';
 
 export interface Renderer {
   /** The root message of a ticket as it is now, plus where it lives. */
@@ -181,7 +181,13 @@ export class OutboxRelay {
   private async upload(message: Extract<OutboxKind, { kind: 'upload' }>, retry: boolean): Promise<void> {
     if (retry && !message.channel.startsWith('U')) {
       const shared = (m: SeenMessage) => (m.files ?? []).some((f) => f.name === message.filename && f.title === message.title);
-      if (await this.findRecent(message.channel, message.threadTs, shared)) return;
+      // A conversation the bot may not read (a DM without im:history) cannot be looked in: share
+      // again rather than never. Other failures of the look are retried like the upload.
+      const found = await this.findRecent(message.channel, message.threadTs, shared).catch((err: unknown) => {
+        if (platformError(err) === null) throw err;
+        return null;
+      });
+      if (found) return;
     }
     const destination = message.threadTs ? { channel_id: message.channel, thread_ts: message.threadTs } : { channel_id: message.channel };
     await this.client.files.uploadV2({
