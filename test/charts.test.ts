@@ -4,16 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { failureRateChart, failureRateSpec, openTimeChart, ticketsPerDayChart, type Chart } from '../src/messages/charts.js';
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** Width and height from the IHDR chunk, which a valid PNG has first, right after the signature. */
-function pngSize(png: Buffer): { width: number; height: number } {
-  assert.ok(png.subarray(0, 8).equals(PNG_SIGNATURE), 'PNG signature');
-  assert.equal(png.readUInt32BE(8), 13, 'IHDR length');
-  assert.equal(png.subarray(12, 16).toString('ascii'), 'IHDR');
-  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
-}
+import { pngSize } from './support/png.js';
 
 function assertLegible(chart: Chart, texts: string[]): void {
   const { width, height } = pngSize(chart.png);

@@ -14,6 +14,7 @@ import type { Provider } from '../db/provider.js';
 import type { Db } from '../repos/db.js';
 import { causeCandidates, decideLink, type DeployDeps, deployTicketHooks, mayJudgeLink, recordDeploy } from '../services/deploys.js';
 import { coverRequestJobHandlers } from '../services/coverRequests.js';
+import { reportSummarizer, sendDueDigest } from '../services/digest.js';
 import { firstResponseHooks, firstResponseJobHandlers } from '../services/firstResponseTimers.js';
 import { checkHandoffs } from '../services/handoffs.js';
 import { planRotationGapNotices, rotationGapJobHandlers } from '../services/rotationGaps.js';
@@ -50,6 +51,11 @@ export interface Features {
   jobHandlers: JobHandlers;
   /** Announces duty changes up to the clock's now, and plans shift reminders and rotation gap notices. */
   checkHandoffs(): Promise<boolean>;
+  /**
+   * Sends the weekly digest of the latest period due unless it was sent (what the digest cron and
+   * the start run). A failed attempt is logged and tried again by the next checkHandoffs (every minute).
+   */
+  checkDigest(): Promise<void>;
   /** Registers every listener and route; `afterRotationChange` runs the handoff check at once. */
   register(app: App, http: Express, afterRotationChange: () => Promise<void>): void;
 }
@@ -73,7 +79,27 @@ export function wireFeatures(deps: FeatureDeps): Features {
     hooks: [slaTimerHooks(config), firstResponseHooks(config), pagingHooks(config), deployTicketHooks(deployDeps), gardenerRouting(config)],
   };
   const handoffDeps = { db, config, clock, log: log.child({ component: 'handoffs' }), kick };
+  const digestDeps = {
+    db,
+    provider: deps.provider,
+    clock,
+    config,
+    kick,
+    log: log.child({ component: 'digest' }),
+    summarize: reportSummarizer({ db, provider: deps.provider, config }),
+  };
+  let digestFailed = false;
+  const checkDigest = async () => {
+    try {
+      await sendDueDigest(digestDeps);
+      digestFailed = false;
+    } catch (err) {
+      digestFailed = true;
+      digestDeps.log.error({ err }, 'weekly digest failed; trying again in a minute');
+    }
+  };
   return {
+    checkDigest,
     jobHandlers: {
       ...slaJobHandlers(config),
       ...firstResponseJobHandlers(config),
@@ -93,6 +119,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
           handoffDeps.log.error({ err }, 'planning rotation reminders or the prune failed'),
         );
       }
+      if (digestFailed) await checkDigest();
       return announced;
     },
     register(app, http, afterRotationChange) {

@@ -1,5 +1,5 @@
 // What keeps the bot running once it is wired: the HTTP server, the Slack connection check, the
-// poller that drains the job table and the outbox, the handoff cron, and a graceful stop.
+// poller that drains the job table and the outbox, the handoff and digest crons, and a graceful stop.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
@@ -79,15 +79,18 @@ export function startPoller(drains: Drains, passes: { kick(): void; runJobs(): v
   return () => clearInterval(poller);
 }
 
-export interface HandoffTrigger {
-  /** Checks every rotation; concurrent calls share one pass, and a call during a pass runs one more. */
+export interface CronTrigger {
+  /** Runs the check; concurrent calls share one pass, and a call during a pass runs one more. */
   check(): Promise<void>;
   /** Stops the cron trigger and waits for a pass under way. */
   stop(): Promise<void>;
 }
 
-/** Runs the handoff check on a cron expression (null: only when asked). */
-export function handoffTrigger(check: () => Promise<unknown>, expression: string | null): HandoffTrigger {
+/**
+ * Runs a check on a cron expression (null: only when asked), in `timezone` (default the machine's).
+ * The check decides from the injected clock what is due; the cron only says when to look.
+ */
+export function cronTrigger(name: string, check: () => Promise<unknown>, expression: string | null, timezone?: string): CronTrigger {
   const run = drainLoop(async () => {
     await check();
     return 0;
@@ -97,7 +100,8 @@ export function handoffTrigger(check: () => Promise<unknown>, expression: string
     current = run();
     await current;
   };
-  const task = expression === null ? undefined : cron.schedule(expression, trigger, { name: 'handoffs', noOverlap: true });
+  const task =
+    expression === null ? undefined : cron.schedule(expression, trigger, { name, noOverlap: true, ...(timezone ? { timezone } : {}) });
   return {
     check: trigger,
     async stop() {

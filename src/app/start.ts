@@ -19,7 +19,7 @@ import { findTicket, openTicketsByPriority } from '../repos/tickets.js';
 import { ticketLinks } from '../services/intake.js';
 import { ticketView } from '../services/tickets.js';
 import { wireFeatures } from './features.js';
-import { backgroundPasses, closeServer, connectSlack, handoffTrigger, listen, settle, startPoller } from './lifecycle.js';
+import { backgroundPasses, closeServer, connectSlack, cronTrigger, listen, settle, startPoller } from './lifecycle.js';
 import { createSlackApp } from './slackApp.js';
 
 export interface SupportbotOptions {
@@ -35,6 +35,8 @@ export interface SupportbotOptions {
   jobBatchSize?: number;
   /** When the handoff check runs (node-cron, default every minute); null: only at start and on checkHandoffs(). */
   handoffCron?: string | null;
+  /** When the digest check runs (default `digest.cron` in the config's zone); null: only at start and on checkDigest(). */
+  digestCron?: string | null;
 }
 
 export interface Supportbot {
@@ -43,6 +45,8 @@ export interface Supportbot {
   metrics: Metrics;
   /** Announces duty changes up to the clock's now (what the handoff cron runs). */
   checkHandoffs(): Promise<void>;
+  /** Sends the digest of the latest period due up to the clock's now, unless sent (what the digest cron runs). */
+  checkDigest(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -90,7 +94,9 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
     opts.jobBatchSize,
     observeSchedulerPass(metrics),
   );
-  const handoffs = handoffTrigger(features.checkHandoffs, opts.handoffCron === undefined ? '* * * * *' : opts.handoffCron);
+  const handoffs = cronTrigger('handoffs', features.checkHandoffs, opts.handoffCron === undefined ? '* * * * *' : opts.handoffCron);
+  const digestCron = config.digest.enabled ? (opts.digestCron === undefined ? config.digest.cron : opts.digestCron) : null;
+  const digest = cronTrigger('digest', features.checkDigest, digestCron, config.timeZone);
   features.register(slack.app, http, handoffs.check);
   finishHttpApp(http, log);
 
@@ -100,6 +106,8 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
   const stopPoller = startPoller(drains, passes, metrics, opts.pollMs ?? 1000);
   // Catches up on handoffs missed while the bot was down, before the first minute passes.
   await handoffs.check();
+  // And the digest of the latest period, if it was missed.
+  await digest.check();
   log.info({ port, mode: slack.socketMode ? 'socket' : 'http', database: database.provider }, 'supportbot is listening');
 
   return {
@@ -108,10 +116,12 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
     metrics,
     settle: (waiting) => settle(slack.inflight, drains, waiting),
     checkHandoffs: handoffs.check,
+    checkDigest: digest.check,
     async stop() {
       stopPoller();
       slackConnection?.stop();
       await handoffs.stop();
+      await digest.stop();
       if (slack.socketMode) await slack.app.stop().catch(() => {});
       await closeServer(server);
       await Promise.allSettled([...slack.inflight]);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import cron from 'node-cron';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import type { BusinessCalendar } from '../domain/calendar.js';
@@ -6,6 +7,7 @@ import { DEFAULT_FIRST_RESPONSE, DEFAULT_SLA, PRIORITIES, type Priority } from '
 import { localInstant, parseHandoff } from '../domain/rotation.js';
 import type { SlaPolicy } from '../domain/sla.js';
 import type { DeployWindow } from '../domain/deployWindow.js';
+import { isDigestCron } from '../domain/digestPeriod.js';
 import { compareTemplateSchema, deployWindowsSchema, rolloutStallHoursSchema } from './deploySchemas.js';
 import { ConfigError } from './env.js';
 
@@ -30,6 +32,13 @@ const timeZone = z
   .refine((tz) => succeeds(() => new Intl.DateTimeFormat('en', { timeZone: tz })), 'must be an IANA time zone such as Europe/London');
 // Validated by the parser the rotation maths uses, so the config accepts exactly what it can run.
 const handoff = z.string().refine((spec) => succeeds(() => parseHandoff(spec)), 'must be a weekly handoff such as "mon 09:00"');
+// node-cron triggers the digest and croner works out the latest instant it was due: both must read it.
+const digestCron = z
+  .string()
+  .refine(
+    (expr) => cron.validate(expr) && isDigestCron(expr),
+    'must be a cron expression such as "0 9 * * 1" (minute hour day month weekday)',
+  );
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, "-" or "_"');
 
 const rotationSchema = z.object({
@@ -121,7 +130,13 @@ const fileSchema = z.object({
       holidayMultiplier: z.number().positive().default(1),
     })
     .prefault({}),
-  digest: z.object({ cron: z.string().default('0 9 * * 1') }).prefault({}),
+  digest: z
+    .object({
+      /** false: no weekly digest (a workspace that reads `/support report` only). */
+      enabled: z.boolean().default(true),
+      cron: digestCron.default('0 9 * * 1'),
+    })
+    .prefault({}),
 });
 
 type FileConfig = z.infer<typeof fileSchema>;
@@ -163,7 +178,8 @@ export interface SupportConfig {
   services: Record<string, Service>;
   oncall?: RotationConfig;
   pay: FileConfig['pay'];
-  digestCron: string;
+  /** The weekly digest to `channels.managers`, on `cron` in `timeZone`. */
+  digest: { enabled: boolean; cron: string };
 }
 
 function rotation(id: string, raw: z.infer<typeof rotationSchema>, zone: string, reminderHours: number): RotationConfig {
@@ -224,7 +240,7 @@ function toConfig(raw: FileConfig): SupportConfig {
     services,
     ...(raw.oncall ? { oncall: rotation('oncall', raw.oncall, raw.timezone, raw.rotations.reminderHours) } : {}),
     pay: raw.pay,
-    digestCron: raw.digest.cron,
+    digest: raw.digest,
   };
 }
 

@@ -32,28 +32,50 @@ export type OutboxKind =
    * advances), once it is posted. Edits of one message go out in the order they were queued.
    */
   | { kind: 'update'; channel: string; of: { dedupKey: string }; text: string; blocks?: KnownBlock[] }
+  /**
+   * A file shared in a channel (or thread) with files.uploadV2: a digest chart, a CSV export. The
+   * bytes travel base64 in the payload, so keep files small (charts of ~100 kB are fine).
+   */
+  | {
+      kind: 'upload';
+      channel: string;
+      filename: string;
+      title: string;
+      contentBase64: string;
+      initialComment?: string;
+      threadTs?: string;
+      /** Read out by screen readers for an image. */
+      altText?: string;
+    }
   /** Any other Web API call, e.g. usergroups.users.update. */
   | { kind: 'call'; method: string; args: Record<string, unknown> };
 
-function outboxRow(message: OutboxKind, opts: { now: Date; dedupKey?: string }): OutboxRow {
+/** `orderingKey`: messages sharing it go out one after the other, in the order queued (a digest's parts). */
+interface QueueOptions {
+  now: Date;
+  orderingKey?: string;
+}
+
+function outboxRow(message: OutboxKind, opts: QueueOptions & { dedupKey?: string }): OutboxRow {
   const ticketId = 'ticketId' in message ? (message.ticketId ?? null) : null;
   return {
     method: message.kind,
     payload: JSON.stringify(message),
     ticketId,
-    orderingKey: ticketId !== null ? `ticket:${ticketId}` : message.kind === 'update' ? `update:${message.of.dedupKey}` : null,
+    orderingKey:
+      ticketId !== null ? `ticket:${ticketId}` : message.kind === 'update' ? `update:${message.of.dedupKey}` : (opts.orderingKey ?? null),
     nextAttemptAt: opts.now,
     createdAt: opts.now,
     ...(opts.dedupKey ? { dedupKey: opts.dedupKey } : {}),
   };
 }
 
-export async function enqueue(tx: Tx | Db, message: OutboxKind, opts: { now: Date; dedupKey?: string }): Promise<void> {
+export async function enqueue(tx: Tx | Db, message: OutboxKind, opts: QueueOptions & { dedupKey?: string }): Promise<void> {
   await insertOutboxRow(tx, outboxRow(message, opts));
 }
 
 /** Several messages (a batch of timers) in one statement, delivered in the order given. */
-export async function enqueueAll(tx: Tx | Db, messages: OutboxKind[], opts: { now: Date }): Promise<void> {
+export async function enqueueAll(tx: Tx | Db, messages: OutboxKind[], opts: QueueOptions): Promise<void> {
   await insertOutboxRows(
     tx,
     messages.map((m) => outboxRow(m, opts)),

@@ -25,7 +25,7 @@ import { mentionsAny, withoutMentions } from '../messages/quiet.js';
 import { filedConfirmation } from '../messages/ticketReplies.js';
 import { setRootPermalink, setRootTs } from '../repos/tickets.js';
 import { enqueue, type OutboxKind } from './queue.js';
-import { classifyFailure, isPostRefusal, ownPlatformError, type SlackFailure } from './slackErrors.js';
+import { classifyFailure, isPostRefusal, ownPlatformError, platformError, type SlackFailure } from './slackErrors.js';
 
 export interface Renderer {
   /** The root message of a ticket as it is now, plus where it lives. */
@@ -37,6 +37,13 @@ export interface Renderer {
     blocks: KnownBlock[];
     reporterId: string;
   } | null>;
+}
+
+/** What the relay reads of a message Slack lists: our outbox tag, and the files it shares. */
+interface SeenMessage {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: { outbox_id?: unknown } };
+  files?: Array<{ name?: string; title?: string }>;
 }
 
 const LEASE_MS = 2 * 60_000;
@@ -153,15 +160,44 @@ export class OutboxRelay {
    * posting again: chat.postMessage has no idempotency key, the metadata tag is ours.
    */
   private async alreadyPosted(id: number, channel: string, threadTs: string | undefined): Promise<string | null> {
+    const found = await this.findRecent(channel, threadTs, (m) => m.metadata?.event_payload?.outbox_id === id);
+    return found?.ts ?? null;
+  }
+
+  /** The channel's (or thread's) messages of the last day, newest first, that `match` accepts. */
+  private async findRecent(channel: string, threadTs: string | undefined, match: (m: SeenMessage) => boolean): Promise<SeenMessage | null> {
     const oldest = String((this.clock.now().getTime() - 24 * 3600_000) / 1000);
     const res = threadTs
       ? await this.client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 })
       : await this.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 });
-    const found = res.messages?.find(
-      (m) =>
-        (m as { metadata?: { event_type?: string; event_payload?: { outbox_id?: unknown } } }).metadata?.event_payload?.outbox_id === id,
-    );
-    return found?.ts ?? null;
+    return ((res.messages ?? []) as SeenMessage[]).find(match) ?? null;
+  }
+
+  /**
+   * Shares a file with files.uploadV2 (get an upload URL, POST the bytes, complete the upload). A
+   * retry looks first for the file shared in the conversation by an attempt whose answer was lost:
+   * the upload has no idempotency key either, but a file shared there carries its name and title.
+   */
+  private async upload(message: Extract<OutboxKind, { kind: 'upload' }>, retry: boolean): Promise<void> {
+    if (retry && !message.channel.startsWith('U')) {
+      const shared = (m: SeenMessage) => (m.files ?? []).some((f) => f.name === message.filename && f.title === message.title);
+      // A conversation the bot may not read (a DM without im:history) cannot be looked in: share
+      // again rather than never. Other failures of the look are retried like the upload.
+      const found = await this.findRecent(message.channel, message.threadTs, shared).catch((err: unknown) => {
+        if (platformError(err) === null) throw err;
+        return null;
+      });
+      if (found) return;
+    }
+    const destination = message.threadTs ? { channel_id: message.channel, thread_ts: message.threadTs } : { channel_id: message.channel };
+    await this.client.files.uploadV2({
+      ...destination,
+      file: Buffer.from(message.contentBase64, 'base64'),
+      filename: message.filename,
+      title: message.title,
+      ...(message.initialComment ? { initial_comment: message.initialComment } : {}),
+      ...(message.altText ? { alt_text: message.altText } : {}),
+    });
   }
 
   private async post(
@@ -260,6 +296,9 @@ export class OutboxRelay {
         });
         return { ts };
       }
+      case 'upload':
+        await this.upload(message, retry);
+        return {};
       case 'call':
         await this.client.apiCall(message.method, message.args);
         return {};

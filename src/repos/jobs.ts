@@ -26,8 +26,32 @@ export async function scheduleJob(tx: Tx | Db, job: NewJob): Promise<void> {
   });
 }
 
+/**
+ * Records work done now, in the caller's transaction, as a done job under a unique dedupKey (a
+ * digest's period). When another process recorded the same key first, this throws a unique
+ * violation (see isUniqueViolation) and the caller's transaction — with what it queued — rolls back.
+ */
+export async function recordDoneJob(
+  tx: Tx,
+  job: { kind: string; dedupKey: string; dueAt: Date; now: Date; payload?: Record<string, unknown>; by: string },
+): Promise<void> {
+  await tx.job.create({
+    data: {
+      kind: job.kind,
+      dueAt: job.dueAt,
+      payload: JSON.stringify(job.payload ?? {}),
+      dedupKey: job.dedupKey,
+      status: 'done',
+      claimedBy: job.by,
+      claimedAt: job.now,
+      doneAt: job.now,
+      attempts: 1,
+    },
+  });
+}
+
 /** Which of these dedupKeys name a job already scheduled (pending, done or failed). */
-export async function scheduledKeys(tx: Tx, keys: string[]): Promise<string[]> {
+export async function scheduledKeys(tx: Tx | Db, keys: string[]): Promise<string[]> {
   const rows = await tx.job.findMany({ where: { dedupKey: { in: keys } }, select: { dedupKey: true } });
   return rows.flatMap((j) => (j.dedupKey === null ? [] : [j.dedupKey]));
 }

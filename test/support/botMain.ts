@@ -1,6 +1,7 @@
 // A supportbot process for tests that kill it or run two of it: the real startSupportbot against the
 // fake Slack at TEST_SLACK_API_URL and the database at TEST_DATABASE_URL, with its clock read from
-// the file TEST_CLOCK_FILE (the test moves time by rewriting it; without it, the system clock). Prints "ready <port>" once listening.
+// the file TEST_CLOCK_FILE (the test moves time by rewriting it; without it, the system clock), and
+// the config's top-level keys replaced by those in TEST_CONFIG (JSON). Prints "ready <port>" once listening.
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { startSupportbot } from '../../src/app/start.js';
@@ -19,15 +20,18 @@ const bot = await startSupportbot({
     HOST: '127.0.0.1',
     DATABASE_URL: process.env.TEST_DATABASE_URL,
   }),
-  config: parseSupportConfig(testConfigDoc(), 'test config'),
+  config: parseSupportConfig({ ...testConfigDoc(), ...JSON.parse(process.env.TEST_CONFIG ?? '{}') }, 'test config'),
   // Without a clock file (the benchmarks) the system clock: reading a file on every now() would weigh on the figures.
   clock: clockFile ? { now: () => new Date(readFileSync(clockFile, 'utf8')) } : systemClock,
   logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   pollMs: 20,
   // Like the harness: real minutes passing must not announce handoffs into the tests' channel.
   handoffCron: null,
+  // Likewise the digest: checked at start, and every TEST_DIGEST_TICK_MS when the test asks.
+  digestCron: null,
   // Long enough that a hung Slack call is still hanging when the test kills the process.
   slackTimeoutMs: 60_000,
   ...(process.env.TEST_JOB_BATCH ? { jobBatchSize: Number(process.env.TEST_JOB_BATCH) } : {}),
 });
+if (process.env.TEST_DIGEST_TICK_MS) setInterval(() => void bot.checkDigest(), Number(process.env.TEST_DIGEST_TICK_MS));
 process.stdout.write(`ready ${bot.port}\n`);

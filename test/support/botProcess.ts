@@ -31,12 +31,18 @@ export class BotProcess {
     this.slack = new SlackRequests(`http://127.0.0.1:${port}`, SIGNING_SECRET);
   }
 
+  /**
+   * `config`: top-level keys replacing the test config's (e.g. `{ digest: { enabled: true } }`);
+   * `digestTickMs`: the process checks for a due digest that often, as if its cron ticked;
+   * `main`: another script printing "ready <port>" (the benchmarks' bare Bolt app).
+   */
   static async start(opts: {
     databaseUrl: string;
     slackApiUrl: string;
     clockFile?: string;
     jobBatchSize?: number;
-    /** Another script printing "ready <port>" (the benchmarks' bare Bolt app). */
+    config?: Record<string, unknown>;
+    digestTickMs?: number;
     main?: string;
   }): Promise<BotProcess> {
     const child = spawn(process.execPath, ['--import', 'tsx', opts.main ?? MAIN], {
@@ -46,6 +52,8 @@ export class BotProcess {
         TEST_SLACK_API_URL: opts.slackApiUrl,
         ...(opts.clockFile ? { TEST_CLOCK_FILE: opts.clockFile } : {}),
         ...(opts.jobBatchSize ? { TEST_JOB_BATCH: String(opts.jobBatchSize) } : {}),
+        ...(opts.config ? { TEST_CONFIG: JSON.stringify(opts.config) } : {}),
+        ...(opts.digestTickMs ? { TEST_DIGEST_TICK_MS: String(opts.digestTickMs) } : {}),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

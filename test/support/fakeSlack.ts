@@ -19,6 +19,31 @@ interface StoredMessage {
   text?: string;
   blocks?: unknown;
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** A file share (files.completeUploadExternal) lists its files, as Slack's history does. */
+  files?: Array<{ id: string; name: string; title: string }>;
+}
+
+/** A file shared through files.getUploadURLExternal → POST to its upload_url → files.completeUploadExternal. */
+export interface SharedFile {
+  id: string;
+  name: string;
+  title: string;
+  channel: string;
+  threadTs?: string;
+  initialComment?: string;
+  /** The file's bytes, taken out of the multipart body they were POSTed in. */
+  bytes: Buffer;
+  /** The share's message in the channel. */
+  ts: string;
+}
+
+/** The one file part of a multipart/form-data body (what the Web API client POSTs to an upload_url). */
+function multipartFile(body: Buffer, contentType: string | undefined): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/.exec(contentType ?? '');
+  if (!boundary) return body;
+  const start = body.indexOf('\r\n\r\n') + 4;
+  const end = body.indexOf(Buffer.from(`\r\n--${boundary[1] ?? boundary[2]}`), start);
+  return body.subarray(start, end < 0 ? body.length : end);
 }
 
 function parseBody(raw: string, type: string | undefined): Doc {
@@ -41,7 +66,12 @@ function safeJson(v: string): unknown {
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly messages: StoredMessage[] = [];
+  /** Bodies POSTed to upload URLs, by file id, as posted (multipart). */
   readonly uploads = new Map<string, Buffer>();
+  /** Files shared by files.completeUploadExternal, in order. */
+  readonly files: SharedFile[] = [];
+  private readonly uploadTypes = new Map<string, string | undefined>();
+  private readonly uploadNames = new Map<string, string>();
   readonly emails = new Map<string, string>();
   /** What apps.connections.open hands out (Socket Mode tests run a WebSocket server there). */
   socketUrl = '';
@@ -99,14 +129,19 @@ export class FakeSlack {
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname.startsWith('/upload/')) {
-      this.uploads.set(url.pathname.slice('/upload/'.length), body);
+    // POSTs to an upload URL are recorded as calls of "upload" and fail on demand like methods.
+    const upload = url.pathname.startsWith('/upload/');
+    const method = upload ? 'upload' : url.pathname.replace(/^\/api\//, '');
+    const args = upload
+      ? { file_id: url.pathname.slice('/upload/'.length) }
+      : parseBody(body.toString('utf8'), req.headers['content-type']);
+    this.calls.push({ method, args, at: Date.now() });
+    if (upload && !this.failures.some((f) => f.method === 'upload' && f.remaining > 0)) {
+      this.uploads.set(String(args.file_id), body);
+      this.uploadTypes.set(String(args.file_id), req.headers['content-type']);
       res.writeHead(200).end('OK');
       return;
     }
-    const method = url.pathname.replace(/^\/api\//, '');
-    const args = parseBody(body.toString('utf8'), req.headers['content-type']);
-    this.calls.push({ method, args, at: Date.now() });
 
     const pending = this.failures.find((f) => f.method === method && f.remaining > 0 && (!f.when || f.when(args)));
     if (pending) {
@@ -183,11 +218,37 @@ export class FakeSlack {
       }
       case 'files.getUploadURLExternal': {
         const id = `F${this.calls.length}`;
+        this.uploadNames.set(id, String(args.filename));
         return { ok: true, file_id: id, upload_url: `http://127.0.0.1:${this.port}/upload/${id}` };
       }
+      case 'files.completeUploadExternal':
+        return this.completeUpload(args);
       default:
         return { ok: true };
     }
+  }
+
+  /** Shares the uploaded files in the channel (or thread) as one message, like Slack. */
+  private completeUpload(args: Doc): Record<string, unknown> {
+    const listed = (Array.isArray(args.files) ? args.files : []) as Array<{ id: string; title?: string }>;
+    if (listed.some((f) => !this.uploads.has(f.id))) return { ok: false, error: 'file_not_found' };
+    const files = listed.map((f) => ({
+      id: f.id,
+      name: this.uploadNames.get(f.id) ?? f.id,
+      title: f.title ?? this.uploadNames.get(f.id) ?? f.id,
+    }));
+    if (args.channel_id) {
+      const ts = this.nextTs();
+      const channel = String(args.channel_id);
+      const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
+      const comment = typeof args.initial_comment === 'string' ? args.initial_comment : undefined;
+      this.messages.push({ channel, ts, ...(threadTs ? { thread_ts: threadTs } : {}), text: comment ?? '', files });
+      for (const f of files) {
+        const bytes = multipartFile(this.uploads.get(f.id)!, this.uploadTypes.get(f.id));
+        this.files.push({ ...f, channel, bytes, ts, ...(threadTs ? { threadTs } : {}), ...(comment ? { initialComment: comment } : {}) });
+      }
+    }
+    return { ok: true, files: files.map((f) => ({ id: f.id, name: f.name, title: f.title })) };
   }
 
   private json(res: ServerResponse, body: unknown): void {

@@ -52,6 +52,8 @@ export function testConfigDoc(): Doc {
     // hours. test/shiftReminders.test.ts and test/firstResponse.test.ts use the real defaults.
     rotations: { reminderHours: 0 },
     sla: { firstResponse: Object.fromEntries(['P1', 'P2', 'P3'].map((p) => [p, { minutes: 30 * 1440, businessHours: false }])) },
+    // A bot started on a Tuesday sends the Monday digest it missed; test/digest.test.ts turns it on.
+    digest: { enabled: false },
   };
 }
 
@@ -155,6 +157,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       logger,
       pollMs: 50,
       handoffCron: null,
+      // Likewise the digest: checked at start; tests call checkDigest() for a tick.
+      digestCron: null,
       ...(opts.slackTimeoutMs ? { slackTimeoutMs: opts.slackTimeoutMs } : {}),
     });
   let bot = await start(config);
