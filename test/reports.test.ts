@@ -371,7 +371,7 @@ describe('/support report over a seeded fortnight', () => {
     assert.equal(bad.text, 'Choose the period as `7d`, `30d`, `90d` (the last 7, 30 or 90 days; 30d when left out).');
   });
 
-  it('/support export queues the CSV of the last 30 days for the admin’s DM, formula-safe, with the timings', async () => {
+  it('/support export sends the CSV of the last 30 days to the admin’s DM, formula-safe, with the timings', async () => {
     const answer = await ask(h, 'export', 'UADMIN');
     assert.equal(
       answer.text,
@@ -402,6 +402,13 @@ describe('/support report over a seeded fortnight', () => {
     assert.deepEqual([row('X').sla_met, row('X').sla_breached_at, row('X').owner], ['no', '2026-11-19T21:00:00.000Z', 'UONCALL1']);
     assert.deepEqual([row('R').times_reopened, row('R').time_to_resolve_minutes, row('R').code_change_needed], ['1', '1560', 'no']);
     assert.deepEqual([row('T4').incident, row('A').opened_at], ['yes', '2026-11-09T10:30:00.000Z']);
+
+    // Delivered: shared once in the admin's DM with files.uploadV2, the bytes as queued.
+    await h.settle();
+    const shared = h.fake.files.filter((f) => f.name === 'tickets-2026-10-24-to-2026-11-23.csv');
+    assert.equal(shared.length, 1);
+    assert.equal(shared[0]!.channel, 'DADMIN');
+    assert.equal(shared[0]!.bytes.toString('base64'), upload.contentBase64);
   });
 });
 

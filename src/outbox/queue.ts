@@ -81,30 +81,3 @@ export async function enqueueAll(tx: Tx | Db, messages: OutboxKind[], opts: Queu
     messages.map((m) => outboxRow(m, opts)),
   );
 }
-
-/** A file for the requester or a channel, delivered with files.uploadV2 (outbox kind 'upload'). */
-export interface UploadPayload {
-  channel: string;
-  filename: string;
-  title: string;
-  /** The file's bytes, base64. */
-  contentBase64: string;
-  initialComment?: string;
-  threadTs?: string;
-}
-
-/**
- * Queues an upload as the outbox row of kind 'upload' that the relay delivers with files.uploadV2.
- * The kind joins OutboxKind together with the relay's delivery of it (the digest branch).
- */
-export async function enqueueUpload(tx: Tx | Db, upload: UploadPayload, opts: { now: Date; dedupKey?: string }): Promise<void> {
-  await insertOutboxRow(tx, {
-    method: 'upload',
-    payload: JSON.stringify({ kind: 'upload', ...upload }),
-    ticketId: null,
-    orderingKey: null,
-    nextAttemptAt: opts.now,
-    createdAt: opts.now,
-    ...(opts.dedupKey ? { dedupKey: opts.dedupKey } : {}),
-  });
-}

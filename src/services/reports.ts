@@ -44,7 +44,7 @@ import {
 import { loadOverrides } from '../repos/rotations.js';
 import { ticketsFiledForExport } from '../repos/ticketExport.js';
 import { ticketsCsv } from '../messages/ticketExport.js';
-import { enqueueUpload } from '../outbox/queue.js';
+import { enqueue } from '../outbox/queue.js';
 import { serviceName } from './tickets.js';
 
 export type { DeployTally, DurationStats, PeriodFigures, Report, ReportDetails };
@@ -174,9 +174,10 @@ export async function queueTicketExport(
   const csv = ticketsCsv(rows.map((t) => ({ ...t, serviceName: serviceName(deps.config, t.service), slaMet: slaVerdict(t) })));
   const day = (d: Date) => d.toISOString().slice(0, 10);
   const filename = `tickets-${day(current.from)}-to-${day(current.to)}.csv`;
-  await enqueueUpload(
+  await enqueue(
     deps.db,
     {
+      kind: 'upload',
       channel: input.channel,
       filename,
       title: `Tickets filed in the last ${input.period} days`,
