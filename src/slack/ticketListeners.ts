@@ -75,7 +75,12 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
     }
     try {
       // Stored before the modal closes: a ticket the person saw accepted is never lost.
-      await createTicket(deps, { form: checked.value, reporterId: body.user.id, source: sourceFromMetadata(view.private_metadata) });
+      await createTicket(deps, {
+        form: checked.value,
+        reporterId: body.user.id,
+        source: sourceFromMetadata(view.private_metadata),
+        viewId: view.id,
+      });
       await ack();
     } catch (err) {
       deps.log.error({ err }, 'could not store a ticket');
