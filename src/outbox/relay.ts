@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Db } from '../repos/db.js';
 import {
+  type ClaimedMessage,
   claimMessage,
   countDue,
   type DueMessage,
@@ -41,6 +42,10 @@ export interface Renderer {
 
 const LEASE_MS = 2 * 60_000;
 const BATCH = 50;
+/** Slack's clock may be a little behind ours: an earlier attempt is looked for from this long before it. */
+const LOOKUP_MARGIN_MS = 60_000;
+/** Messages per page of conversations.history / replies (Slack recommends at most 200). */
+const LOOKUP_PAGE = 200;
 
 export class OutboxRelay {
   private readonly owner = randomUUID();
@@ -91,18 +96,22 @@ export class OutboxRelay {
     let attempted = 0;
     for (const m of due) {
       if (m.orderingKey && heads.get(m.orderingKey) !== m.id) continue;
-      if (!(await claimMessage(this.db, m.id, this.owner, now))) continue;
+      const claimed = await claimMessage(this.db, m, this.owner, now);
+      if (!claimed) continue;
       attempted += 1;
-      await this.deliver(m.id, JSON.parse(m.payload) as OutboxKind, m.attempts + 1, m.lastError);
+      await this.deliver(claimed);
       if (this.paused()) break;
     }
     return attempted;
   }
 
-  private async deliver(id: number, message: OutboxKind, attempts: number, lastError: string | null): Promise<void> {
+  private async deliver(claimed: ClaimedMessage): Promise<void> {
+    const { id, attempts, lastError } = claimed;
+    const message = JSON.parse(claimed.payload) as OutboxKind;
     let sent: { ts?: string };
     try {
-      sent = await this.send(id, message, lastError !== null && attempts > 1);
+      // An earlier attempt may have reached Slack: look for it from the first attempt on.
+      sent = await this.send(id, message, lastError !== null && attempts > 1 ? claimed.firstAttemptAt : null);
     } catch (err) {
       await this.failed(id, message, attempts, classifyFailure(err, attempts));
       return;
@@ -150,27 +159,34 @@ export class OutboxRelay {
 
   /**
    * After an attempt whose fate is unknown, look for the message in the channel or thread before
-   * posting again: chat.postMessage has no idempotency key, the metadata tag is ours.
+   * posting again: chat.postMessage has no idempotency key, the metadata tag is ours. Everything
+   * posted there since the first attempt is read, page by page, however busy the conversation.
    */
-  private async alreadyPosted(id: number, channel: string, threadTs: string | undefined): Promise<string | null> {
-    const oldest = String((this.clock.now().getTime() - 24 * 3600_000) / 1000);
-    const res = threadTs
-      ? await this.client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 })
-      : await this.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 });
-    const found = res.messages?.find(
-      (m) =>
-        (m as { metadata?: { event_type?: string; event_payload?: { outbox_id?: unknown } } }).metadata?.event_payload?.outbox_id === id,
-    );
-    return found?.ts ?? null;
+  private async alreadyPosted(id: number, channel: string, threadTs: string | undefined, since: Date): Promise<string | null> {
+    const oldest = (Math.max(since.getTime() - LOOKUP_MARGIN_MS, 0) / 1000).toFixed(6);
+    let cursor: string | undefined;
+    do {
+      const page = { channel, oldest, include_all_metadata: true, limit: LOOKUP_PAGE, ...(cursor ? { cursor } : {}) };
+      const res = threadTs
+        ? await this.client.conversations.replies({ ...page, ts: threadTs })
+        : await this.client.conversations.history(page);
+      const found = res.messages?.find(
+        (m) =>
+          (m as { metadata?: { event_type?: string; event_payload?: { outbox_id?: unknown } } }).metadata?.event_payload?.outbox_id === id,
+      );
+      if (found?.ts) return found.ts;
+      cursor = res.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return null;
   }
 
   private async post(
     id: number,
     args: { channel: string; text: string; blocks?: KnownBlock[]; thread_ts?: string },
-    retry: boolean,
+    earlier: Date | null,
   ): Promise<string> {
-    if (retry && !args.channel.startsWith('U')) {
-      const ts = await this.alreadyPosted(id, args.channel, args.thread_ts);
+    if (earlier && !args.channel.startsWith('U')) {
+      const ts = await this.alreadyPosted(id, args.channel, args.thread_ts, earlier);
       if (ts) return ts;
     }
     const res = await this.client.chat.postMessage({ ...args, metadata: this.metadata(id), unfurl_links: false });
@@ -185,18 +201,18 @@ export class OutboxRelay {
     id: number,
     args: { channel: string; text: string; blocks?: KnownBlock[]; thread_ts?: string },
     quiet: string[],
-    retry: boolean,
+    earlier: Date | null,
   ): Promise<string> {
     const blocks = args.blocks ? JSON.stringify(args.blocks) : '';
-    if (!mentionsAny(args.text + blocks, quiet)) return this.post(id, args, retry);
+    if (!mentionsAny(args.text + blocks, quiet)) return this.post(id, args, earlier);
     const muted = { ...args, text: withoutMentions(args.text, quiet) };
     if (args.blocks) muted.blocks = JSON.parse(withoutMentions(blocks, quiet)) as KnownBlock[];
-    const ts = await this.post(id, muted, retry);
+    const ts = await this.post(id, muted, earlier);
     await this.client.chat.update({ channel: args.channel, ts, text: args.text, ...(args.blocks ? { blocks: args.blocks } : {}) });
     return ts;
   }
 
-  private async send(id: number, message: OutboxKind, retry: boolean): Promise<{ ts?: string }> {
+  private async send(id: number, message: OutboxKind, earlier: Date | null): Promise<{ ts?: string }> {
     switch (message.kind) {
       case 'ticket.root': {
         const root = await this.render.ticketRoot(message.ticketId);
@@ -206,7 +222,7 @@ export class OutboxRelay {
           return { ts: root.rootTs };
         }
         // Filing is the reporter's own action: the root names them without a ping (the DM confirms).
-        const ts = await this.postQuietly(id, { channel: root.channel, text: root.text, blocks: root.blocks }, [root.reporterId], retry);
+        const ts = await this.postQuietly(id, { channel: root.channel, text: root.text, blocks: root.blocks }, [root.reporterId], earlier);
         await setRootTs(this.db, message.ticketId, ts);
         return { ts };
       }
@@ -218,7 +234,7 @@ export class OutboxRelay {
           text: message.text,
           ...(message.blocks ? { blocks: message.blocks } : {}),
         };
-        return { ts: await this.postQuietly(id, args, message.quiet ?? [], retry) };
+        return { ts: await this.postQuietly(id, args, message.quiet ?? [], earlier) };
       }
       case 'ticket.sourceReply': {
         const root = await this.requireRoot(message.ticketId);
@@ -227,12 +243,12 @@ export class OutboxRelay {
           link: await this.rootLink(message.ticketId, root),
           supportChannel: root.channel,
         });
-        return { ts: await this.post(id, { channel: message.channel, thread_ts: message.threadTs, text }, retry) };
+        return { ts: await this.post(id, { channel: message.channel, thread_ts: message.threadTs, text }, earlier) };
       }
       case 'ticket.confirm':
-        return this.ticketDm(id, message.ticketId, null, filedConfirmation, retry);
+        return this.ticketDm(id, message.ticketId, null, filedConfirmation, earlier);
       case 'ticket.dm':
-        return this.ticketDm(id, message.ticketId, message.userId, (link) => `${message.text} ${link}`, retry);
+        return this.ticketDm(id, message.ticketId, message.userId, (link) => `${message.text} ${link}`, earlier);
       case 'post': {
         const threadTs = message.thread ? await this.threadOf(message.thread.dedupKey) : undefined;
         return {
@@ -244,7 +260,7 @@ export class OutboxRelay {
               ...(message.blocks ? { blocks: message.blocks } : {}),
               ...(threadTs ? { thread_ts: threadTs } : {}),
             },
-            retry,
+            earlier,
           ),
         };
       }
@@ -286,11 +302,11 @@ export class OutboxRelay {
     ticketId: number,
     userId: string | null,
     text: (link: string) => string,
-    retry: boolean,
+    earlier: Date | null,
   ): Promise<{ ts: string }> {
     const root = await this.requireRoot(ticketId);
     const permalink = await this.rootLink(ticketId, root);
-    return { ts: await this.post(id, { channel: userId ?? root.reporterId, text: text(`<${permalink}|#${ticketId}>`) }, retry) };
+    return { ts: await this.post(id, { channel: userId ?? root.reporterId, text: text(`<${permalink}|#${ticketId}>`) }, earlier) };
   }
 
   /** The root message's permalink: asked of Slack once, then kept (root messages link each other with it). */

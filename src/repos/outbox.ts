@@ -74,13 +74,41 @@ export async function headsOf(db: Db, keys: string[]): Promise<Map<string, numbe
   return heads;
 }
 
-/** Marks a pending message as being sent by `owner`; false when another relay took it. */
-export async function claimMessage(db: Db, id: number, owner: string, now: Date): Promise<boolean> {
-  const claimed = await db.outboxMessage.updateMany({
-    where: { id, status: 'pending' },
-    data: { status: 'sending', claimedBy: owner, claimedAt: now, attempts: { increment: 1 } },
+/** A message claimed for sending, as it was at the claim (its payload may have been rewritten since it was read). */
+export interface ClaimedMessage {
+  id: number;
+  payload: string;
+  /** Including this one. */
+  attempts: number;
+  lastError: string | null;
+  /** When it was first tried: an earlier attempt that reached Slack is no older (rows from before this was stored: queued at). */
+  firstAttemptAt: Date;
+}
+
+/**
+ * Marks a pending message as being sent by `owner`; null when another relay took it. Conditional on
+ * the attempts read with it, so the first attempt's time is stamped once, by the relay that made it.
+ */
+export async function claimMessage(
+  db: Db,
+  m: Pick<DueMessage, 'id' | 'attempts'>,
+  owner: string,
+  now: Date,
+): Promise<ClaimedMessage | null> {
+  const [claimed] = await db.outboxMessage.updateManyAndReturn({
+    where: { id: m.id, status: 'pending', attempts: m.attempts },
+    data: {
+      status: 'sending',
+      claimedBy: owner,
+      claimedAt: now,
+      attempts: m.attempts + 1,
+      ...(m.attempts === 0 ? { firstAttemptAt: now } : {}),
+    },
+    select: { id: true, payload: true, attempts: true, lastError: true, firstAttemptAt: true, createdAt: true },
   });
-  return claimed.count === 1;
+  if (!claimed) return null;
+  const { createdAt, firstAttemptAt, ...rest } = claimed;
+  return { ...rest, firstAttemptAt: firstAttemptAt ?? createdAt };
 }
 
 export async function markSent(db: Db, id: number, now: Date, ts: string | null): Promise<void> {
