@@ -35,9 +35,25 @@ export type OutboxKind =
   /** Any other Web API call, e.g. usergroups.users.update. */
   | { kind: 'call'; method: string; args: Record<string, unknown> };
 
-function outboxRow(message: OutboxKind, opts: { now: Date; dedupKey?: string }): OutboxRow {
+/**
+ * How soon a message goes out. Interactive (the default): what someone is waiting for — a new
+ * ticket's root and confirmation, the answer to a click, a reminder. Bulk: deploy announcements and
+ * the deploy notes in ticket threads, which a busy CI can queue by the thousand. The relay sends
+ * interactive ones first; within an orderingKey (a ticket's thread) the queued order still holds.
+ */
+export const PRIORITY = { interactive: 0, bulk: 1 } as const;
+
+export interface EnqueueOptions {
+  now: Date;
+  dedupKey?: string;
+  /** Queued as bulk (see PRIORITY). */
+  bulk?: boolean;
+}
+
+function outboxRow(message: OutboxKind, opts: EnqueueOptions): OutboxRow {
   const ticketId = 'ticketId' in message ? (message.ticketId ?? null) : null;
   return {
+    priority: opts.bulk ? PRIORITY.bulk : PRIORITY.interactive,
     method: message.kind,
     payload: JSON.stringify(message),
     ticketId,
@@ -48,12 +64,12 @@ function outboxRow(message: OutboxKind, opts: { now: Date; dedupKey?: string }):
   };
 }
 
-export async function enqueue(tx: Tx | Db, message: OutboxKind, opts: { now: Date; dedupKey?: string }): Promise<void> {
+export async function enqueue(tx: Tx | Db, message: OutboxKind, opts: EnqueueOptions): Promise<void> {
   await insertOutboxRow(tx, outboxRow(message, opts));
 }
 
 /** Several messages (a batch of timers) in one statement, delivered in the order given. */
-export async function enqueueAll(tx: Tx | Db, messages: OutboxKind[], opts: { now: Date }): Promise<void> {
+export async function enqueueAll(tx: Tx | Db, messages: OutboxKind[], opts: Omit<EnqueueOptions, 'dedupKey'>): Promise<void> {
   await insertOutboxRows(
     tx,
     messages.map((m) => outboxRow(m, opts)),

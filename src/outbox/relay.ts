@@ -11,7 +11,9 @@ import {
   type ClaimedMessage,
   claimMessage,
   countDue,
+  type DueCursor,
   type DueMessage,
+  dueByIds,
   dueMessages,
   findByDedupKey,
   headsOf,
@@ -25,7 +27,7 @@ import { sourceReply, sourceReplyRefused } from '../messages/intakeMessages.js';
 import { mentionsAny, withoutMentions } from '../messages/quiet.js';
 import { filedConfirmation } from '../messages/ticketReplies.js';
 import { setRootPermalink, setRootTs } from '../repos/tickets.js';
-import { enqueue, type OutboxKind } from './queue.js';
+import { enqueue, type OutboxKind, PRIORITY } from './queue.js';
 import { classifyFailure, isPostRefusal, ownPlatformError, type SlackFailure } from './slackErrors.js';
 
 export interface Renderer {
@@ -42,6 +44,8 @@ export interface Renderer {
 
 const LEASE_MS = 2 * 60_000;
 const BATCH = 50;
+/** Bulk messages sent in a row before the relay looks again for interactive ones. */
+const BULK_RUN = 10;
 /** Slack's clock may be a little behind ours: an earlier attempt is looked for from this long before it. */
 const LOOKUP_MARGIN_MS = 60_000;
 /** Messages per page of conversations.history / replies (Slack recommends at most 200). */
@@ -76,11 +80,12 @@ export class OutboxRelay {
     let attempted = 0;
     // A batch can be all messages queued behind an undelivered one of their ticket; read on past
     // them, or one stuck thread would hold up every message queued after it.
-    for (let after = 0; ; ) {
+    for (let after: DueCursor | null = null; ; ) {
       const due = await dueMessages(this.db, now, after, BATCH);
       attempted += await this.sendBatch(due, now);
       if (attempted > 0 || due.length < BATCH || this.paused()) return attempted;
-      after = due.at(-1)!.id;
+      const last = due.at(-1)!;
+      after = { priority: last.priority, id: last.id };
     }
   }
 
@@ -88,19 +93,41 @@ export class OutboxRelay {
     return this.clock.now().getTime() < this.pausedUntil;
   }
 
-  /** Sends the messages that are first in line for their ticket; returns how many it attempted. */
+  /**
+   * Sends the messages that are first in line for their ticket; returns how many it attempted. An
+   * interactive message waiting behind a bulk one of its ticket (a deploy note) takes that one along
+   * at its own priority, so per-ticket order holds without the click's answer waiting for the whole
+   * bulk backlog. Bulk messages are sent only by a batch that found no interactive one to send, and
+   * at most BULK_RUN of them, so that the next pass sends any interactive message queued meanwhile first.
+   */
   private async sendBatch(due: DueMessage[], now: Date): Promise<number> {
     if (!due.length) return 0;
     const keys = [...new Set(due.map((m) => m.orderingKey).filter((k): k is string => k !== null))];
     const heads = await headsOf(this.db, keys);
+    const headOf = (m: DueMessage) => (m.orderingKey ? heads.get(m.orderingKey) : m.id);
+    const rows = new Map(due.map((m) => [m.id, m]));
+    const blockedHeads = due
+      .filter((m) => m.priority === PRIORITY.interactive && headOf(m) !== m.id)
+      .map(headOf)
+      .filter((id): id is number => id !== undefined && !rows.has(id));
+    for (const m of await dueByIds(this.db, [...new Set(blockedHeads)], now)) rows.set(m.id, m);
+    const tried = new Set<number>();
     let attempted = 0;
-    for (const m of due) {
-      if (m.orderingKey && heads.get(m.orderingKey) !== m.id) continue;
+    let bulk = 0;
+    for (const queued of due) {
+      // What was just sent may have freed the next message of its ticket (the confirmation after the
+      // root): look again before sending bulk ones.
+      if (queued.priority !== PRIORITY.interactive && attempted > bulk) break;
+      const head = headOf(queued);
+      const m = head === queued.id || queued.priority === PRIORITY.interactive ? rows.get(head ?? -1) : undefined;
+      if (!m || tried.has(m.id)) continue;
+      tried.add(m.id);
       const claimed = await claimMessage(this.db, m, this.owner, now);
       if (!claimed) continue;
       attempted += 1;
       await this.deliver(claimed);
       if (this.paused()) break;
+      if (queued.priority !== PRIORITY.interactive && ++bulk >= BULK_RUN) break;
     }
     return attempted;
   }

@@ -8,6 +8,8 @@ export interface OutboxRow {
   payload: string;
   ticketId: number | null;
   orderingKey: string | null;
+  /** 0 interactive, 1 bulk: lower goes first. */
+  priority: number;
   nextAttemptAt: Date;
   createdAt: Date;
   dedupKey?: string;
@@ -17,6 +19,7 @@ export interface OutboxRow {
 export interface DueMessage {
   id: number;
   orderingKey: string | null;
+  priority: number;
   payload: string;
   attempts: number;
   lastError: string | null;
@@ -33,12 +36,14 @@ export async function insertOutboxRow(tx: Tx | Db, row: OutboxRow): Promise<void
  * every value into its query plan, at about 0.25 ms a row: most of the time of an SLA pass otherwise.
  */
 export async function insertOutboxRows(tx: Tx | Db, rows: OutboxRow[]): Promise<void> {
-  // 1000 rows × 6 parameters stays well inside SQLite's limit of 32,766 bound parameters.
+  // 1000 rows × 7 parameters stays well inside SQLite's limit of 32,766 bound parameters.
   for (let i = 0; i < rows.length; i += 1000) {
     const values = rows
       .slice(i, i + 1000)
-      .map((r) => Prisma.sql`(${r.method}, ${r.payload}, ${r.ticketId}, ${r.orderingKey}, ${r.nextAttemptAt}, ${r.createdAt})`);
-    await tx.$executeRaw`INSERT INTO "OutboxMessage" ("method", "payload", "ticketId", "orderingKey", "nextAttemptAt", "createdAt") VALUES ${Prisma.join(values)}`;
+      .map(
+        (r) => Prisma.sql`(${r.method}, ${r.payload}, ${r.ticketId}, ${r.orderingKey}, ${r.priority}, ${r.nextAttemptAt}, ${r.createdAt})`,
+      );
+    await tx.$executeRaw`INSERT INTO "OutboxMessage" ("method", "payload", "ticketId", "orderingKey", "priority", "nextAttemptAt", "createdAt") VALUES ${Prisma.join(values)}`;
   }
 }
 
@@ -55,13 +60,35 @@ export async function releaseExpiredClaims(db: Db, claimedBefore: Date): Promise
   });
 }
 
-/** Pending messages due at `now` with an id above `after`, oldest first. */
-export function dueMessages(db: Db, now: Date, after: number, take: number): Promise<DueMessage[]> {
+/** Where a page of due messages ended: the next page starts after it. */
+export interface DueCursor {
+  priority: number;
+  id: number;
+}
+
+const DUE_SELECT = { id: true, orderingKey: true, priority: true, payload: true, attempts: true, lastError: true } as const;
+
+/** Pending messages due at `now` after `after`, by priority (interactive first), then oldest first. */
+export function dueMessages(db: Db, now: Date, after: DueCursor | null, take: number): Promise<DueMessage[]> {
   return db.outboxMessage.findMany({
-    where: { status: 'pending', nextAttemptAt: { lte: now }, id: { gt: after } },
-    orderBy: { id: 'asc' },
+    where: {
+      status: 'pending',
+      nextAttemptAt: { lte: now },
+      ...(after ? { OR: [{ priority: { gt: after.priority } }, { priority: after.priority, id: { gt: after.id } }] } : {}),
+    },
+    orderBy: [{ priority: 'asc' }, { id: 'asc' }],
     take,
-    select: { id: true, orderingKey: true, payload: true, attempts: true, lastError: true },
+    select: DUE_SELECT,
+  });
+}
+
+/** Those of `ids` that are pending and due at `now`, in id order. */
+export async function dueByIds(db: Db, ids: number[], now: Date): Promise<DueMessage[]> {
+  if (!ids.length) return [];
+  return db.outboxMessage.findMany({
+    where: { id: { in: ids }, status: 'pending', nextAttemptAt: { lte: now } },
+    orderBy: { id: 'asc' },
+    select: DUE_SELECT,
   });
 }
 

@@ -164,7 +164,7 @@ async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Dat
   await enqueue(
     tx,
     { kind: 'post', channel: deps.config.channels.deploys, ...announcement },
-    { now, dedupKey: announcementKey(deploy.id) },
+    { now, dedupKey: announcementKey(deploy.id), bulk: true },
   );
   for (const ticket of open) {
     // A report can arrive after tickets it may have caused (slow CI): those get the question too.
@@ -174,10 +174,10 @@ async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Dat
       await enqueue(
         tx,
         { kind: 'ticket.reply', ticketId: ticket.id, ...suspectedCauses(ticket.id, [view], deps.config.deploys.lookbackMinutes) },
-        { now },
+        { now, bulk: true },
       );
     } else if (relation === 'note') {
-      await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...deployNote(view) }, { now });
+      await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...deployNote(view) }, { now, bulk: true });
     }
   }
   await warnIfSuspect(tx, deps, deploy, now);
@@ -197,11 +197,11 @@ async function markRolledBack(deps: DeployDeps, deploy: Deploy, at: Date, stage:
     await enqueue(
       tx,
       { kind: 'post', channel: deps.config.channels.deploys, thread: { dedupKey: announcementKey(after.id) }, ...rollbackReply(view, at) },
-      { now },
+      { now, bulk: true },
     );
     const open = await openTicketsOnService(tx, after.service);
     for (const ticket of open)
-      await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...deployNote({ ...view, deployedAt: at }) }, { now });
+      await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...deployNote({ ...view, deployedAt: at }) }, { now, bulk: true });
     return { after, told: true };
   });
   if (updated.told) deps.kick();
@@ -232,7 +232,7 @@ async function warnIfSuspect(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Date
   await enqueue(
     tx,
     { kind: 'post', channel: deps.config.channels.deploys, thread: { dedupKey: announcementKey(deploy.id) }, ...warning },
-    { now },
+    { now, bulk: true },
   );
 }
 
