@@ -166,6 +166,29 @@ export function deployNote(d: DeployView): Required<Message> {
   };
 }
 
+/** Deploys a combined note lists in full; it counts the earlier ones. */
+export const MAX_NOTED = 10;
+
+/**
+ * The note in an open ticket's thread for the deploys of its service since the last note (oldest
+ * first; the last MAX_NOTED given, `total` counting all): one deploy reads as deployNote.
+ */
+export function deployNotes(deploys: DeployView[], total = deploys.length): Required<Message> {
+  const shown = deploys.slice(-MAX_NOTED);
+  if (total === 1 && shown.length === 1) return deployNote(shown[0]!);
+  const earlier = total - shown.length;
+  const intro = `:rocket: ${total} deploys of ${escapeMrkdwn(shown[0]?.serviceName ?? '')} while this ticket is open:`;
+  const lines = shown.map((d) => `${headline(d)} — ${details(d)}`);
+  const more = earlier > 0 ? `…and ${earlier} earlier ${earlier === 1 ? 'one' : 'ones'}, in the deploys channel.` : null;
+  const blocks: KnownBlock[] = [{ type: 'section', block_id: 'deploy_notes', text: mrkdwn(intro) }];
+  shown.forEach((d, i) => {
+    blocks.push({ type: 'section', block_id: `deploy_note_${d.id}`, text: mrkdwn(lines[i]!) });
+    blocks.push(...compareActions(d.compareUrl, `deploy_note_compare_${d.id}`));
+  });
+  if (more) blocks.push({ type: 'context', block_id: 'deploy_notes_more', elements: [mrkdwn(more)] });
+  return { text: truncate([intro, ...lines, more].filter(Boolean).join('\n'), 3900), blocks };
+}
+
 /** A rollback reported after the deploy was announced: said in the announcement's thread. */
 export function rollbackReply(d: DeployView, at: Date): Message {
   return { text: `:rewind: ${deployName(d)} was rolled back ${slackDate(at, d.timeZone)}; it counts as a change failure.` };

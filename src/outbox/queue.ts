@@ -2,7 +2,7 @@
 // transaction; the relay (relay.ts) delivers them at least once, in order per ticket.
 import type { KnownBlock } from '@slack/types';
 import type { Db, Tx } from '../repos/db.js';
-import { insertOutboxRow, insertOutboxRows, type OutboxRow } from '../repos/outbox.js';
+import { insertOutboxRow, insertOutboxRows, lastOfOrderingKey, type OutboxRow, rewriteUnsentPayload } from '../repos/outbox.js';
 
 /** What a queued message asks Slack for. Ticket-bound kinds are rendered from the ticket when sent. */
 export type OutboxKind =
@@ -13,6 +13,12 @@ export type OutboxKind =
    * pinged by it (whoever acted); it is posted without their mentions, then edited to show them.
    */
   | { kind: 'ticket.reply'; ticketId: number; text: string; blocks?: KnownBlock[]; quiet?: string[] }
+  /**
+   * A reply in the ticket's thread noting the deploys of its service since the last such note
+   * (`deployIds`, oldest first). While it is unsent, later deploys are added to it rather than queued
+   * as notes of their own (see lastQueuedFor / rewriteUnsent).
+   */
+  | { kind: 'ticket.deployNote'; ticketId: number; deployIds: number[]; text: string; blocks: KnownBlock[] }
   /**
    * The answer under the message a ticket was filed from, linking the ticket's thread; when Slack
    * will not let the bot post there, the reporter is told why by DM.
@@ -74,4 +80,20 @@ export async function enqueueAll(tx: Tx | Db, messages: OutboxKind[], opts: Omit
     tx,
     messages.map((m) => outboxRow(m, opts)),
   );
+}
+
+/** The message last queued for a ticket's thread, and whether it may still be rewritten (never tried yet). */
+export async function lastQueuedFor(tx: Tx, ticketId: number): Promise<{ id: number; message: OutboxKind; unsent: boolean } | null> {
+  const row = await lastOfOrderingKey(tx, `ticket:${ticketId}`);
+  if (!row) return null;
+  return { id: row.id, message: JSON.parse(row.payload) as OutboxKind, unsent: row.status === 'pending' && row.attempts === 0 };
+}
+
+/**
+ * Replaces what a queued message says, if no relay has tried to send it yet; whether it did. A relay
+ * claiming it at the same time sends either the old or the new text, never loses the change: the
+ * claim reads the payload as it commits.
+ */
+export function rewriteUnsent(tx: Tx, id: number, message: OutboxKind): Promise<boolean> {
+  return rewriteUnsentPayload(tx, id, JSON.stringify(message));
 }

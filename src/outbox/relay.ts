@@ -253,7 +253,8 @@ export class OutboxRelay {
         await setRootTs(this.db, message.ticketId, ts);
         return { ts };
       }
-      case 'ticket.reply': {
+      case 'ticket.reply':
+      case 'ticket.deployNote': {
         const root = await this.requireRoot(message.ticketId);
         const args = {
           channel: root.channel,
@@ -261,7 +262,7 @@ export class OutboxRelay {
           text: message.text,
           ...(message.blocks ? { blocks: message.blocks } : {}),
         };
-        return { ts: await this.postQuietly(id, args, message.quiet ?? [], earlier) };
+        return { ts: await this.postQuietly(id, args, (message.kind === 'ticket.reply' && message.quiet) || [], earlier) };
       }
       case 'ticket.sourceReply': {
         const root = await this.requireRoot(message.ticketId);

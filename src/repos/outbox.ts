@@ -155,3 +155,21 @@ export async function retryLater(db: Db, id: number, at: Date, error: string): P
 export function findByDedupKey(db: Db, dedupKey: string): Promise<{ status: string; resultTs: string | null } | null> {
   return db.outboxMessage.findUnique({ where: { dedupKey }, select: { status: true, resultTs: true } });
 }
+
+/** The last message queued under an ordering key (a ticket's thread), whatever its state. */
+export function lastOfOrderingKey(
+  db: Db | Tx,
+  orderingKey: string,
+): Promise<{ id: number; status: string; attempts: number; payload: string } | null> {
+  return db.outboxMessage.findFirst({
+    where: { orderingKey },
+    orderBy: { id: 'desc' },
+    select: { id: true, status: true, attempts: true, payload: true },
+  });
+}
+
+/** A new payload for a message no relay has tried to send yet; false when one has (or it is gone). */
+export async function rewriteUnsentPayload(db: Db | Tx, id: number, payload: string): Promise<boolean> {
+  const updated = await db.outboxMessage.updateMany({ where: { id, status: 'pending', attempts: 0 }, data: { payload } });
+  return updated.count === 1;
+}

@@ -36,8 +36,17 @@ import {
   tallyProductionDeploys,
 } from '../repos/deploys.js';
 import { countTicketsFiled, lockTicket, openTicketsOnService, setIncident, ticketIdsFiled } from '../repos/tickets.js';
-import { enqueue } from '../outbox/queue.js';
-import { deployName, deployNote, rollbackReply, suspectedCauses, suspectWarning, verdictReply } from '../messages/deployMessages.js';
+import { enqueue, lastQueuedFor, rewriteUnsent } from '../outbox/queue.js';
+import {
+  type DeployView,
+  deployName,
+  deployNotes,
+  MAX_NOTED,
+  rollbackReply,
+  suspectedCauses,
+  suspectWarning,
+  verdictReply,
+} from '../messages/deployMessages.js';
 import { compareUrlFor } from './compareLinks.js';
 import { announcementKey, currentAnnouncement, deployView } from './deployView.js';
 import { outsideWindowLabel, tellDutyOutsideWindow } from './deployWindows.js';
@@ -177,10 +186,38 @@ async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Dat
         { now, bulk: true },
       );
     } else if (relation === 'note') {
-      await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...deployNote(view) }, { now, bulk: true });
+      await noteDeploy(tx, deps.config, ticket.id, deploy, now);
     }
   }
   await warnIfSuspect(tx, deps, deploy, now);
+}
+
+/**
+ * Notes a deploy (or its rollback) in an open ticket's thread. The deploys since the last note share
+ * one: while that note is unsent and still the last message queued for the thread, it is rewritten
+ * to list this deploy too (so the thread's order holds); otherwise a new note starts.
+ */
+async function noteDeploy(tx: Tx, config: SupportConfig, ticketId: number, deploy: Deploy, now: Date): Promise<void> {
+  const last = await lastQueuedFor(tx, ticketId);
+  if (last?.unsent && last.message.kind === 'ticket.deployNote') {
+    const listed = last.message.deployIds;
+    const ids = listed.includes(deploy.id) ? listed : [...listed, deploy.id];
+    const views: DeployView[] = [];
+    for (const id of ids.slice(-MAX_NOTED)) {
+      const d = id === deploy.id ? deploy : await findDeploy(tx, id);
+      if (d) views.push(noteView(config, d));
+    }
+    const note = { kind: 'ticket.deployNote' as const, ticketId, deployIds: ids, ...deployNotes(views, ids.length) };
+    if (await rewriteUnsent(tx, last.id, note)) return;
+  }
+  const note = { kind: 'ticket.deployNote' as const, ticketId, deployIds: [deploy.id], ...deployNotes([noteView(config, deploy)]) };
+  await enqueue(tx, note, { now, bulk: true });
+}
+
+/** A deploy as a note shows it: a rollback at the time it was reported. */
+function noteView(config: SupportConfig, deploy: Deploy): DeployView {
+  const view = deployView(config, deploy);
+  return deploy.status === 'rolled_back' && deploy.rolledBackAt ? { ...view, deployedAt: deploy.rolledBackAt } : view;
 }
 
 async function markRolledBack(deps: DeployDeps, deploy: Deploy, at: Date, stage: string | null): Promise<RecordResult> {
@@ -200,8 +237,7 @@ async function markRolledBack(deps: DeployDeps, deploy: Deploy, at: Date, stage:
       { now, bulk: true },
     );
     const open = await openTicketsOnService(tx, after.service);
-    for (const ticket of open)
-      await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...deployNote({ ...view, deployedAt: at }) }, { now, bulk: true });
+    for (const ticket of open) await noteDeploy(tx, deps.config, ticket.id, after, now);
     return { after, told: true };
   });
   if (updated.told) deps.kick();
