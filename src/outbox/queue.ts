@@ -1,6 +1,7 @@
 // The outbox's queue: a use case writes its state change and the Slack messages it implies in one
 // transaction; the relay (relay.ts) delivers them at least once, in order per ticket.
 import type { KnownBlock } from '@slack/types';
+import type { NotedDeploy } from '../messages/deployMessages.js';
 import type { Db, Tx } from '../repos/db.js';
 import { insertOutboxRow, insertOutboxRows, lastOfOrderingKey, type OutboxRow, rewriteUnsentPayload } from '../repos/outbox.js';
 
@@ -18,7 +19,15 @@ export type OutboxKind =
    * (`deployIds`, oldest first). While it is unsent, later deploys are added to it rather than queued
    * as notes of their own (see lastQueuedFor / rewriteUnsent).
    */
-  | { kind: 'ticket.deployNote'; ticketId: number; deployIds: number[]; text: string; blocks: KnownBlock[] }
+  | {
+      kind: 'ticket.deployNote';
+      ticketId: number;
+      deployIds: number[];
+      /** The last deploys listed, as rendered, to rebuild the note when another joins it. */
+      noted: NotedDeploy[];
+      text: string;
+      blocks: KnownBlock[];
+    }
   /**
    * The answer under the message a ticket was filed from, linking the ticket's thread; when Slack
    * will not let the bot post there, the reporter is told why by DM.

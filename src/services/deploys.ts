@@ -42,6 +42,7 @@ import {
   deployName,
   deployNotes,
   MAX_NOTED,
+  notedDeploy,
   rollbackReply,
   suspectedCauses,
   suspectWarning,
@@ -198,19 +199,18 @@ async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Dat
  * to list this deploy too (so the thread's order holds); otherwise a new note starts.
  */
 async function noteDeploy(tx: Tx, config: SupportConfig, ticketId: number, deploy: Deploy, now: Date): Promise<void> {
+  const view = noteView(config, deploy);
+  const noted = notedDeploy(view);
+  const service = view.serviceName;
   const last = await lastQueuedFor(tx, ticketId);
   if (last?.unsent && last.message.kind === 'ticket.deployNote') {
-    const listed = last.message.deployIds;
-    const ids = listed.includes(deploy.id) ? listed : [...listed, deploy.id];
-    const views: DeployView[] = [];
-    for (const id of ids.slice(-MAX_NOTED)) {
-      const d = id === deploy.id ? deploy : await findDeploy(tx, id);
-      if (d) views.push(noteView(config, d));
-    }
-    const note = { kind: 'ticket.deployNote' as const, ticketId, deployIds: ids, ...deployNotes(views, ids.length) };
+    const ids = last.message.deployIds.includes(deploy.id) ? last.message.deployIds : [...last.message.deployIds, deploy.id];
+    // A rollback of a listed deploy shows in its place.
+    const shown = [...last.message.noted.filter((d) => d.id !== deploy.id), noted].slice(-MAX_NOTED);
+    const note = { kind: 'ticket.deployNote' as const, ticketId, deployIds: ids, noted: shown, ...deployNotes(service, shown, ids.length) };
     if (await rewriteUnsent(tx, last.id, note)) return;
   }
-  const note = { kind: 'ticket.deployNote' as const, ticketId, deployIds: [deploy.id], ...deployNotes([noteView(config, deploy)]) };
+  const note = { kind: 'ticket.deployNote' as const, ticketId, deployIds: [deploy.id], noted: [noted], ...deployNotes(service, [noted]) };
   await enqueue(tx, note, { now, bulk: true });
 }
 
