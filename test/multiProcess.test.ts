@@ -1,5 +1,6 @@
 // Two bot processes on one PostgreSQL database, as replicas behind a load balancer: each due job is
-// claimed by exactly one of them, and every reminder and breach reaches Slack once.
+// claimed by exactly one of them, every reminder and breach reaches Slack once, and a form submission
+// delivered to both files one ticket.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { openDatabase, type Database } from '../src/db/client.js';
 import { BotProcess, waitFor, writeClock } from './support/botProcess.js';
 import { FakeSlack } from './support/fakeSlack.js';
 import { createTestDatabaseUrl, ticketFormValues } from './support/harness.js';
+import { FORM } from './support/slackRequests.js';
 
 const TICKETS = 40;
 const skip =
@@ -82,5 +84,22 @@ describe('two bot processes on one PostgreSQL database', { skip }, () => {
     );
     const claimants = new Set(jobs.map((j) => j.claimedBy!.split(':')[0]));
     assert.equal(claimants.size, 2, 'both processes claimed jobs');
+  });
+
+  it('one form submission delivered to both processes at once files one ticket', async () => {
+    const body = bots[0]!.slack.viewSubmissionBody({
+      callbackId: 'ticket_create',
+      userId: 'UREPORTER',
+      viewId: 'VREPLICAS01',
+      values: ticketFormValues({ title: 'both replicas', description: 'd', priority: 'P3', service: 'checkout' }),
+    });
+    const timestamp = Math.floor(Date.now() / 1000);
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all(bots.map((b) => b.slack.send(body, FORM, { timestamp })));
+      for (const res of answers) assert.equal(res.status, 200);
+    }
+    await waitFor('the ticket posted', () => quiet('2026-11-24T13:00:00Z'));
+    assert.equal(await db.db.ticket.count({ where: { viewId: 'VREPLICAS01' } }), 1);
+    assert.equal(fake.posted('C0SUPPORT').filter((m) => !m.thread_ts && m.text?.includes('both replicas')).length, 1);
   });
 });

@@ -90,6 +90,50 @@ describe('outbox delivery when Slack fails', () => {
     assert.equal((await row('ticket.reply', t.id)).resultTs, took[0]!.ts);
   });
 
+  it('finds the earlier root post by time, paging past 250 channel messages posted since, and does not post twice', async () => {
+    h.fake.fail('chat.postMessage', { afterSuccessHang: true }, 1);
+    const t = await fileTicket(h, { title: 'busy channel root' });
+    const first = await row('ticket.root', t.id);
+    h.clock.advance(500);
+    h.fake.addMessages('C0SUPPORT', 250);
+    await later(500);
+    assert.equal(rootsTitled('busy channel root').length, 1, 'still one root');
+    const stored = (await h.db.ticket.findUnique({ where: { id: t.id } }))!;
+    assert.equal(stored.rootTs, rootsTitled('busy channel root')[0]!.ts, 'its ts was recovered');
+    const lookups = h.fake.callsTo('conversations.history');
+    assert.ok(lookups.length >= 2, `paged (${lookups.length} calls)`);
+    assert.ok(first.firstAttemptAt, 'the first attempt is stamped');
+    const oldest = ((first.firstAttemptAt!.getTime() - 60_000) / 1000).toFixed(6);
+    assert.ok(
+      lookups.every((c) => c.args.oldest === oldest),
+      'from the first attempt (less a minute), not from a day back',
+    );
+    assert.ok(lookups.slice(1).every((c) => typeof c.args.cursor === 'string' && c.args.cursor.length > 0));
+    assert.equal(h.fake.posted('UREPORTER').filter((m) => m.text?.includes(`|#${t.id}>`)).length, 1);
+  });
+
+  it('finds the earlier thread reply by time, paging past 250 replies in between, and does not post twice', async () => {
+    const t = await fileTicket(h, { title: 'busy thread' });
+    // Replies come oldest first: those posted just before the attempt (within the margin) come first.
+    h.fake.addMessages('C0SUPPORT', 250, { threadTs: t.rootTs! });
+    h.fake.fail('chat.postMessage', { afterSuccessHang: true }, 1);
+    await h.slack.clickButton({ actionId: 'ticket_take', value: String(t.id), userId: 'UENG', messageTs: t.rootTs! });
+    await h.settle();
+    h.fake.addMessages('C0SUPPORT', 250, { threadTs: t.rootTs! });
+    await later(1000);
+    // Posted without the mention (the person acted), then edited to show it: a lost post stays muted.
+    const took = h.fake.posted('C0SUPPORT').filter((m) => m.thread_ts === t.rootTs && /(<@UENG>|someone) took/.test(m.text ?? ''));
+    assert.deepEqual(
+      took.map((m) => m.text?.includes('<@UENG>')),
+      [true],
+      'one reply, edited to show the mention',
+    );
+    const lookups = h.fake.callsTo('conversations.replies');
+    assert.ok(lookups.length >= 2, `paged (${lookups.length} calls)`);
+    assert.ok(lookups.every((c) => c.args.ts === t.rootTs && typeof c.args.oldest === 'string'));
+    assert.equal((await row('ticket.reply', t.id)).resultTs, took[0]!.ts);
+  });
+
   it('gives up on a permanent error, and on what depended on it', async () => {
     h.fake.fail('chat.postMessage', { error: 'channel_not_found' }, 1);
     const t = await fileTicket(h, { title: 'no channel' });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileTicket, startHarness, ticketFormValues, type Harness } from './support/harness.js';
+import { FORM } from './support/slackRequests.js';
 
 function blocksText(blocks: unknown): string {
   return JSON.stringify(blocks);
@@ -178,5 +179,33 @@ describe('ticket lifecycle through Slack', () => {
     assert.ok(blocksText(root.blocks).includes('First response') && blocksText(root.blocks).includes('12 min'));
     const events = await h.db.ticketEvent.findMany({ where: { ticketId: ticket.id, type: 'first_response' } });
     assert.equal(events.length, 1);
+  });
+
+  it('a submission of one form view files one ticket, whether it arrives twice at once or again 20 s later', async () => {
+    const errorsBefore = h.loggedErrors.length;
+    const body = h.slack.viewSubmissionBody({
+      callbackId: 'ticket_create',
+      userId: 'UREPORTER',
+      viewId: 'VTWICE0001',
+      values: ticketFormValues({ title: 'Submitted twice', description: 'Double click', priority: 'P3', service: 'checkout' }),
+    });
+    // The same signed bytes, as a Slack retry or two replicas behind a load balancer receive them.
+    const timestamp = Math.floor(Date.now() / 1000);
+    const answers = await Promise.all([h.slack.send(body, FORM, { timestamp }), h.slack.send(body, FORM, { timestamp })]);
+    h.clock.advance(20_000);
+    answers.push(await h.slack.send(body, FORM));
+    for (const res of answers) {
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), '', 'each delivery closes the modal');
+    }
+    await h.settle();
+    const tickets = await h.db.ticket.findMany({ where: { title: 'Submitted twice' } });
+    assert.equal(tickets.length, 1);
+    assert.equal(tickets[0]!.viewId, 'VTWICE0001');
+    const roots = h.fake.posted('C0SUPPORT').filter((m) => !m.thread_ts && m.text?.includes('Submitted twice'));
+    assert.equal(roots.length, 1, 'one root message');
+    assert.equal(h.fake.posted('UREPORTER').filter((m) => m.text?.includes(`|#${tickets[0]!.id}>`)).length, 1, 'one confirmation');
+    assert.equal(await h.db.ticketEvent.count({ where: { ticketId: tickets[0]!.id, type: 'created' } }), 1);
+    assert.deepEqual(h.loggedErrors.slice(errorsBefore), []);
   });
 });

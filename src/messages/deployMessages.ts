@@ -156,7 +156,11 @@ export function suspectedCauses(ticketId: number, deploys: DeployView[], lookbac
 
 /** A deploy of the ticket's service while the ticket is open (or a later rollback of one). */
 export function deployNote(d: DeployView): Required<Message> {
-  const text = `${headline(d)} while this ticket is open — ${details(d)}`;
+  return noteMessage(notedDeploy(d));
+}
+
+function noteMessage(d: NotedDeploy): Required<Message> {
+  const text = `${d.headline} while this ticket is open — ${d.details}`;
   return {
     text: truncate(text, 3900),
     blocks: [
@@ -164,6 +168,41 @@ export function deployNote(d: DeployView): Required<Message> {
       ...compareActions(d.compareUrl, `deploy_note_compare_${d.id}`),
     ],
   };
+}
+
+/** Deploys a combined note lists in full; it counts the earlier ones. */
+export const MAX_NOTED = 10;
+
+/** One deploy in a note, rendered once: a combined note is rebuilt from these without reading the deploys again. */
+export interface NotedDeploy {
+  id: number;
+  headline: string;
+  details: string;
+  compareUrl: string | null;
+}
+
+export function notedDeploy(d: DeployView): NotedDeploy {
+  return { id: d.id, headline: headline(d), details: details(d), compareUrl: d.compareUrl ?? null };
+}
+
+/**
+ * The note in an open ticket's thread for the deploys of its service since the last note (oldest
+ * first; the last MAX_NOTED given, `total` counting all). One deploy reads as deployNote.
+ */
+export function deployNotes(serviceName: string, noted: NotedDeploy[], total = noted.length): Required<Message> {
+  const shown = noted.slice(-MAX_NOTED);
+  if (total === 1 && shown.length === 1) return noteMessage(shown[0]!);
+  const earlier = total - shown.length;
+  const intro = `:rocket: ${total} deploys of ${escapeMrkdwn(serviceName)} while this ticket is open:`;
+  const lines = shown.map((d) => `${d.headline} — ${d.details}`);
+  const more = earlier > 0 ? `…and ${earlier} earlier ${earlier === 1 ? 'one' : 'ones'}, in the deploys channel.` : null;
+  const blocks: KnownBlock[] = [{ type: 'section', block_id: 'deploy_notes', text: mrkdwn(intro) }];
+  shown.forEach((d, i) => {
+    blocks.push({ type: 'section', block_id: `deploy_note_${d.id}`, text: mrkdwn(lines[i]!) });
+    blocks.push(...compareActions(d.compareUrl, `deploy_note_compare_${d.id}`));
+  });
+  if (more) blocks.push({ type: 'context', block_id: 'deploy_notes_more', elements: [mrkdwn(more)] });
+  return { text: truncate([intro, ...lines, more].filter(Boolean).join('\n'), 3900), blocks };
 }
 
 /** A rollback reported after the deploy was announced: said in the announcement's thread. */

@@ -1,8 +1,9 @@
 // The outbox's queue: a use case writes its state change and the Slack messages it implies in one
 // transaction; the relay (relay.ts) delivers them at least once, in order per ticket.
 import type { KnownBlock } from '@slack/types';
+import type { NotedDeploy } from '../messages/deployMessages.js';
 import type { Db, Tx } from '../repos/db.js';
-import { insertOutboxRow, insertOutboxRows, type OutboxRow } from '../repos/outbox.js';
+import { insertOutboxRow, insertOutboxRows, lastOfOrderingKey, type OutboxRow, rewriteUnsentPayload } from '../repos/outbox.js';
 
 /** What a queued message asks Slack for. Ticket-bound kinds are rendered from the ticket when sent. */
 export type OutboxKind =
@@ -13,6 +14,20 @@ export type OutboxKind =
    * pinged by it (whoever acted); it is posted without their mentions, then edited to show them.
    */
   | { kind: 'ticket.reply'; ticketId: number; text: string; blocks?: KnownBlock[]; quiet?: string[] }
+  /**
+   * A reply in the ticket's thread noting the deploys of its service since the last such note
+   * (`deployIds`, oldest first). While it is unsent, later deploys are added to it rather than queued
+   * as notes of their own (see lastQueuedFor / rewriteUnsent).
+   */
+  | {
+      kind: 'ticket.deployNote';
+      ticketId: number;
+      deployIds: number[];
+      /** The last deploys listed, as rendered, to rebuild the note when another joins it. */
+      noted: NotedDeploy[];
+      text: string;
+      blocks: KnownBlock[];
+    }
   /**
    * The answer under the message a ticket was filed from, linking the ticket's thread; when Slack
    * will not let the bot post there, the reporter is told why by DM.
@@ -50,15 +65,27 @@ export type OutboxKind =
   /** Any other Web API call, e.g. usergroups.users.update. */
   | { kind: 'call'; method: string; args: Record<string, unknown> };
 
-/** `orderingKey`: messages sharing it go out one after the other, in the order queued (a digest's parts). */
-interface QueueOptions {
+/**
+ * How soon a message goes out. Interactive (the default): what someone is waiting for — a new
+ * ticket's root and confirmation, the answer to a click, a reminder. Bulk: deploy announcements and
+ * the deploy notes in ticket threads, which a busy CI can queue by the thousand. The relay sends
+ * interactive ones first; within an orderingKey (a ticket's thread) the queued order still holds.
+ */
+export const PRIORITY = { interactive: 0, bulk: 1 } as const;
+
+export interface EnqueueOptions {
   now: Date;
+  dedupKey?: string;
+  /** Queued as bulk (see PRIORITY). */
+  bulk?: boolean;
+  /** Messages sharing it go out one after the other, in the order queued (a digest's parts). */
   orderingKey?: string;
 }
 
-function outboxRow(message: OutboxKind, opts: QueueOptions & { dedupKey?: string }): OutboxRow {
+function outboxRow(message: OutboxKind, opts: EnqueueOptions): OutboxRow {
   const ticketId = 'ticketId' in message ? (message.ticketId ?? null) : null;
   return {
+    priority: opts.bulk ? PRIORITY.bulk : PRIORITY.interactive,
     method: message.kind,
     payload: JSON.stringify(message),
     ticketId,
@@ -70,14 +97,30 @@ function outboxRow(message: OutboxKind, opts: QueueOptions & { dedupKey?: string
   };
 }
 
-export async function enqueue(tx: Tx | Db, message: OutboxKind, opts: QueueOptions & { dedupKey?: string }): Promise<void> {
+export async function enqueue(tx: Tx | Db, message: OutboxKind, opts: EnqueueOptions): Promise<void> {
   await insertOutboxRow(tx, outboxRow(message, opts));
 }
 
 /** Several messages (a batch of timers) in one statement, delivered in the order given. */
-export async function enqueueAll(tx: Tx | Db, messages: OutboxKind[], opts: QueueOptions): Promise<void> {
+export async function enqueueAll(tx: Tx | Db, messages: OutboxKind[], opts: Omit<EnqueueOptions, 'dedupKey'>): Promise<void> {
   await insertOutboxRows(
     tx,
     messages.map((m) => outboxRow(m, opts)),
   );
+}
+
+/** The message last queued for a ticket's thread, and whether it may still be rewritten (never tried yet). */
+export async function lastQueuedFor(tx: Tx, ticketId: number): Promise<{ id: number; message: OutboxKind; unsent: boolean } | null> {
+  const row = await lastOfOrderingKey(tx, `ticket:${ticketId}`);
+  if (!row) return null;
+  return { id: row.id, message: JSON.parse(row.payload) as OutboxKind, unsent: row.status === 'pending' && row.attempts === 0 };
+}
+
+/**
+ * Replaces what a queued message says, if no relay has tried to send it yet; whether it did. A relay
+ * claiming it at the same time sends either the old or the new text, never loses the change: the
+ * claim reads the payload as it commits.
+ */
+export function rewriteUnsent(tx: Tx, id: number, message: OutboxKind): Promise<boolean> {
+  return rewriteUnsentPayload(tx, id, JSON.stringify(message));
 }

@@ -8,9 +8,12 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Db } from '../repos/db.js';
 import {
+  type ClaimedMessage,
   claimMessage,
   countDue,
+  type DueCursor,
   type DueMessage,
+  dueByIds,
   dueMessages,
   findByDedupKey,
   headsOf,
@@ -24,7 +27,7 @@ import { sourceReply, sourceReplyRefused } from '../messages/intakeMessages.js';
 import { mentionsAny, withoutMentions } from '../messages/quiet.js';
 import { filedConfirmation } from '../messages/ticketReplies.js';
 import { setRootPermalink, setRootTs } from '../repos/tickets.js';
-import { enqueue, type OutboxKind } from './queue.js';
+import { enqueue, type OutboxKind, PRIORITY } from './queue.js';
 import { classifyFailure, isPostRefusal, ownPlatformError, platformError, type SlackFailure } from './slackErrors.js';
 
 export interface Renderer {
@@ -48,6 +51,12 @@ interface SeenMessage {
 
 const LEASE_MS = 2 * 60_000;
 const BATCH = 50;
+/** Bulk messages sent in a row before the relay looks again for interactive ones. */
+const BULK_RUN = 10;
+/** Slack's clock may be a little behind ours: an earlier attempt is looked for from this long before it. */
+const LOOKUP_MARGIN_MS = 60_000;
+/** Messages per page of conversations.history / replies (Slack recommends at most 200). */
+const LOOKUP_PAGE = 200;
 
 export class OutboxRelay {
   private readonly owner = randomUUID();
@@ -78,11 +87,12 @@ export class OutboxRelay {
     let attempted = 0;
     // A batch can be all messages queued behind an undelivered one of their ticket; read on past
     // them, or one stuck thread would hold up every message queued after it.
-    for (let after = 0; ; ) {
+    for (let after: DueCursor | null = null; ; ) {
       const due = await dueMessages(this.db, now, after, BATCH);
       attempted += await this.sendBatch(due, now);
       if (attempted > 0 || due.length < BATCH || this.paused()) return attempted;
-      after = due.at(-1)!.id;
+      const last = due.at(-1)!;
+      after = { priority: last.priority, id: last.id };
     }
   }
 
@@ -90,26 +100,52 @@ export class OutboxRelay {
     return this.clock.now().getTime() < this.pausedUntil;
   }
 
-  /** Sends the messages that are first in line for their ticket; returns how many it attempted. */
+  /**
+   * Sends the messages that are first in line for their ticket; returns how many it attempted. An
+   * interactive message waiting behind a bulk one of its ticket (a deploy note) takes that one along
+   * at its own priority, so per-ticket order holds without the click's answer waiting for the whole
+   * bulk backlog. Bulk messages are sent only by a batch that found no interactive one to send, and
+   * at most BULK_RUN of them, so that the next pass sends any interactive message queued meanwhile first.
+   */
   private async sendBatch(due: DueMessage[], now: Date): Promise<number> {
     if (!due.length) return 0;
     const keys = [...new Set(due.map((m) => m.orderingKey).filter((k): k is string => k !== null))];
     const heads = await headsOf(this.db, keys);
+    const headOf = (m: DueMessage) => (m.orderingKey ? heads.get(m.orderingKey) : m.id);
+    const rows = new Map(due.map((m) => [m.id, m]));
+    const blockedHeads = due
+      .filter((m) => m.priority === PRIORITY.interactive && headOf(m) !== m.id)
+      .map(headOf)
+      .filter((id): id is number => id !== undefined && !rows.has(id));
+    for (const m of await dueByIds(this.db, [...new Set(blockedHeads)], now)) rows.set(m.id, m);
+    const tried = new Set<number>();
     let attempted = 0;
-    for (const m of due) {
-      if (m.orderingKey && heads.get(m.orderingKey) !== m.id) continue;
-      if (!(await claimMessage(this.db, m.id, this.owner, now))) continue;
+    let bulk = 0;
+    for (const queued of due) {
+      // What was just sent may have freed the next message of its ticket (the confirmation after the
+      // root): look again before sending bulk ones.
+      if (queued.priority !== PRIORITY.interactive && attempted > bulk) break;
+      const head = headOf(queued);
+      const m = head === queued.id || queued.priority === PRIORITY.interactive ? rows.get(head ?? -1) : undefined;
+      if (!m || tried.has(m.id)) continue;
+      tried.add(m.id);
+      const claimed = await claimMessage(this.db, m, this.owner, now);
+      if (!claimed) continue;
       attempted += 1;
-      await this.deliver(m.id, JSON.parse(m.payload) as OutboxKind, m.attempts + 1, m.lastError);
+      await this.deliver(claimed);
       if (this.paused()) break;
+      if (queued.priority !== PRIORITY.interactive && ++bulk >= BULK_RUN) break;
     }
     return attempted;
   }
 
-  private async deliver(id: number, message: OutboxKind, attempts: number, lastError: string | null): Promise<void> {
+  private async deliver(claimed: ClaimedMessage): Promise<void> {
+    const { id, attempts, lastError } = claimed;
+    const message = JSON.parse(claimed.payload) as OutboxKind;
     let sent: { ts?: string };
     try {
-      sent = await this.send(id, message, lastError !== null && attempts > 1);
+      // An earlier attempt may have reached Slack: look for it from the first attempt on.
+      sent = await this.send(id, message, lastError !== null && attempts > 1 ? claimed.firstAttemptAt : null);
     } catch (err) {
       await this.failed(id, message, attempts, classifyFailure(err, attempts));
       return;
@@ -157,20 +193,33 @@ export class OutboxRelay {
 
   /**
    * After an attempt whose fate is unknown, look for the message in the channel or thread before
-   * posting again: chat.postMessage has no idempotency key, the metadata tag is ours.
+   * posting again: chat.postMessage has no idempotency key, the metadata tag is ours. Everything
+   * posted there since the first attempt is read, page by page, however busy the conversation.
    */
-  private async alreadyPosted(id: number, channel: string, threadTs: string | undefined): Promise<string | null> {
-    const found = await this.findRecent(channel, threadTs, (m) => m.metadata?.event_payload?.outbox_id === id);
+  private async alreadyPosted(id: number, channel: string, threadTs: string | undefined, since: Date): Promise<string | null> {
+    const found = await this.findSince(channel, threadTs, since, (m) => m.metadata?.event_payload?.outbox_id === id);
     return found?.ts ?? null;
   }
 
-  /** The channel's (or thread's) messages of the last day, newest first, that `match` accepts. */
-  private async findRecent(channel: string, threadTs: string | undefined, match: (m: SeenMessage) => boolean): Promise<SeenMessage | null> {
-    const oldest = String((this.clock.now().getTime() - 24 * 3600_000) / 1000);
-    const res = threadTs
-      ? await this.client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 })
-      : await this.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 });
-    return ((res.messages ?? []) as SeenMessage[]).find(match) ?? null;
+  /** The first message in the channel (or thread) posted since `since` that `match` accepts, read page by page. */
+  private async findSince(
+    channel: string,
+    threadTs: string | undefined,
+    since: Date,
+    match: (m: SeenMessage) => boolean,
+  ): Promise<SeenMessage | null> {
+    const oldest = (Math.max(since.getTime() - LOOKUP_MARGIN_MS, 0) / 1000).toFixed(6);
+    let cursor: string | undefined;
+    do {
+      const page = { channel, oldest, include_all_metadata: true, limit: LOOKUP_PAGE, ...(cursor ? { cursor } : {}) };
+      const res = threadTs
+        ? await this.client.conversations.replies({ ...page, ts: threadTs })
+        : await this.client.conversations.history(page);
+      const found = ((res.messages ?? []) as SeenMessage[]).find(match);
+      if (found?.ts) return found;
+      cursor = res.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return null;
   }
 
   /**
@@ -178,12 +227,12 @@ export class OutboxRelay {
    * retry looks first for the file shared in the conversation by an attempt whose answer was lost:
    * the upload has no idempotency key either, but a file shared there carries its name and title.
    */
-  private async upload(message: Extract<OutboxKind, { kind: 'upload' }>, retry: boolean): Promise<void> {
-    if (retry && !message.channel.startsWith('U')) {
+  private async upload(message: Extract<OutboxKind, { kind: 'upload' }>, earlier: Date | null): Promise<void> {
+    if (earlier && !message.channel.startsWith('U')) {
       const shared = (m: SeenMessage) => (m.files ?? []).some((f) => f.name === message.filename && f.title === message.title);
       // A conversation the bot may not read (a DM without im:history) cannot be looked in: share
       // again rather than never. Other failures of the look are retried like the upload.
-      const found = await this.findRecent(message.channel, message.threadTs, shared).catch((err: unknown) => {
+      const found = await this.findSince(message.channel, message.threadTs, earlier, shared).catch((err: unknown) => {
         if (platformError(err) === null) throw err;
         return null;
       });
@@ -203,10 +252,10 @@ export class OutboxRelay {
   private async post(
     id: number,
     args: { channel: string; text: string; blocks?: KnownBlock[]; thread_ts?: string },
-    retry: boolean,
+    earlier: Date | null,
   ): Promise<string> {
-    if (retry && !args.channel.startsWith('U')) {
-      const ts = await this.alreadyPosted(id, args.channel, args.thread_ts);
+    if (earlier && !args.channel.startsWith('U')) {
+      const ts = await this.alreadyPosted(id, args.channel, args.thread_ts, earlier);
       if (ts) return ts;
     }
     const res = await this.client.chat.postMessage({ ...args, metadata: this.metadata(id), unfurl_links: false });
@@ -221,18 +270,18 @@ export class OutboxRelay {
     id: number,
     args: { channel: string; text: string; blocks?: KnownBlock[]; thread_ts?: string },
     quiet: string[],
-    retry: boolean,
+    earlier: Date | null,
   ): Promise<string> {
     const blocks = args.blocks ? JSON.stringify(args.blocks) : '';
-    if (!mentionsAny(args.text + blocks, quiet)) return this.post(id, args, retry);
+    if (!mentionsAny(args.text + blocks, quiet)) return this.post(id, args, earlier);
     const muted = { ...args, text: withoutMentions(args.text, quiet) };
     if (args.blocks) muted.blocks = JSON.parse(withoutMentions(blocks, quiet)) as KnownBlock[];
-    const ts = await this.post(id, muted, retry);
+    const ts = await this.post(id, muted, earlier);
     await this.client.chat.update({ channel: args.channel, ts, text: args.text, ...(args.blocks ? { blocks: args.blocks } : {}) });
     return ts;
   }
 
-  private async send(id: number, message: OutboxKind, retry: boolean): Promise<{ ts?: string }> {
+  private async send(id: number, message: OutboxKind, earlier: Date | null): Promise<{ ts?: string }> {
     switch (message.kind) {
       case 'ticket.root': {
         const root = await this.render.ticketRoot(message.ticketId);
@@ -242,11 +291,12 @@ export class OutboxRelay {
           return { ts: root.rootTs };
         }
         // Filing is the reporter's own action: the root names them without a ping (the DM confirms).
-        const ts = await this.postQuietly(id, { channel: root.channel, text: root.text, blocks: root.blocks }, [root.reporterId], retry);
+        const ts = await this.postQuietly(id, { channel: root.channel, text: root.text, blocks: root.blocks }, [root.reporterId], earlier);
         await setRootTs(this.db, message.ticketId, ts);
         return { ts };
       }
-      case 'ticket.reply': {
+      case 'ticket.reply':
+      case 'ticket.deployNote': {
         const root = await this.requireRoot(message.ticketId);
         const args = {
           channel: root.channel,
@@ -254,7 +304,7 @@ export class OutboxRelay {
           text: message.text,
           ...(message.blocks ? { blocks: message.blocks } : {}),
         };
-        return { ts: await this.postQuietly(id, args, message.quiet ?? [], retry) };
+        return { ts: await this.postQuietly(id, args, (message.kind === 'ticket.reply' && message.quiet) || [], earlier) };
       }
       case 'ticket.sourceReply': {
         const root = await this.requireRoot(message.ticketId);
@@ -263,12 +313,12 @@ export class OutboxRelay {
           link: await this.rootLink(message.ticketId, root),
           supportChannel: root.channel,
         });
-        return { ts: await this.post(id, { channel: message.channel, thread_ts: message.threadTs, text }, retry) };
+        return { ts: await this.post(id, { channel: message.channel, thread_ts: message.threadTs, text }, earlier) };
       }
       case 'ticket.confirm':
-        return this.ticketDm(id, message.ticketId, null, filedConfirmation, retry);
+        return this.ticketDm(id, message.ticketId, null, filedConfirmation, earlier);
       case 'ticket.dm':
-        return this.ticketDm(id, message.ticketId, message.userId, (link) => `${message.text} ${link}`, retry);
+        return this.ticketDm(id, message.ticketId, message.userId, (link) => `${message.text} ${link}`, earlier);
       case 'post': {
         const threadTs = message.thread ? await this.threadOf(message.thread.dedupKey) : undefined;
         return {
@@ -280,7 +330,7 @@ export class OutboxRelay {
               ...(message.blocks ? { blocks: message.blocks } : {}),
               ...(threadTs ? { thread_ts: threadTs } : {}),
             },
-            retry,
+            earlier,
           ),
         };
       }
@@ -297,7 +347,7 @@ export class OutboxRelay {
         return { ts };
       }
       case 'upload':
-        await this.upload(message, retry);
+        await this.upload(message, earlier);
         return {};
       case 'call':
         await this.client.apiCall(message.method, message.args);
@@ -325,11 +375,11 @@ export class OutboxRelay {
     ticketId: number,
     userId: string | null,
     text: (link: string) => string,
-    retry: boolean,
+    earlier: Date | null,
   ): Promise<{ ts: string }> {
     const root = await this.requireRoot(ticketId);
     const permalink = await this.rootLink(ticketId, root);
-    return { ts: await this.post(id, { channel: userId ?? root.reporterId, text: text(`<${permalink}|#${ticketId}>`) }, retry) };
+    return { ts: await this.post(id, { channel: userId ?? root.reporterId, text: text(`<${permalink}|#${ticketId}>`) }, earlier) };
   }
 
   /** The root message's permalink: asked of Slack once, then kept (root messages link each other with it). */

@@ -8,6 +8,8 @@ export interface OutboxRow {
   payload: string;
   ticketId: number | null;
   orderingKey: string | null;
+  /** 0 interactive, 1 bulk: lower goes first. */
+  priority: number;
   nextAttemptAt: Date;
   createdAt: Date;
   dedupKey?: string;
@@ -17,6 +19,7 @@ export interface OutboxRow {
 export interface DueMessage {
   id: number;
   orderingKey: string | null;
+  priority: number;
   payload: string;
   attempts: number;
   lastError: string | null;
@@ -33,12 +36,14 @@ export async function insertOutboxRow(tx: Tx | Db, row: OutboxRow): Promise<void
  * every value into its query plan, at about 0.25 ms a row: most of the time of an SLA pass otherwise.
  */
 export async function insertOutboxRows(tx: Tx | Db, rows: OutboxRow[]): Promise<void> {
-  // 1000 rows × 6 parameters stays well inside SQLite's limit of 32,766 bound parameters.
+  // 1000 rows × 7 parameters stays well inside SQLite's limit of 32,766 bound parameters.
   for (let i = 0; i < rows.length; i += 1000) {
     const values = rows
       .slice(i, i + 1000)
-      .map((r) => Prisma.sql`(${r.method}, ${r.payload}, ${r.ticketId}, ${r.orderingKey}, ${r.nextAttemptAt}, ${r.createdAt})`);
-    await tx.$executeRaw`INSERT INTO "OutboxMessage" ("method", "payload", "ticketId", "orderingKey", "nextAttemptAt", "createdAt") VALUES ${Prisma.join(values)}`;
+      .map(
+        (r) => Prisma.sql`(${r.method}, ${r.payload}, ${r.ticketId}, ${r.orderingKey}, ${r.priority}, ${r.nextAttemptAt}, ${r.createdAt})`,
+      );
+    await tx.$executeRaw`INSERT INTO "OutboxMessage" ("method", "payload", "ticketId", "orderingKey", "priority", "nextAttemptAt", "createdAt") VALUES ${Prisma.join(values)}`;
   }
 }
 
@@ -55,13 +60,35 @@ export async function releaseExpiredClaims(db: Db, claimedBefore: Date): Promise
   });
 }
 
-/** Pending messages due at `now` with an id above `after`, oldest first. */
-export function dueMessages(db: Db, now: Date, after: number, take: number): Promise<DueMessage[]> {
+/** Where a page of due messages ended: the next page starts after it. */
+export interface DueCursor {
+  priority: number;
+  id: number;
+}
+
+const DUE_SELECT = { id: true, orderingKey: true, priority: true, payload: true, attempts: true, lastError: true } as const;
+
+/** Pending messages due at `now` after `after`, by priority (interactive first), then oldest first. */
+export function dueMessages(db: Db, now: Date, after: DueCursor | null, take: number): Promise<DueMessage[]> {
   return db.outboxMessage.findMany({
-    where: { status: 'pending', nextAttemptAt: { lte: now }, id: { gt: after } },
-    orderBy: { id: 'asc' },
+    where: {
+      status: 'pending',
+      nextAttemptAt: { lte: now },
+      ...(after ? { OR: [{ priority: { gt: after.priority } }, { priority: after.priority, id: { gt: after.id } }] } : {}),
+    },
+    orderBy: [{ priority: 'asc' }, { id: 'asc' }],
     take,
-    select: { id: true, orderingKey: true, payload: true, attempts: true, lastError: true },
+    select: DUE_SELECT,
+  });
+}
+
+/** Those of `ids` that are pending and due at `now`, in id order. */
+export async function dueByIds(db: Db, ids: number[], now: Date): Promise<DueMessage[]> {
+  if (!ids.length) return [];
+  return db.outboxMessage.findMany({
+    where: { id: { in: ids }, status: 'pending', nextAttemptAt: { lte: now } },
+    orderBy: { id: 'asc' },
+    select: DUE_SELECT,
   });
 }
 
@@ -74,13 +101,41 @@ export async function headsOf(db: Db, keys: string[]): Promise<Map<string, numbe
   return heads;
 }
 
-/** Marks a pending message as being sent by `owner`; false when another relay took it. */
-export async function claimMessage(db: Db, id: number, owner: string, now: Date): Promise<boolean> {
-  const claimed = await db.outboxMessage.updateMany({
-    where: { id, status: 'pending' },
-    data: { status: 'sending', claimedBy: owner, claimedAt: now, attempts: { increment: 1 } },
+/** A message claimed for sending, as it was at the claim (its payload may have been rewritten since it was read). */
+export interface ClaimedMessage {
+  id: number;
+  payload: string;
+  /** Including this one. */
+  attempts: number;
+  lastError: string | null;
+  /** When it was first tried: an earlier attempt that reached Slack is no older (rows from before this was stored: queued at). */
+  firstAttemptAt: Date;
+}
+
+/**
+ * Marks a pending message as being sent by `owner`; null when another relay took it. Conditional on
+ * the attempts read with it, so the first attempt's time is stamped once, by the relay that made it.
+ */
+export async function claimMessage(
+  db: Db,
+  m: Pick<DueMessage, 'id' | 'attempts'>,
+  owner: string,
+  now: Date,
+): Promise<ClaimedMessage | null> {
+  const [claimed] = await db.outboxMessage.updateManyAndReturn({
+    where: { id: m.id, status: 'pending', attempts: m.attempts },
+    data: {
+      status: 'sending',
+      claimedBy: owner,
+      claimedAt: now,
+      attempts: m.attempts + 1,
+      ...(m.attempts === 0 ? { firstAttemptAt: now } : {}),
+    },
+    select: { id: true, payload: true, attempts: true, lastError: true, firstAttemptAt: true, createdAt: true },
   });
-  return claimed.count === 1;
+  if (!claimed) return null;
+  const { createdAt, firstAttemptAt, ...rest } = claimed;
+  return { ...rest, firstAttemptAt: firstAttemptAt ?? createdAt };
 }
 
 export async function markSent(db: Db, id: number, now: Date, ts: string | null): Promise<void> {
@@ -99,4 +154,22 @@ export async function retryLater(db: Db, id: number, at: Date, error: string): P
 /** The state of the message queued under a dedupKey (e.g. a thread's parent). */
 export function findByDedupKey(db: Db, dedupKey: string): Promise<{ status: string; resultTs: string | null } | null> {
   return db.outboxMessage.findUnique({ where: { dedupKey }, select: { status: true, resultTs: true } });
+}
+
+/** The last message queued under an ordering key (a ticket's thread), whatever its state. */
+export function lastOfOrderingKey(
+  db: Db | Tx,
+  orderingKey: string,
+): Promise<{ id: number; status: string; attempts: number; payload: string } | null> {
+  return db.outboxMessage.findFirst({
+    where: { orderingKey },
+    orderBy: { id: 'desc' },
+    select: { id: true, status: true, attempts: true, payload: true },
+  });
+}
+
+/** A new payload for a message no relay has tried to send yet; false when one has (or it is gone). */
+export async function rewriteUnsentPayload(db: Db | Tx, id: number, payload: string): Promise<boolean> {
+  const updated = await db.outboxMessage.updateMany({ where: { id, status: 'pending', attempts: 0 }, data: { payload } });
+  return updated.count === 1;
 }

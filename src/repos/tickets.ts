@@ -56,10 +56,17 @@ export type NewTicket = Pick<
   | 'sourceChannelId'
   | 'sourceTs'
   | 'sourcePermalink'
->;
+> & { viewId: string | null };
 
+/** Inserts the ticket; a unique violation when a ticket was already filed from the same view. */
 export async function insertTicket(tx: Tx, t: NewTicket): Promise<Ticket> {
   return toTicket(await tx.ticket.create({ data: { ...t, updatedAt: t.createdAt } }));
+}
+
+/** The ticket filed by a submission of the Slack view `viewId`, if any. */
+export async function findTicketByView(db: Reader, viewId: string): Promise<Ticket | null> {
+  const row = await db.ticket.findUnique({ where: { viewId } });
+  return row && toTicket(row);
 }
 
 /** What a person's action changes on a ticket. */

@@ -39,6 +39,6 @@ export async function tellDutyOutsideWindow(
       thread: { dedupKey: f.threadKey },
       ...outsideWindowReply({ deployName: f.deployName, windowLabel: f.windowLabel, gardener, oncall }),
     },
-    { now: f.now },
+    { now: f.now, bulk: true },
   );
 }

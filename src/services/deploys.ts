@@ -34,8 +34,18 @@ import {
   setVerdict,
 } from '../repos/deploys.js';
 import { countTicketsFiled, lockTicket, openTicketsOnService, setIncident, ticketIdsFiled } from '../repos/tickets.js';
-import { enqueue } from '../outbox/queue.js';
-import { deployName, deployNote, rollbackReply, suspectedCauses, suspectWarning, verdictReply } from '../messages/deployMessages.js';
+import { enqueue, lastQueuedFor, rewriteUnsent } from '../outbox/queue.js';
+import {
+  type DeployView,
+  deployName,
+  deployNotes,
+  MAX_NOTED,
+  notedDeploy,
+  rollbackReply,
+  suspectedCauses,
+  suspectWarning,
+  verdictReply,
+} from '../messages/deployMessages.js';
 import { compareUrlFor } from './compareLinks.js';
 import { announcementKey, currentAnnouncement, deployView } from './deployView.js';
 import { outsideWindowLabel, tellDutyOutsideWindow } from './deployWindows.js';
@@ -162,7 +172,7 @@ async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Dat
   await enqueue(
     tx,
     { kind: 'post', channel: deps.config.channels.deploys, ...announcement },
-    { now, dedupKey: announcementKey(deploy.id) },
+    { now, dedupKey: announcementKey(deploy.id), bulk: true },
   );
   for (const ticket of open) {
     // A report can arrive after tickets it may have caused (slow CI): those get the question too.
@@ -172,13 +182,40 @@ async function tellProduction(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Dat
       await enqueue(
         tx,
         { kind: 'ticket.reply', ticketId: ticket.id, ...suspectedCauses(ticket.id, [view], deps.config.deploys.lookbackMinutes) },
-        { now },
+        { now, bulk: true },
       );
     } else if (relation === 'note') {
-      await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...deployNote(view) }, { now });
+      await noteDeploy(tx, deps.config, ticket.id, deploy, now);
     }
   }
   await warnIfSuspect(tx, deps, deploy, now);
+}
+
+/**
+ * Notes a deploy (or its rollback) in an open ticket's thread. The deploys since the last note share
+ * one: while that note is unsent and still the last message queued for the thread, it is rewritten
+ * to list this deploy too (so the thread's order holds); otherwise a new note starts.
+ */
+async function noteDeploy(tx: Tx, config: SupportConfig, ticketId: number, deploy: Deploy, now: Date): Promise<void> {
+  const view = noteView(config, deploy);
+  const noted = notedDeploy(view);
+  const service = view.serviceName;
+  const last = await lastQueuedFor(tx, ticketId);
+  if (last?.unsent && last.message.kind === 'ticket.deployNote') {
+    const ids = last.message.deployIds.includes(deploy.id) ? last.message.deployIds : [...last.message.deployIds, deploy.id];
+    // A rollback of a listed deploy shows in its place.
+    const shown = [...last.message.noted.filter((d) => d.id !== deploy.id), noted].slice(-MAX_NOTED);
+    const note = { kind: 'ticket.deployNote' as const, ticketId, deployIds: ids, noted: shown, ...deployNotes(service, shown, ids.length) };
+    if (await rewriteUnsent(tx, last.id, note)) return;
+  }
+  const note = { kind: 'ticket.deployNote' as const, ticketId, deployIds: [deploy.id], noted: [noted], ...deployNotes(service, [noted]) };
+  await enqueue(tx, note, { now, bulk: true });
+}
+
+/** A deploy as a note shows it: a rollback at the time it was reported. */
+function noteView(config: SupportConfig, deploy: Deploy): DeployView {
+  const view = deployView(config, deploy);
+  return deploy.status === 'rolled_back' && deploy.rolledBackAt ? { ...view, deployedAt: deploy.rolledBackAt } : view;
 }
 
 async function markRolledBack(deps: DeployDeps, deploy: Deploy, at: Date, stage: string | null): Promise<RecordResult> {
@@ -195,11 +232,10 @@ async function markRolledBack(deps: DeployDeps, deploy: Deploy, at: Date, stage:
     await enqueue(
       tx,
       { kind: 'post', channel: deps.config.channels.deploys, thread: { dedupKey: announcementKey(after.id) }, ...rollbackReply(view, at) },
-      { now },
+      { now, bulk: true },
     );
     const open = await openTicketsOnService(tx, after.service);
-    for (const ticket of open)
-      await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...deployNote({ ...view, deployedAt: at }) }, { now });
+    for (const ticket of open) await noteDeploy(tx, deps.config, ticket.id, after, now);
     return { after, told: true };
   });
   if (updated.told) deps.kick();
@@ -230,7 +266,7 @@ async function warnIfSuspect(tx: Tx, deps: DeployDeps, deploy: Deploy, now: Date
   await enqueue(
     tx,
     { kind: 'post', channel: deps.config.channels.deploys, thread: { dedupKey: announcementKey(deploy.id) }, ...warning },
-    { now },
+    { now, bulk: true },
   );
 }
 

@@ -41,7 +41,7 @@ export async function editAnnouncement(tx: Tx, config: SupportConfig, deployId: 
   await enqueue(
     tx,
     { kind: 'update', channel: config.channels.deploys, of: { dedupKey: announcementKey(deploy.id) }, ...message },
-    { now },
+    { now, bulk: true },
   );
 }
 
@@ -66,7 +66,7 @@ export function rolloutJobHandlers(config: SupportConfig): JobHandlers {
         await enqueue(
           tx,
           { kind: 'post', channel: config.channels.deploys, thread: { dedupKey: announcementKey(deploy.id) }, ...reply },
-          { now },
+          { now, bulk: true },
         );
       }
     },

@@ -9,11 +9,12 @@ import { type Actor, decide, NOT_SURE_SERVICE, type Ticket, type TicketAction, t
 import { enqueue } from '../outbox/queue.js';
 import { changeReply } from '../messages/ticketReplies.js';
 import type { TicketLinks, TicketView } from '../messages/ticketMessage.js';
-import { type Db, inTransaction, type Tx } from '../repos/db.js';
+import { type Db, inTransaction, isUniqueViolation, type Tx } from '../repos/db.js';
 import {
   claimFirstResponse,
   findTicket,
   findTicketByThread,
+  findTicketByView,
   firstDelivery,
   insertTicket,
   recordEvent,
@@ -57,10 +58,31 @@ export function slaInput(config: SupportConfig, ticket: Pick<Ticket, 'priority' 
   return { startedAt: ticket.slaStartedAt, policy: config.sla[ticket.priority], calendar: config.calendar, pauses: pausesOf(ticket) };
 }
 
-/** Files a ticket; `source` is the Slack message it was made from (the message shortcut), answered in its thread. */
+/**
+ * Files a ticket; `source` is the Slack message it was made from (the message shortcut), answered in
+ * its thread. `viewId` is the form's Slack view: a view files one ticket, so a submission delivered
+ * again (a Slack retry, a double submit, another replica) answers with the ticket it filed.
+ */
 export async function createTicket(
   deps: TicketDeps,
-  input: { form: TicketForm; reporterId: string; source?: SourceMessage | null },
+  input: { form: TicketForm; reporterId: string; source?: SourceMessage | null; viewId?: string | null },
+): Promise<Ticket> {
+  const viewId = input.viewId ?? null;
+  const filed = viewId ? await findTicketByView(deps.db, viewId) : null;
+  if (filed) return filed;
+  try {
+    return await insertNewTicket(deps, { ...input, viewId });
+  } catch (err) {
+    // The same submission arrived twice at once and the other delivery stored the ticket first.
+    const winner = viewId && isUniqueViolation(err) ? await findTicketByView(deps.db, viewId) : null;
+    if (!winner) throw err;
+    return winner;
+  }
+}
+
+async function insertNewTicket(
+  deps: TicketDeps,
+  input: { form: TicketForm; reporterId: string; source?: SourceMessage | null; viewId: string | null },
 ): Promise<Ticket> {
   const now = deps.clock.now();
   const { form } = input;
@@ -80,6 +102,7 @@ export async function createTicket(
       sourceChannelId: input.source?.channelId ?? null,
       sourceTs: input.source?.ts ?? null,
       sourcePermalink: input.source?.permalink ?? null,
+      viewId: input.viewId,
     });
     await recordEvent(tx, created.id, 'created', input.reporterId, now, { priority: form.priority, service: form.service });
     await enqueue(tx, { kind: 'ticket.root', ticketId: created.id }, { now });

@@ -90,7 +90,12 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
     const ctx = { log, ack, field: 'title', doing: 'save the ticket', ticketId: null, requestId: view.id, userId: body.user.id };
     await answerFormFailure(ctx, async () => {
       // Stored before the modal closes: a ticket the person saw accepted is never lost.
-      await createTicket(deps, { form: checked.value, reporterId: body.user.id, source: sourceFromMetadata(view.private_metadata) });
+      await createTicket(deps, {
+        form: checked.value,
+        reporterId: body.user.id,
+        source: sourceFromMetadata(view.private_metadata),
+        viewId: view.id,
+      });
       return undefined;
     });
   });

@@ -76,8 +76,11 @@ export class FakeSlack {
   /** What apps.connections.open hands out (Socket Mode tests run a WebSocket server there). */
   socketUrl = '';
   private failures: Array<{ method: string; failure: Failure; remaining: number; when?: (args: Doc) => boolean }> = [];
+  /** Slack's clock (ms), which message ts follow; the harness sets it to the bot's manual clock. */
+  clock: () => number = Date.now;
   private server: Server;
-  private tsCounter = 0;
+  /** The last ts handed out, in microseconds: each message's ts is unique and later than the last. */
+  private lastTs = 0;
   private hung: ServerResponse[] = [];
   port = 0;
 
@@ -119,9 +122,53 @@ export class FakeSlack {
     this.calls.length = 0;
   }
 
+  /** Puts `count` messages from people straight into a channel's history (or a thread), as a busy channel gets them. */
+  addMessages(channel: string, count: number, opts: { threadTs?: string; text?: string } = {}): void {
+    for (let i = 0; i < count; i++)
+      this.messages.push({
+        channel,
+        ts: this.nextTs(),
+        text: `${opts.text ?? 'chatter'} ${i}`,
+        ...(opts.threadTs ? { thread_ts: opts.threadTs } : {}),
+      });
+  }
+
   private nextTs(): string {
-    this.tsCounter += 1;
-    return `1700000000.${String(this.tsCounter).padStart(6, '0')}`;
+    this.lastTs = Math.max(this.lastTs + 1, Math.floor(this.clock()) * 1000);
+    return `${Math.floor(this.lastTs / 1e6)}.${String(this.lastTs % 1e6).padStart(6, '0')}`;
+  }
+
+  /**
+   * conversations.history (newest first, top-level messages) and conversations.replies (the parent,
+   * then its replies, oldest first), as Slack pages them: `oldest`/`latest` (exclusive unless
+   * `inclusive`), `limit` (default 100) and `cursor` / `response_metadata.next_cursor`.
+   */
+  private conversation(method: string, args: Doc): Record<string, unknown> {
+    const inclusive = args.inclusive === true || args.inclusive === 'true' || args.inclusive === '1';
+    const after = (ts: string, bound: unknown) =>
+      bound === undefined || (inclusive ? Number(ts) >= Number(bound) : Number(ts) > Number(bound));
+    const before = (ts: string, bound: unknown) =>
+      bound === undefined || (inclusive ? Number(ts) <= Number(bound) : Number(ts) < Number(bound));
+    const list = this.messages
+      .filter(
+        (m) =>
+          m.channel === args.channel &&
+          (method === 'conversations.history' ? !m.thread_ts : m.thread_ts === args.ts || m.ts === args.ts) &&
+          after(m.ts, args.oldest) &&
+          before(m.ts, args.latest),
+      )
+      .sort((a, b) => Number(a.ts) - Number(b.ts));
+    if (method === 'conversations.history') list.reverse();
+    const start = args.cursor ? Number(Buffer.from(String(args.cursor), 'base64').toString().replace('offset:', '')) : 0;
+    const limit = Math.min(Number(args.limit ?? 100), 1000);
+    const page = list.slice(start, start + limit);
+    const more = start + limit < list.length;
+    return {
+      ok: true,
+      messages: page,
+      has_more: more,
+      response_metadata: { next_cursor: more ? Buffer.from(`offset:${start + limit}`).toString('base64') : '' },
+    };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -198,13 +245,8 @@ export class FakeSlack {
           permalink: `https://acme.slack.com/archives/${args.channel}/p${String(args.message_ts).replace('.', '')}`,
         };
       case 'conversations.history':
-      case 'conversations.replies': {
-        const list = this.messages.filter(
-          (m) =>
-            m.channel === args.channel && (method === 'conversations.history' ? !m.thread_ts : m.thread_ts === args.ts || m.ts === args.ts),
-        );
-        return { ok: true, messages: list.slice().reverse(), has_more: false };
-      }
+      case 'conversations.replies':
+        return this.conversation(method, args);
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(args.users).slice(1)}` } };
       case 'views.open':

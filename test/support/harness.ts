@@ -117,6 +117,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   opts.beforeStart?.(fake);
   const database = await createTestDatabaseUrl();
   const clock = new ManualClock(opts.now ?? '2026-11-24T10:00:00Z');
+  // Slack's ts are times: the bot looks for its earlier posts by time, on its own clock.
+  fake.clock = () => clock.now().getTime();
   const configWith = (change?: (doc: Doc) => void) => {
     const doc = testConfigDoc();
     opts.config?.(doc);

@@ -1,6 +1,17 @@
 // Sends requests to the bot exactly as Slack does: form-encoded slash commands and interactivity
 // payloads, JSON Events API envelopes, each signed with v0 HMAC-SHA256 over timestamp and raw body.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
+
+export const FORM = 'application/x-www-form-urlencoded';
+
+export interface ViewSubmission {
+  callbackId: string;
+  userId: string;
+  values: Record<string, Record<string, unknown>>;
+  privateMetadata?: string;
+  /** Slack's id of the view; a fresh one when not given. */
+  viewId?: string;
+}
 
 export interface SignOptions {
   /** Seconds since the epoch to sign with (default: now, real time — Bolt checks it against the wall clock). */
@@ -72,33 +83,30 @@ export class SlackRequests {
     );
   }
 
-  /** A modal submitted: `values` maps block_id → action_id → the element's state. */
-  submitView(
-    args: {
-      callbackId: string;
-      userId: string;
-      values: Record<string, Record<string, unknown>>;
-      privateMetadata?: string;
-      viewId?: string;
-    },
-    opts: SignOptions = {},
-  ): Promise<Response> {
-    return this.interactive(
-      {
-        type: 'view_submission',
-        ...this.from(args.userId),
-        view: {
-          id: args.viewId ?? 'V0TEST',
-          team_id: 'T0TEST',
-          type: 'modal',
-          callback_id: args.callbackId,
-          private_metadata: args.privateMetadata ?? '',
-          state: { values: args.values },
-          hash: '1.abc',
-        },
+  /**
+   * A modal submitted: `values` maps block_id → action_id → the element's state. Each call is a
+   * view of its own (as each /support opens a new modal) unless `viewId` names one.
+   */
+  submitView(args: ViewSubmission, opts: SignOptions = {}): Promise<Response> {
+    return this.send(this.viewSubmissionBody(args), FORM, opts);
+  }
+
+  /** The form body of a view submission, to send the very same bytes more than once (`send`). */
+  viewSubmissionBody(args: ViewSubmission): string {
+    const payload = {
+      type: 'view_submission',
+      ...this.from(args.userId),
+      view: {
+        id: args.viewId ?? `V${randomUUID().replaceAll('-', '').slice(0, 10).toUpperCase()}`,
+        team_id: 'T0TEST',
+        type: 'modal',
+        callback_id: args.callbackId,
+        private_metadata: args.privateMetadata ?? '',
+        state: { values: args.values },
+        hash: '1.abc',
       },
-      opts,
-    );
+    };
+    return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   }
 
   /** An Events API delivery; `retryNum` adds Slack's retry headers. */

@@ -5,6 +5,7 @@ ALTER TABLE "Ticket" ADD COLUMN "rootPermalink" TEXT;
 ALTER TABLE "Ticket" ADD COLUMN "sourceChannelId" TEXT;
 ALTER TABLE "Ticket" ADD COLUMN "sourcePermalink" TEXT;
 ALTER TABLE "Ticket" ADD COLUMN "sourceTs" TEXT;
+ALTER TABLE "Ticket" ADD COLUMN "viewId" TEXT;
 
 -- AlterTable
 ALTER TABLE "DeployLink" ADD COLUMN "stage" TEXT;
@@ -34,6 +35,33 @@ CREATE TABLE "CoverRequest" (
 -- RedefineTables
 PRAGMA defer_foreign_keys=ON;
 PRAGMA foreign_keys=OFF;
+CREATE TABLE "new_OutboxMessage" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "orderingKey" TEXT,
+    "method" TEXT NOT NULL,
+    "payload" TEXT NOT NULL,
+    "ticketId" INTEGER,
+    "onSent" TEXT,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" DATETIME NOT NULL,
+    "claimedBy" TEXT,
+    "claimedAt" DATETIME,
+    "lastError" TEXT,
+    "resultTs" TEXT,
+    "createdAt" DATETIME NOT NULL,
+    "sentAt" DATETIME,
+    "dedupKey" TEXT,
+    "priority" INTEGER NOT NULL DEFAULT 0,
+    "firstAttemptAt" DATETIME
+);
+INSERT INTO "new_OutboxMessage" ("attempts", "claimedAt", "claimedBy", "createdAt", "dedupKey", "id", "lastError", "method", "nextAttemptAt", "onSent", "orderingKey", "payload", "resultTs", "sentAt", "status", "ticketId") SELECT "attempts", "claimedAt", "claimedBy", "createdAt", "dedupKey", "id", "lastError", "method", "nextAttemptAt", "onSent", "orderingKey", "payload", "resultTs", "sentAt", "status", "ticketId" FROM "OutboxMessage";
+DROP TABLE "OutboxMessage";
+ALTER TABLE "new_OutboxMessage" RENAME TO "OutboxMessage";
+CREATE UNIQUE INDEX "OutboxMessage_dedupKey_key" ON "OutboxMessage"("dedupKey");
+CREATE INDEX "OutboxMessage_status_nextAttemptAt_idx" ON "OutboxMessage"("status", "nextAttemptAt");
+CREATE INDEX "OutboxMessage_status_priority_id_idx" ON "OutboxMessage"("status", "priority", "id");
+CREATE INDEX "OutboxMessage_orderingKey_status_id_idx" ON "OutboxMessage"("orderingKey", "status", "id");
 CREATE TABLE "new_Deploy" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "externalId" TEXT,
@@ -72,6 +100,9 @@ CREATE UNIQUE INDEX "DeployStage_deployId_stage_key" ON "DeployStage"("deployId"
 
 -- CreateIndex
 CREATE INDEX "CoverRequest_status_from_idx" ON "CoverRequest"("status", "from");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Ticket_viewId_key" ON "Ticket"("viewId");
 
 -- CreateIndex
 CREATE INDEX "Ticket_duplicateOfId_idx" ON "Ticket"("duplicateOfId");

@@ -4,7 +4,12 @@ ADD COLUMN     "firstResponseDueAt" TIMESTAMP(3),
 ADD COLUMN     "rootPermalink" TEXT,
 ADD COLUMN     "sourceChannelId" TEXT,
 ADD COLUMN     "sourcePermalink" TEXT,
-ADD COLUMN     "sourceTs" TEXT;
+ADD COLUMN     "sourceTs" TEXT,
+ADD COLUMN     "viewId" TEXT;
+
+-- AlterTable
+ALTER TABLE "OutboxMessage" ADD COLUMN     "firstAttemptAt" TIMESTAMP(3),
+ADD COLUMN     "priority" INTEGER NOT NULL DEFAULT 0;
 
 -- AlterTable
 ALTER TABLE "Deploy" ADD COLUMN     "compareUrl" TEXT,
@@ -46,10 +51,16 @@ CREATE UNIQUE INDEX "DeployStage_deployId_stage_key" ON "DeployStage"("deployId"
 CREATE INDEX "CoverRequest_status_from_idx" ON "CoverRequest"("status", "from");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "Ticket_viewId_key" ON "Ticket"("viewId");
+
+-- CreateIndex
 CREATE INDEX "Ticket_duplicateOfId_idx" ON "Ticket"("duplicateOfId");
 
 -- CreateIndex
 CREATE INDEX "Ticket_resolvedAt_idx" ON "Ticket"("resolvedAt");
+
+-- CreateIndex
+CREATE INDEX "OutboxMessage_status_priority_id_idx" ON "OutboxMessage"("status", "priority", "id");
 
 -- AddForeignKey
 ALTER TABLE "DeployStage" ADD CONSTRAINT "DeployStage_deployId_fkey" FOREIGN KEY ("deployId") REFERENCES "Deploy"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
