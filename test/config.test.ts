@@ -118,6 +118,17 @@ describe('YAML config', () => {
     });
   }
 
+  it("accepts the README's minimal config of four keys", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Create the Slack app'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(quickStart)![1]!;
+    const doc = parse(yaml) as Doc;
+    assert.deepEqual(Object.keys(doc), ['timezone', 'channels', 'services', 'admins']);
+    const config = parseSupportConfig(doc, 'README');
+    assert.equal(config.channels.support, 'C0123456789');
+    assert.deepEqual(Object.keys(config.services), ['checkout']);
+  });
+
   it('names the file when it is missing or not YAML', () => {
     assert.throws(() => loadSupportConfig('/nonexistent/supportbot.yml'), /SUPPORT_CONFIG: cannot read "\/nonexistent\/supportbot.yml"/);
     assert.throws(() => loadSupportConfig('test/fixtures/broken.yml'), /not valid YAML at line/);

@@ -14,6 +14,14 @@ describe('package', () => {
     assert.match(readFileSync('LICENSE', 'utf8'), /^MIT License\n/);
   });
 
+  it('every page the README links to exists, under the stable heading "More documentation"', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    assert.match(readme, /^## More documentation$/m);
+    const links = [...readme.matchAll(/\]\(((?:docs\/|LICENSE)[^)#]*)/g)].map((m) => m[1]!);
+    assert.ok(links.length >= 10);
+    for (const link of links) assert.ok(existsSync(link), link);
+  });
+
   it("engines.node is Prisma's supported range (Node 20.19 or later)", () => {
     const prisma = JSON.parse(readFileSync('node_modules/prisma/package.json', 'utf8')) as { engines: { node: string } };
     assert.equal(pkg.engines.node, prisma.engines.node);
