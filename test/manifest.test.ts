@@ -27,6 +27,8 @@ const code = sources('src')
 /** Bot scopes each Web API method needs (https://api.slack.com/methods). */
 const METHOD_SCOPES: Record<string, string[]> = {
   'auth.test': [],
+  // Socket Mode's connection, made with the app-level token (its connections:write is not a bot scope).
+  'apps.connections.open': [],
   'chat.postMessage': ['chat:write', 'chat:write.public'],
   'chat.update': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],

@@ -59,7 +59,7 @@ export function startMain(opts: { env: Record<string, string>; cwd: string; comm
       return stderr;
     },
     exited,
-    async waitForStdout(pattern, ms = 60_000) {
+    async waitForStdout(pattern, ms = 120_000) {
       const deadline = Date.now() + ms;
       while (!pattern.test(stdout)) {
         if (done) throw new Error(`the process exited before printing ${pattern}:\n${stdout}\n${stderr}`);
@@ -67,7 +67,7 @@ export function startMain(opts: { env: Record<string, string>; cwd: string; comm
         await new Promise((r) => setTimeout(r, 20));
       }
     },
-    async exit(ms = 60_000) {
+    async exit(ms = 120_000) {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
