@@ -16,6 +16,10 @@ const TEST_TIMEOUT_MS = 180_000;
 const only = process.argv.slice(2);
 const suite = only.length ? only : files('test').sort();
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'], { stdio: 'inherit' });
+// test/build.test.ts starts the compiled bot: build it first, outside the per-file time limit.
+if (suite.some((f) => f.endsWith('build.test.ts'))) {
+  execFileSync(process.execPath, ['scripts/build.mjs', '--outDir', 'test/.tmp/dist'], { stdio: 'inherit' });
+}
 
 const runs = [['sqlite', {}]];
 if (process.env.TEST_POSTGRES_URL) runs.push(['postgresql', { TEST_DATABASE: 'postgresql' }]);

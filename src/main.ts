@@ -1,10 +1,17 @@
-// `npm start`: read the environment and config, start the bot, stop cleanly on SIGTERM/SIGINT.
-// Configuration problems end the process with one readable message, never a stack trace.
+// The service: `node dist/main.js` (what `npm start` execs). Reads the environment and config,
+// starts the bot, and stops gracefully on SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_MS.
+// Problems a person must fix end the process with one readable message, never a stack trace.
 import { existsSync } from 'node:fs';
-import { startSupportbot } from './app/start.js';
+import { SlackTokenRefused } from './app/lifecycle.js';
+import type { Supportbot } from './app/start.js';
 import { ConfigError, loadEnv } from './config/env.js';
 import { loadSupportConfig } from './config/supportConfig.js';
 import { createLogger } from './logger.js';
+
+function cannotStart(message: string): never {
+  process.stderr.write(`supportbot cannot start: ${message}\n`);
+  process.exit(1);
+}
 
 async function main(): Promise<void> {
   // A local .env is a convenience for development; variables already set win over it.
@@ -12,21 +19,42 @@ async function main(): Promise<void> {
   const env = loadEnv(process.env);
   const config = loadSupportConfig(env.SUPPORT_CONFIG);
   const logger = createLogger(env.LOG_LEVEL);
-  const bot = await startSupportbot({ env, config, logger });
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await bot.stop();
-    process.exit(0);
+  // Loaded once the settings are known to be good, so that a mistake in them is told at once.
+  const { startSupportbot } = await import('./app/start.js');
+  let bot: Supportbot | undefined;
+  let stopping = false;
+  // Stops taking requests, lets what is in flight finish, then exits; past the bound it exits anyway
+  // (what was not sent is still in the outbox and goes out after the next start).
+  const stop = (why: Record<string, unknown>, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    void (async () => {
+      logger.info(why, 'shutting down');
+      // Not unref'd: the bound holds even while nothing else keeps the process alive.
+      setTimeout(() => {
+        logger.warn({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'graceful stop took too long; exiting with work left for the next start');
+        process.exit(code || 1);
+      }, env.SHUTDOWN_TIMEOUT_MS);
+      await bot?.stop().catch((err: unknown) => logger.error({ err }, 'graceful stop failed'));
+      process.exit(code);
+    })();
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => stop({ signal: 'SIGTERM' }, 0));
+  process.once('SIGINT', () => stop({ signal: 'SIGINT' }, 0));
+  bot = await startSupportbot({
+    env,
+    config,
+    logger,
+    // The network was down at first and Slack answered later, refusing the token.
+    onSlackRefused: (err) => {
+      process.stderr.write(`supportbot cannot run: ${err.message}\n`);
+      stop({ reason: err.message }, 1);
+    },
+  });
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`supportbot cannot start.\n${err.message}\n`);
-  } else {
-    process.stderr.write(`supportbot failed to start: ${(err as Error).message ?? String(err)}\n`);
-  }
+  if (err instanceof ConfigError || err instanceof SlackTokenRefused) cannotStart(err.message);
+  process.stderr.write(`supportbot failed to start: ${(err as Error).message ?? String(err)}\n`);
   process.exit(1);
 });

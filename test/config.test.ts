@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { ConfigError, loadEnv } from '../src/config/env.js';
+import { levenshtein, nearest } from '../src/config/issues.js';
 import { loadSupportConfig, parseSupportConfig } from '../src/config/supportConfig.js';
 import { testConfigDoc } from './support/harness.js';
 
@@ -26,6 +27,20 @@ describe('environment', () => {
     );
   });
 
+  it('Socket Mode needs no signing secret; HTTP mode does', () => {
+    const env = loadEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-A0-1-abc' });
+    assert.equal(env.SLACK_SIGNING_SECRET, undefined);
+    assert.throws(() => loadEnv({ SLACK_BOT_TOKEN: 'xoxb-1' }), /Missing Slack settings: SLACK_SIGNING_SECRET\./);
+  });
+
+  it('a missing variable and a placeholder are both told at once', () => {
+    assert.throws(
+      () => loadEnv({ SLACK_BOT_TOKEN: 'xoxb-…' }),
+      (err: Error) =>
+        /Missing Slack settings: SLACK_SIGNING_SECRET\./.test(err.message) && /SLACK_BOT_TOKEN: is still a placeholder/.test(err.message),
+    );
+  });
+
   it('defaults: HTTP mode, port 3000, SQLite under ./data', () => {
     const env = loadEnv(slackEnv);
     assert.equal(env.PORT, 3000);
@@ -36,7 +51,11 @@ describe('environment', () => {
   for (const [name, value, message] of [
     ['SLACK_BOT_TOKEN', 'xapp-wrong', /SLACK_BOT_TOKEN: must be a bot token/],
     ['SLACK_APP_TOKEN', 'xoxb-wrong', /SLACK_APP_TOKEN: must be an app-level token/],
-    ['PORT', 'eighty', /PORT:/],
+    ['PORT', 'eighty', /PORT: must be a port number from 0 to 65535/],
+    ['METRICS_PORT', '70000', /METRICS_PORT: must be a port number from 0 to 65535/],
+    ['SLACK_BOT_TOKEN', 'xoxb-<your token>', /SLACK_BOT_TOKEN: is still a placeholder \("xoxb-<your token>"\)/],
+    ['SLACK_SIGNING_SECRET', '...', /SLACK_SIGNING_SECRET: is still a placeholder/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL: must be one of "fatal", "error"/],
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL: must start with "file:"/],
     ['SLACK_API_URL', 'not a url', /SLACK_API_URL:/],
   ] as const) {
@@ -44,6 +63,16 @@ describe('environment', () => {
       assert.throws(() => loadEnv({ ...slackEnv, [name]: value }), message);
     });
   }
+});
+
+describe('nearest known key', () => {
+  it('suggests a key within a typo or two, and nothing past that', () => {
+    assert.equal(levenshtein('admns', 'admins'), 1);
+    assert.equal(levenshtein('', 'abc'), 3);
+    assert.equal(nearest('admns', ['admins', 'squads']), 'admins');
+    assert.equal(nearest('Timezone', ['timezone']), 'timezone');
+    assert.equal(nearest('xyz', ['admins', 'squads']), undefined);
+  });
 });
 
 describe('YAML config', () => {
@@ -64,6 +93,19 @@ describe('YAML config', () => {
     ['a bad handoff', (d) => (d.oncall.handoffs = ['monday 18h']), /oncall\.handoffs\.0: must be a weekly handoff/],
     ['a non-positive SLA', (d) => (d.sla = { P1: { minutes: 0, businessHours: false } }), /sla\.P1\.minutes/],
     ['no services', (d) => (d.services = {}), /services: must list at least one service/],
+    ['an unknown top-level key', (d) => (d.admns = ['UADMIN']), /^ {2}admns: unknown key; did you mean "admins"\?$/m],
+    [
+      'an unknown nested key',
+      (d) => (d.sla.P1 = { minutes: 60, busnessHours: false }),
+      /sla\.P1\.busnessHours: unknown key; did you mean "businessHours"\?/,
+    ],
+    [
+      'a key nothing is close to',
+      (d) => (d.channels.zzz = 'C0X'),
+      /channels\.zzz: unknown key; the keys known here are support, deploys, managers/,
+    ],
+    ['a digest schedule that is not cron', (d) => (d.digest = { cron: 'every monday' }), /digest\.cron: must be a cron expression/],
+    ['a list where a mapping belongs', (d) => (d.squads = ['payments']), /squads: must be a mapping \(key: value\), not a list/],
   ];
   for (const [what, mutate, message] of broken) {
     it(`rejects ${what}, naming the YAML path`, () => {
@@ -75,6 +117,17 @@ describe('YAML config', () => {
       );
     });
   }
+
+  it("accepts the README's minimal config of four keys", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Create the Slack app'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(quickStart)![1]!;
+    const doc = parse(yaml) as Doc;
+    assert.deepEqual(Object.keys(doc), ['timezone', 'channels', 'services', 'admins']);
+    const config = parseSupportConfig(doc, 'README');
+    assert.equal(config.channels.support, 'C0123456789');
+    assert.deepEqual(Object.keys(config.services), ['checkout']);
+  });
 
   it('names the file when it is missing or not YAML', () => {
     assert.throws(() => loadSupportConfig('/nonexistent/supportbot.yml'), /SUPPORT_CONFIG: cannot read "\/nonexistent\/supportbot.yml"/);

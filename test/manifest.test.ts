@@ -1,5 +1,6 @@
-// manifest.yml must be a valid Slack app manifest and declare exactly what the code uses: the
-// command, the events it listens to, and the scopes of the Web API methods it calls.
+// manifest.yml (Socket Mode) and manifest.http.yml (HTTP mode) must be valid Slack app manifests
+// and declare exactly what the code uses: the command, the events it listens to, and the scopes of
+// the Web API methods it calls. The HTTP one differs only in its request URLs and Socket Mode off.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -8,8 +9,9 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 
 const manifest = parse(readFileSync('manifest.yml', 'utf8'));
-// shared/ sits beside the repository, on developer machines and in CI alike.
-const schema = JSON.parse(readFileSync('../shared/data/slack-manifest-schema/manifest.schema.1.0.0.json', 'utf8'));
+const httpManifest = parse(readFileSync('manifest.http.yml', 'utf8'));
+// Slack's published schema (MIT, see its LICENSE), kept in the repository so a clone tests alone.
+const schema = JSON.parse(readFileSync('test/fixtures/slack-manifest-schema/manifest.schema.1.0.0.json', 'utf8'));
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -25,6 +27,8 @@ const code = sources('src')
 /** Bot scopes each Web API method needs (https://api.slack.com/methods). */
 const METHOD_SCOPES: Record<string, string[]> = {
   'auth.test': [],
+  // Socket Mode's connection, made with the app-level token (its connections:write is not a bot scope).
+  'apps.connections.open': [],
   'chat.postMessage': ['chat:write', 'chat:write.public'],
   'chat.update': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],
@@ -70,10 +74,39 @@ function eventsUsed(): string[] {
 }
 
 describe('manifest.yml', () => {
-  it("validates against Slack's published manifest schema", () => {
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    const validate = ajv.compile(schema);
-    assert.ok(validate(manifest), JSON.stringify(validate.errors, null, 2));
+  for (const [file, doc] of [
+    ['manifest.yml', manifest],
+    ['manifest.http.yml', httpManifest],
+  ] as const) {
+    it(`${file} validates against Slack's published manifest schema`, () => {
+      const ajv = new Ajv({ strict: false, allErrors: true });
+      const validate = ajv.compile(schema);
+      assert.ok(validate(doc), JSON.stringify(validate.errors, null, 2));
+    });
+  }
+
+  it('manifest.yml is Socket Mode, with no request URLs', () => {
+    assert.equal(manifest.settings.socket_mode_enabled, true);
+    assert.equal(manifest.settings.event_subscriptions.request_url, undefined);
+    assert.equal(manifest.settings.interactivity.request_url, undefined);
+    assert.equal(manifest.features.slash_commands[0].url, undefined);
+  });
+
+  it('manifest.http.yml is HTTP mode: the three request URLs point at /slack/events, the rest is manifest.yml', () => {
+    assert.equal(httpManifest.settings.socket_mode_enabled, false);
+    const urls = [
+      httpManifest.settings.event_subscriptions.request_url,
+      httpManifest.settings.interactivity.request_url,
+      ...httpManifest.features.slash_commands.map((c: { url: string }) => c.url),
+    ];
+    assert.equal(urls.length, 3);
+    for (const url of urls) assert.match(url, /^https:\/\/[^/]+\/slack\/events$/);
+    const withoutUrls = structuredClone(httpManifest);
+    delete withoutUrls.settings.event_subscriptions.request_url;
+    delete withoutUrls.settings.interactivity.request_url;
+    for (const c of withoutUrls.features.slash_commands) delete c.url;
+    withoutUrls.settings.socket_mode_enabled = true;
+    assert.deepEqual(withoutUrls, manifest);
   });
 
   it('declares the one slash command the code registers', () => {

@@ -4,42 +4,118 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import cron from 'node-cron';
-import type { Env } from '../config/env.js';
 import type { Metrics } from '../http/metrics.js';
 import { drainLoop } from '../jobs/drainLoop.js';
 import type { Logger } from '../logger.js';
+import { describeFailure, slackAnswered, tokenRefusal } from '../outbox/slackErrors.js';
 
-export async function listen(http: Express, env: Env): Promise<{ server: Server; port: number }> {
+export async function listen(http: Express, port: number, host: string): Promise<{ server: Server; port: number }> {
   const server = createServer(http);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(env.PORT, env.HOST, resolve);
+    server.listen(port, host, resolve);
   });
   return { server, port: (server.address() as AddressInfo).port };
 }
 
-export async function closeServer(server: Server): Promise<void> {
+/** Stops taking connections, lets requests under way finish for up to `graceMs`, then cuts the rest. */
+export async function closeServer(server: Server, graceMs = 3000): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+  clearTimeout(timer);
   server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await closed;
 }
 
-/** Asks Slack who the bot is until it answers; `ready` turns true then (health). */
-export async function connectSlack(whoAmI: () => Promise<unknown>, log: Logger): Promise<{ ready(): boolean; stop(): void }> {
-  let ready = false;
+/** Slack refused a token (invalid_auth, token_revoked, …): definitive, so the bot stops and says which. */
+export class SlackTokenRefused extends Error {
+  override name = 'SlackTokenRefused';
+  constructor(
+    readonly variable: string,
+    readonly method: string,
+    readonly answer: string,
+  ) {
+    super(
+      `${variable} was refused by Slack (${method} answered "${answer}"). ` +
+        (variable === 'SLACK_APP_TOKEN'
+          ? 'Set it to an app-level token with the connections:write scope (Basic Information → App-Level Tokens), or unset it for HTTP mode.'
+          : 'Set it to the Bot User OAuth Token of the installed app (OAuth & Permissions; reinstall the app if it was revoked).'),
+    );
+  }
+}
+
+/** One thing start-up asks Slack, with the token it is about. */
+export interface SlackStep {
+  variable: 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN';
+  method: string;
+  run(): Promise<unknown>;
+}
+
+/**
+ * Runs the steps in order (who the bot is; in Socket Mode, opening the socket) until each succeeds;
+ * `ready` turns true then (readiness). Network errors, timeouts and 5xx are retried every `retryMs`
+ * with one warning line each; a refused token is definitive: on the first attempt it is thrown, on a
+ * later one it goes to `onRefused`.
+ */
+export async function connectSlack(
+  steps: SlackStep[],
+  log: Logger,
+  onRefused: (err: SlackTokenRefused) => void,
+  retryMs = 5000,
+): Promise<{ ready(): boolean; stop(): void }> {
+  let done = 0;
   let timer: NodeJS.Timeout | undefined;
-  const attempt = async () => {
-    try {
-      await whoAmI();
-      ready = true;
-    } catch (err) {
-      log.warn({ err }, 'Slack auth.test failed; retrying in 5 s');
-      timer = setTimeout(attempt, 5000);
-      timer.unref();
+  let stopped = false;
+  const attempt = async (): Promise<void> => {
+    while (done < steps.length) {
+      const step = steps[done]!;
+      try {
+        await step.run();
+        done += 1;
+      } catch (err) {
+        const refused = tokenRefusal(err);
+        if (refused) throw new SlackTokenRefused(step.variable, step.method, refused);
+        if (stopped) return;
+        // Expected while Slack or the network is away: one line, no stack.
+        log.warn(
+          { method: step.method, error: describeFailure(err) },
+          `Slack did not answer ${step.method}; retrying in ${retryMs / 1000} s`,
+        );
+        timer = setTimeout(() => void attempt().catch((e: unknown) => onRefused(e as SlackTokenRefused)), retryMs);
+        timer.unref();
+        return;
+      }
     }
   };
   await attempt();
-  return { ready: () => ready, stop: () => clearTimeout(timer) };
+  return {
+    ready: () => done === steps.length,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
 }
+
+/** What readiness says of Slack: the outcome of the latest Web API call, recorded as calls happen. */
+export function slackReachability() {
+  let state = 'ok';
+  return {
+    /** `err` undefined: the call succeeded. */
+    record(err?: unknown) {
+      if (err === undefined) state = 'ok';
+      else {
+        const refused = tokenRefusal(err);
+        state = refused ? `token refused (${refused})` : slackAnswered(err) ? 'ok' : 'unreachable';
+      }
+    },
+    state: () => state,
+  };
+}
+
+export type SlackReachability = ReturnType<typeof slackReachability>;
 
 export interface Drains {
   /** Runs the jobs that came due; resolves to how many ran. */

@@ -28,7 +28,15 @@ export interface SlackApp {
   inflight: Set<Promise<unknown>>;
 }
 
-export function createSlackApp(opts: { env: Env; http: Express; log: Logger; metrics: Metrics; timeoutMs: number }): SlackApp {
+export function createSlackApp(opts: {
+  env: Env;
+  http: Express;
+  log: Logger;
+  metrics: Metrics;
+  timeoutMs: number;
+  /** Told the outcome of every call our client makes (the outbox's, start-up's): readiness. */
+  reachability: { record(err?: unknown): void };
+}): SlackApp {
   const { env, log } = opts;
   // The outbox owns retries: the client reports 429s and errors at once instead of queueing them.
   const clientOptions = {
@@ -37,21 +45,22 @@ export function createSlackApp(opts: { env: Env; http: Express; log: Logger; met
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   };
-  const socketMode = Boolean(env.SLACK_APP_TOKEN);
+  const socketMode = env.SLACK_APP_TOKEN !== undefined;
+  // loadEnv requires the signing secret in HTTP mode; Socket Mode has no signed requests.
+  const signingSecret = env.SLACK_SIGNING_SECRET ?? '';
   // Mounted before the receiver's route, so that it sees every request first.
-  if (!socketMode)
-    opts.http.post(SLACK_EVENTS_PATH, ackTimer(opts.metrics), slackRequestGuard({ signingSecret: env.SLACK_SIGNING_SECRET, log }));
+  if (!socketMode) opts.http.post(SLACK_EVENTS_PATH, ackTimer(opts.metrics), slackRequestGuard({ signingSecret, log }));
   const receiver = socketMode
     ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, logger: boltLogger(log), installerOptions: { clientOptions } })
     : new ExpressReceiver({
-        signingSecret: env.SLACK_SIGNING_SECRET,
+        signingSecret,
         app: opts.http,
         endpoints: SLACK_EVENTS_PATH,
         logger: boltLogger(log),
         processBeforeResponse: false,
       });
   // Bolt's per-request clients get the same token through authorize, which asks Slack who we are once.
-  const client = new WebClient(env.SLACK_BOT_TOKEN, { ...clientOptions, logger: boltLogger(log) });
+  const client = new RecordingWebClient(opts.reachability, env.SLACK_BOT_TOKEN, { ...clientOptions, logger: boltLogger(log) });
   let identity: Promise<Identity> | undefined;
   const whoAmI = () =>
     (identity ??= client.auth.test().then(
@@ -85,6 +94,27 @@ export function createSlackApp(opts: { env: Env; http: Express; log: Logger; met
     log.error({ err }, 'unhandled error in a Slack listener');
   });
   return { app, client, socketMode, whoAmI, inflight };
+}
+
+/** Every method of a WebClient goes through apiCall (bound when it is built): its outcome is Slack's reachability now. */
+class RecordingWebClient extends WebClient {
+  constructor(
+    private readonly reachability: { record(err?: unknown): void },
+    ...args: ConstructorParameters<typeof WebClient>
+  ) {
+    super(...args);
+  }
+
+  override async apiCall(...args: Parameters<WebClient['apiCall']>): ReturnType<WebClient['apiCall']> {
+    try {
+      const result = await super.apiCall(...args);
+      this.reachability.record();
+      return result;
+    } catch (err) {
+      this.reachability.record(err);
+      throw err;
+    }
+  }
 }
 
 /** The lookup through a Web API client: "users_not_found" is an answer, anything else an error. */

@@ -8,7 +8,7 @@ import type { SupportConfig } from '../config/supportConfig.js';
 import { type Database, openDatabase } from '../db/client.js';
 import { migrateIfNeeded } from '../db/migrate.js';
 import { createMetrics, type Metrics, observeSchedulerPass } from '../http/metrics.js';
-import { createHttpApp, finishHttpApp } from '../http/server.js';
+import { createHttpApp, createMetricsApp, finishHttpApp } from '../http/server.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { createLogger, type Logger } from '../logger.js';
 import { ticketMessage } from '../messages/ticketMessage.js';
@@ -19,7 +19,18 @@ import { findTicket, openTicketsByPriority } from '../repos/tickets.js';
 import { ticketLinks } from '../services/intake.js';
 import { ticketView } from '../services/tickets.js';
 import { wireFeatures } from './features.js';
-import { backgroundPasses, closeServer, connectSlack, cronTrigger, listen, settle, startPoller } from './lifecycle.js';
+import {
+  backgroundPasses,
+  closeServer,
+  connectSlack,
+  cronTrigger,
+  listen,
+  type SlackStep,
+  type SlackTokenRefused,
+  settle,
+  slackReachability,
+  startPoller,
+} from './lifecycle.js';
 import { createSlackApp } from './slackApp.js';
 
 export interface SupportbotOptions {
@@ -37,10 +48,19 @@ export interface SupportbotOptions {
   handoffCron?: string | null;
   /** When the digest check runs (default `digest.cron` in the config's zone); null: only at start and on checkDigest(). */
   digestCron?: string | null;
+  /**
+   * Slack refused a token after start-up had gone on retrying (the network was down at first); a
+   * refusal on the first attempt is thrown by startSupportbot instead. Default: logged.
+   */
+  onSlackRefused?: (err: SlackTokenRefused) => void;
+  /** How long start-up waits between attempts to reach Slack (default 5 s). */
+  slackRetryMs?: number;
 }
 
 export interface Supportbot {
   port: number;
+  /** The port of /metrics' own listener, when METRICS_PORT is set. */
+  metricsPort?: number;
   database: Database;
   metrics: Metrics;
   /** Announces duty changes up to the clock's now (what the handoff cron runs). */
@@ -79,8 +99,11 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
     build: buildInfo(),
   });
   let slackConnection: { ready(): boolean; stop(): void } | undefined;
-  const http = createHttpApp({ metrics, health: healthCheck(db, () => slackConnection?.ready() ?? false), log });
-  const slack = createSlackApp({ env, http, log, metrics, timeoutMs: opts.slackTimeoutMs ?? SLACK_TIMEOUT_MS });
+  const reachability = slackReachability();
+  const slackState = () => (slackConnection?.ready() ? reachability.state() : 'not connected yet');
+  const metricsApart = env.METRICS_PORT !== undefined;
+  const http = createHttpApp({ metrics, health: healthCheck(db, slackState, log), log, metricsApart });
+  const slack = createSlackApp({ env, http, log, metrics, timeoutMs: opts.slackTimeoutMs ?? SLACK_TIMEOUT_MS, reachability });
   const relay = createRelay(db, slack.client, config, clock, log, metrics);
   const drains = { jobs: () => scheduler.drain(), outbox: () => relay.drain(), pendingMessages: () => relay.pendingDue() };
   const passes = backgroundPasses(drains, log);
@@ -100,18 +123,39 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
   features.register(slack.app, http, handoffs.check);
   finishHttpApp(http, log);
 
-  const { server, port } = await listen(http, env);
-  if (slack.socketMode) await slack.app.start();
-  slackConnection = await connectSlack(slack.whoAmI, log);
+  const { server, port } = await listen(http, env.PORT, env.HOST);
+  const metricsListener =
+    env.METRICS_PORT === undefined
+      ? undefined
+      : await listen(createMetricsApp(metrics, log), env.METRICS_PORT, env.METRICS_HOST ?? env.HOST);
+  const closeServers = async () => {
+    await Promise.all([closeServer(server), metricsListener && closeServer(metricsListener.server)]);
+  };
+  // The bot token first: in Socket Mode, Bolt opens the socket with the app token after it.
+  const steps: SlackStep[] = [{ variable: 'SLACK_BOT_TOKEN', method: 'auth.test', run: slack.whoAmI }];
+  if (slack.socketMode) steps.push({ variable: 'SLACK_APP_TOKEN', method: 'apps.connections.open', run: () => slack.app.start() });
+  const onRefused = opts.onSlackRefused ?? ((err: SlackTokenRefused) => log.error(err.message));
+  try {
+    slackConnection = await connectSlack(steps, log, onRefused, opts.slackRetryMs);
+  } catch (err) {
+    await handoffs.stop();
+    await closeServers();
+    await database.close();
+    throw err;
+  }
   const stopPoller = startPoller(drains, passes, metrics, opts.pollMs ?? 1000);
   // Catches up on handoffs missed while the bot was down, before the first minute passes.
   await handoffs.check();
   // And the digest of the latest period, if it was missed.
   await digest.check();
-  log.info({ port, mode: slack.socketMode ? 'socket' : 'http', database: database.provider }, 'supportbot is listening');
+  log.info(
+    { port, metricsPort: metricsListener?.port, mode: slack.socketMode ? 'socket' : 'http', database: database.provider },
+    'supportbot is listening',
+  );
 
   return {
     port,
+    ...(metricsListener ? { metricsPort: metricsListener.port } : {}),
     database,
     metrics,
     settle: (waiting) => settle(slack.inflight, drains, waiting),
@@ -123,7 +167,7 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
       await handoffs.stop();
       await digest.stop();
       if (slack.socketMode) await slack.app.stop().catch(() => {});
-      await closeServer(server);
+      await closeServers();
       await Promise.allSettled([...slack.inflight]);
       await scheduler.drain().catch(() => {});
       await relay.drain().catch(() => {});
@@ -132,17 +176,19 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
   };
 }
 
-function healthCheck(db: Db, slackReady: () => boolean) {
+/** Readiness: the database answers and Slack did at its latest call. Causes are short; details are logged. */
+function healthCheck(db: Db, slack: () => string, log: Logger) {
   return async () => {
     const checks: Record<string, string> = {};
     try {
       await ping(db);
       checks.database = 'ok';
     } catch (err) {
-      checks.database = (err as Error).message;
+      log.error({ err }, 'readiness: the database did not answer');
+      checks.database = 'unavailable';
     }
-    checks.slack = slackReady() ? 'ok' : 'not connected yet';
-    return { ok: checks.database === 'ok' && slackReady(), checks };
+    checks.slack = slack();
+    return { ok: checks.database === 'ok' && checks.slack === 'ok', checks };
   };
 }
 

@@ -10,6 +10,7 @@ import type { DeployWindow } from '../domain/deployWindow.js';
 import { isDigestCron } from '../domain/digestPeriod.js';
 import { compareTemplateSchema, deployWindowsSchema, rolloutStallHoursSchema } from './deploySchemas.js';
 import { ConfigError } from './env.js';
+import { issueLines, sentences } from './issues.js';
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const slackChannel = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123456789');
@@ -41,8 +42,14 @@ const digestCron = z
   );
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, "-" or "_"');
 
-const rotationSchema = z.object({
-  members: z.array(z.union([slackUser, z.object({ user: slackUser, from: isoDate.optional(), until: isoDate.optional() })])).default([]),
+const rotationSchema = z.strictObject({
+  members: z
+    .array(
+      z.union([slackUser, z.strictObject({ user: slackUser, from: isoDate.optional(), until: isoDate.optional() })], {
+        error: 'must be a Slack user id, or { user, from, until } with dates "YYYY-MM-DD"',
+      }),
+    )
+    .default([]),
   start: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d$/, 'must be "YYYY-MM-DD HH:mm" (local time)')
@@ -57,14 +64,14 @@ const rotationSchema = z.object({
   reminderHours: z.number().min(0).max(168).optional(),
 });
 
-const slaPolicySchema = z.object({
+const slaPolicySchema = z.strictObject({
   minutes: z.number().int().positive(),
   businessHours: z.boolean(),
 });
 
-const fileSchema = z.object({
+const fileSchema = z.strictObject({
   timezone: timeZone,
-  channels: z.object({
+  channels: z.strictObject({
     support: slackChannel,
     deploys: slackChannel.optional(),
     managers: slackChannel.optional(),
@@ -104,11 +111,11 @@ const fileSchema = z.object({
     })
     .prefault({}),
   admins: z.array(slackUser).default([]),
-  squads: z.record(id, z.object({ name: z.string().min(1), gardener: rotationSchema.optional() })).default({}),
+  squads: z.record(id, z.strictObject({ name: z.string().min(1), gardener: rotationSchema.optional() })).default({}),
   services: z
     .record(
       id,
-      z.object({
+      z.strictObject({
         name: z.string().min(1).max(60),
         squad: id.optional(),
         repositories: z.array(z.string()).default([]),
@@ -119,7 +126,7 @@ const fileSchema = z.object({
     .refine((s) => Object.keys(s).length > 0, 'must list at least one service')
     .refine((s) => Object.keys(s).length <= 99, 'at most 99 services fit in the form'),
   oncall: rotationSchema.optional(),
-  rotations: z.object({ reminderHours: z.number().min(0).max(168).default(24) }).prefault({}),
+  rotations: z.strictObject({ reminderHours: z.number().min(0).max(168).default(24) }).prefault({}),
   pay: z
     .object({
       currency: z.string().min(1).default('EUR'),
@@ -131,7 +138,7 @@ const fileSchema = z.object({
     })
     .prefault({}),
   digest: z
-    .object({
+    .strictObject({
       /** false: no weekly digest (a workspace that reads `/support report` only). */
       enabled: z.boolean().default(true),
       cron: digestCron.default('0 9 * * 1'),
@@ -244,18 +251,10 @@ function toConfig(raw: FileConfig): SupportConfig {
   };
 }
 
-function formatPath(path: PropertyKey[]): string {
-  return path.map((p) => String(p)).join('.') || '(top level)';
-}
-
 /** Validates a parsed YAML document; every error names its YAML path. */
 export function parseSupportConfig(doc: unknown, source = 'SUPPORT_CONFIG'): SupportConfig {
-  const parsed = fileSchema.safeParse(doc ?? {});
-  if (!parsed.success) {
-    throw new ConfigError(
-      `Invalid config in ${source}:\n` + parsed.error.issues.map((i) => `  ${formatPath(i.path)}: ${i.message}`).join('\n'),
-    );
-  }
+  const parsed = fileSchema.safeParse(doc ?? {}, { error: sentences });
+  if (!parsed.success) throw new ConfigError(`Invalid config in ${source}:\n${issueLines(parsed.error.issues).join('\n')}`);
   const raw = parsed.data;
   const problems: string[] = [];
   for (const [sid, s] of Object.entries(raw.services)) {

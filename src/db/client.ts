@@ -7,7 +7,7 @@ import { providerOf, sqlitePath, type Provider } from './provider.js';
 
 /**
  * The database handle the repositories use. Both generated clients come from one schema and expose
- * the same model API; the SQLite one's types stand for both (see README, "One schema, two providers").
+ * the same model API; the SQLite one's types stand for both (docs/architecture.md, "One schema, two providers").
  */
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];

@@ -5,6 +5,7 @@
 // Each migration folder keeps a snapshot of the schema it leads to (schema.prisma). The next
 // migration is the diff between that snapshot and the schema: two datamodels, no database, no
 // shadow database (which the engine cannot fill through the adapters here).
+import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -16,7 +17,18 @@ import pg from 'pg';
 import { adapterFactory, openDatabase } from './client.js';
 import { providerOf, type Provider } from './provider.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * The package's root (where package.json and prisma/ are), found from this file upwards: the same
+ * from src/db/ (tsx) as from dist/db/ (the build), wherever the package is installed.
+ */
+export function packageRoot(from = path.dirname(fileURLToPath(import.meta.url))): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'prisma'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package root with prisma/ above ${from}`);
+  }
+}
+
+const root = packageRoot();
 const noFilters = { externalTables: [], externalEnums: [] };
 export const snapshotFile = 'schema.prisma';
 

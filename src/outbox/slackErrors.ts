@@ -78,3 +78,37 @@ const POST_REFUSALS = new Set([
 export function isPostRefusal(error: string): boolean {
   return POST_REFUSALS.has(error);
 }
+
+// Slack's answers when the token itself is refused: definitive, so start-up stops instead of retrying.
+const TOKEN_REFUSALS = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'not_allowed_token_type',
+]);
+
+/** The error name when Slack refused the token of a call (`invalid_auth`, `token_revoked`, …), else null. */
+export function tokenRefusal(err: unknown): string | null {
+  const error = platformError(err);
+  return error !== null && TOKEN_REFUSALS.has(error) ? error : null;
+}
+
+/**
+ * Whether Slack itself answered a failed call (a platform error, a 4xx, a 429), as opposed to the
+ * network, a timeout or a 5xx: "is Slack reachable now" for readiness.
+ */
+export function slackAnswered(err: unknown): boolean {
+  const e = err as SlackErrorShape;
+  if (e.code === 'slack_webapi_platform_error' || e.code === 'slack_webapi_rate_limited_error') return true;
+  return e.code === 'slack_webapi_http_error' && (e.statusCode ?? 500) < 500;
+}
+
+/** A short, stack-free description of a failed call for a log line ("invalid_auth", "connect ECONNREFUSED …"). */
+export function describeFailure(err: unknown): string {
+  const e = err as SlackErrorShape & { original?: { message?: string; cause?: { message?: string } } };
+  if (e.code === 'slack_webapi_http_error') return `HTTP ${e.statusCode}`;
+  // fetch's own message is "fetch failed"; the reason ("connect ECONNREFUSED …") is its cause.
+  return platformError(err) ?? e.original?.cause?.message ?? e.original?.message ?? e.message ?? String(err);
+}

@@ -1,5 +1,5 @@
 // A stand-in for Slack's Web API on 127.0.0.1: records every call, answers like Slack, and fails on
-// demand (HTTP 5xx, 429 with Retry-After, ok:false errors, or no answer at all).
+// demand (HTTP 5xx, 429 with Retry-After, ok:false errors, a slow answer, or no answer at all).
 import type { Doc } from './doc.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +10,13 @@ export interface SlackCall {
   at: number;
 }
 
-export type Failure = { status: number; retryAfter?: number } | { error: string } | { hang: true } | { afterSuccessHang: true };
+export type Failure =
+  | { status: number; retryAfter?: number }
+  | { error: string }
+  | { hang: true }
+  | { afterSuccessHang: true }
+  /** A slow Slack: answers normally, after `delayMs`. */
+  | { delayMs: number };
 
 interface StoredMessage {
   channel: string;
@@ -196,6 +202,11 @@ export class FakeSlack {
       const f = pending.failure;
       if ('hang' in f) {
         this.hung.push(res);
+        return;
+      }
+      if ('delayMs' in f) {
+        await new Promise((r) => setTimeout(r, f.delayMs));
+        this.json(res, this.answer(method, args));
         return;
       }
       if ('afterSuccessHang' in f) {
