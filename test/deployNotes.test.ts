@@ -72,4 +72,19 @@ describe('combined deploy notes', () => {
     assert.equal(texts.filter((x) => x.includes('`6.0`')).length, 1, 'the deploy and its rollback share one note');
     assert.match(texts[rolledBack]!, /was rolled back in/);
   });
+
+  it('deploys reported at the same moment all make it into the notes, each once', async () => {
+    const t = await fileTicket(h, { title: 'Billing under a burst', service: 'billing' });
+    h.clock.advanceMinutes(5);
+    h.fake.fail('chat.postMessage', { status: 429, retryAfter: 30 }, 1);
+    await report('7.0');
+    const versions = Array.from({ length: 8 }, (_, i) => `7.${i + 1}`);
+    await Promise.all(versions.map((v) => report(v)));
+    await h.settle();
+    h.clock.advance(30_000);
+    await h.settle();
+    const notes = notesIn(t.rootTs!).map((m) => JSON.stringify(m.blocks));
+    assert.ok(notes.length <= 2, `${notes.length} notes`);
+    for (const v of ['7.0', ...versions]) assert.equal(notes.filter((n) => n.includes(`\`${v}\``)).length, 1, `${v} is noted once`);
+  });
 });

@@ -110,17 +110,22 @@ export async function enqueueAll(tx: Tx | Db, messages: OutboxKind[], opts: Omit
 }
 
 /** The message last queued for a ticket's thread, and whether it may still be rewritten (never tried yet). */
-export async function lastQueuedFor(tx: Tx, ticketId: number): Promise<{ id: number; message: OutboxKind; unsent: boolean } | null> {
+export async function lastQueuedFor(
+  tx: Tx,
+  ticketId: number,
+): Promise<{ id: number; message: OutboxKind; payload: string; unsent: boolean } | null> {
   const row = await lastOfOrderingKey(tx, `ticket:${ticketId}`);
   if (!row) return null;
-  return { id: row.id, message: JSON.parse(row.payload) as OutboxKind, unsent: row.status === 'pending' && row.attempts === 0 };
+  const unsent = row.status === 'pending' && row.attempts === 0;
+  return { id: row.id, message: JSON.parse(row.payload) as OutboxKind, payload: row.payload, unsent };
 }
 
 /**
- * Replaces what a queued message says, if no relay has tried to send it yet; whether it did. A relay
- * claiming it at the same time sends either the old or the new text, never loses the change: the
- * claim reads the payload as it commits.
+ * Replaces what a queued message says, if no relay has tried to send it yet and it still says
+ * `was` (the payload read with it); whether it did. When another transaction rewrote it first, or a
+ * relay claimed it, nothing changes: read it again. A relay claiming it at the same time sends the
+ * old or the new text, never loses the change, as its claim reads the payload as it commits.
  */
-export function rewriteUnsent(tx: Tx, id: number, message: OutboxKind): Promise<boolean> {
-  return rewriteUnsentPayload(tx, id, JSON.stringify(message));
+export function rewriteUnsent(tx: Tx, queued: { id: number; payload: string }, message: OutboxKind): Promise<boolean> {
+  return rewriteUnsentPayload(tx, queued, JSON.stringify(message));
 }

@@ -168,8 +168,14 @@ export function lastOfOrderingKey(
   });
 }
 
-/** A new payload for a message no relay has tried to send yet; false when one has (or it is gone). */
-export async function rewriteUnsentPayload(db: Db | Tx, id: number, payload: string): Promise<boolean> {
-  const updated = await db.outboxMessage.updateMany({ where: { id, status: 'pending', attempts: 0 }, data: { payload } });
+/**
+ * A new payload for a message no relay has tried to send yet and whose payload is still `was.payload`;
+ * false when a relay has tried it, another writer changed it first, or it is gone.
+ */
+export async function rewriteUnsentPayload(db: Db | Tx, was: { id: number; payload: string }, payload: string): Promise<boolean> {
+  const updated = await db.outboxMessage.updateMany({
+    where: { id: was.id, status: 'pending', attempts: 0, payload: was.payload },
+    data: { payload },
+  });
   return updated.count === 1;
 }

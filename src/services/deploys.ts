@@ -200,13 +200,15 @@ async function noteDeploy(tx: Tx, config: SupportConfig, ticketId: number, deplo
   const view = noteView(config, deploy);
   const noted = notedDeploy(view);
   const service = view.serviceName;
-  const last = await lastQueuedFor(tx, ticketId);
-  if (last?.unsent && last.message.kind === 'ticket.deployNote') {
+  // Another deploy joining the same note at once makes the rewrite miss: read it again.
+  for (let tries = 0; tries < 5; tries++) {
+    const last = await lastQueuedFor(tx, ticketId);
+    if (!last?.unsent || last.message.kind !== 'ticket.deployNote') break;
     const ids = last.message.deployIds.includes(deploy.id) ? last.message.deployIds : [...last.message.deployIds, deploy.id];
     // A rollback of a listed deploy shows in its place.
     const shown = [...last.message.noted.filter((d) => d.id !== deploy.id), noted].slice(-MAX_NOTED);
     const note = { kind: 'ticket.deployNote' as const, ticketId, deployIds: ids, noted: shown, ...deployNotes(service, shown, ids.length) };
-    if (await rewriteUnsent(tx, last.id, note)) return;
+    if (await rewriteUnsent(tx, last, note)) return;
   }
   const note = { kind: 'ticket.deployNote' as const, ticketId, deployIds: [deploy.id], noted: [noted], ...deployNotes(service, [noted]) };
   await enqueue(tx, note, { now, bulk: true });
