@@ -208,8 +208,11 @@ describe('connectSlack (what start-up does with Slack answers)', () => {
     };
     let onRefused: (err: SlackTokenRefused) => void = () => {};
     const refused = new Promise<SlackTokenRefused>((resolve) => (onRefused = resolve));
+    // The retry timer is unref'd (it must not keep a stopping bot alive): hold the loop open meanwhile.
+    const keepAlive = setInterval(() => {}, 1000);
     const connection = await connectSlack([step], log, (err) => onRefused(err), 10);
     assert.equal(connection.ready(), false, 'still retrying after the network error');
-    assert.match((await refused).message, /^SLACK_APP_TOKEN was refused by Slack \(apps\.connections\.open answered "token_revoked"\)/);
+    const answer = await refused.finally(() => clearInterval(keepAlive));
+    assert.match(answer.message, /^SLACK_APP_TOKEN was refused by Slack \(apps\.connections\.open answered "token_revoked"\)/);
   });
 });
