@@ -169,9 +169,12 @@ export async function recordEvent(
   await tx.ticketEvent.create({ data: { ticketId, type, actorId, at, data: JSON.stringify(data) } });
 }
 
-/** Records a Slack delivery id; false when it was recorded before (Slack retried the event). */
+/**
+ * Records a Slack delivery id; false when it was recorded before (Slack retried the event). One
+ * statement, so a retry arriving while the first delivery's transaction runs waits on the key and
+ * then sees it, rather than failing on the unique index as a read-then-insert would (PostgreSQL).
+ */
 export async function firstDelivery(tx: Tx, id: string, at: Date): Promise<boolean> {
-  if (await tx.processedDelivery.findUnique({ where: { id } })) return false;
-  await tx.processedDelivery.create({ data: { id, at } });
-  return true;
+  const inserted = await tx.$executeRaw`INSERT INTO "ProcessedDelivery" ("id", "at") VALUES (${id}, ${at}) ON CONFLICT ("id") DO NOTHING`;
+  return inserted === 1;
 }
