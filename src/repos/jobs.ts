@@ -74,6 +74,18 @@ export async function cancelJobs(tx: Tx, where: { ticketId: number; kinds: strin
   return count;
 }
 
+/**
+ * Locks a ticket's pending jobs for the rest of the transaction, before the ticket itself is
+ * changed. A scheduler pass locks jobs (its claim) and then changes their tickets; a ticket change
+ * that locked the ticket first and then its jobs (to cancel or reschedule them) could deadlock with
+ * it on PostgreSQL. Taking the jobs first keeps one lock order: the change waits for a pass that
+ * holds them, and a pass skips jobs a change holds. (A write, so it is the same on SQLite, where the
+ * transaction takes the one write lock anyway.)
+ */
+export async function lockTicketJobs(tx: Tx, ticketId: number): Promise<void> {
+  await tx.$executeRaw`UPDATE "Job" SET "status" = "status" WHERE "ticketId" = ${ticketId} AND "status" = 'pending'`;
+}
+
 /** Ids of the earliest due jobs. */
 export async function dueJobIds(db: Db, now: Date, take: number): Promise<number[]> {
   const due = await db.job.findMany({

@@ -6,6 +6,7 @@ import { fail, ok, type Result } from '../domain/result.js';
 import { dueAt, minutesLeft, type Pause, type SlaInput, slaState } from '../domain/sla.js';
 import type { SourceMessage } from '../domain/intake.js';
 import { type Actor, decide, NOT_SURE_SERVICE, type Ticket, type TicketAction, type TicketForm } from '../domain/ticket.js';
+import { lockTicketJobs } from '../jobs/scheduler.js';
 import { enqueue } from '../outbox/queue.js';
 import { changeReply } from '../messages/ticketReplies.js';
 import type { TicketLinks, TicketView } from '../messages/ticketMessage.js';
@@ -170,6 +171,8 @@ export async function actOnTicketIn(tx: Tx, deps: TicketDeps, input: TicketActio
       : {}),
   };
   const change: TicketChange = { ...next, slaDueAt: dueAt(slaInput(deps.config, next)) };
+  // The hooks below reschedule the ticket's timers: their locks come first, as in a scheduler pass.
+  await lockTicketJobs(tx, before.id);
   const after = await updateTicketAtVersion(tx, before.id, before.version, change, now);
   if (!after) return fail(`#${before.id} was changed by someone else just now; look at it again.`);
   await recordEvent(tx, before.id, decision.event.type, input.actor.userId, now, decision.event.data);
@@ -216,6 +219,7 @@ export async function recordThreadReply(
  */
 async function recordFirstResponse(tx: Tx, deps: TicketDeps, ticket: Ticket, userId: string, now: Date): Promise<boolean> {
   if (ticket.firstResponseAt || userId === ticket.reporterId) return false;
+  await lockTicketJobs(tx, ticket.id);
   if (!(await claimFirstResponse(tx, ticket.id, userId, now))) return false;
   const minutes = (now.getTime() - ticket.createdAt.getTime()) / 60_000;
   const due = ticket.firstResponseDueAt;
