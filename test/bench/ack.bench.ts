@@ -99,12 +99,17 @@ async function bench(provider: 'sqlite' | 'postgresql'): Promise<void> {
       );
     }
     const deadline = Date.now() + 60_000;
-    const rootAt = () =>
-      new Map(
-        fake.calls
-          .filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0SUPPORT')
-          .flatMap((c) => [...sentAt.keys()].filter((t) => String(c.args.text ?? '').includes(`${t}`)).map((t) => [t, c.at] as const)),
-      );
+    // When each ticket's root message (its first post in the channel) reached the fake Slack.
+    const rootAt = () => {
+      const roots = new Map<string, number>();
+      for (const c of fake.calls) {
+        if (c.method !== 'chat.postMessage' || c.args.channel !== 'C0SUPPORT' || c.args.thread_ts) continue;
+        // The title, not a longer one it prefixes ("bench run 1" is in "bench run 12").
+        const title = /bench run \d+/.exec(String(c.args.text ?? ''))?.[0];
+        if (title && sentAt.has(title) && !roots.has(title)) roots.set(title, c.at);
+      }
+      return roots;
+    };
     let roots = rootAt();
     while (roots.size < sentAt.size && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));

@@ -34,4 +34,6 @@ const bot = await startSupportbot({
   ...(process.env.TEST_JOB_BATCH ? { jobBatchSize: Number(process.env.TEST_JOB_BATCH) } : {}),
 });
 if (process.env.TEST_DIGEST_TICK_MS) setInterval(() => void bot.checkDigest(), Number(process.env.TEST_DIGEST_TICK_MS));
+// Profiled (BOT_CPU_PROF_DIR, see BotProcess): the profile is written only by an exit, not by a signal's default.
+if (process.env.BOT_CPU_PROF_DIR) process.once('SIGTERM', () => void bot.stop().then(() => process.exit(0)));
 process.stdout.write(`ready ${bot.port}\n`);
