@@ -14,7 +14,7 @@ import type { Provider } from '../db/provider.js';
 import type { Db } from '../repos/db.js';
 import { causeCandidates, decideLink, type DeployDeps, deployTicketHooks, mayJudgeLink, recordDeploy } from '../services/deploys.js';
 import { coverRequestJobHandlers } from '../services/coverRequests.js';
-import { reportSummarizer, sendDueDigest } from '../services/digest.js';
+import { sendDueDigest } from '../services/digest.js';
 import { firstResponseHooks, firstResponseJobHandlers } from '../services/firstResponseTimers.js';
 import { checkHandoffs } from '../services/handoffs.js';
 import { planRotationGapNotices, rotationGapJobHandlers } from '../services/rotationGaps.js';
@@ -86,7 +86,6 @@ export function wireFeatures(deps: FeatureDeps): Features {
     config,
     kick,
     log: log.child({ component: 'digest' }),
-    summarize: reportSummarizer({ db, provider: deps.provider, config }),
   };
   let digestFailed = false;
   const checkDigest = async () => {
