@@ -153,7 +153,7 @@ class Month {
   // People
 
   private async gardener(service: string): Promise<string> {
-    const squad: Squad = SQUAD_OF[service] ?? 'payments';
+    const squad: Squad = SQUAD_OF[service]!;
     const report = await dutyReport(this.w.rotations, gardenerRef(this.w.config, squad)!);
     // Mostly the gardener on duty; now and then a squad-mate who saw it first.
     if (report.holder && this.rng.chance(0.8)) return report.holder;
@@ -176,13 +176,9 @@ class Month {
     return { type: 'resolve', resolution: this.rng.pick(code ? CODE_FIXES : FIXES), codeChangeNeeded: code };
   }
 
-  private between([min, max]: readonly [number, number]): number {
-    return this.rng.int(min, max);
-  }
-
   /** Waits `[min, max]` minutes, of the wall clock for a P1 and of business time otherwise. */
-  private later(priority: Priority, range: readonly [number, number], run: () => Promise<void>): void {
-    const minutes = this.between(range);
+  private later(priority: Priority, [min, max]: readonly [number, number], run: () => Promise<void>): void {
+    const minutes = this.rng.int(min, max);
     if (priority === 'P1') this.after(minutes, run);
     else this.afterWorking(minutes, run);
   }
