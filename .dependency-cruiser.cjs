@@ -60,6 +60,13 @@ module.exports = {
       to: { path: '^src/outbox/relay' },
     },
     {
+      name: 'demo-through-use-cases',
+      severity: 'error',
+      comment: 'src/demo/ plays the demo month through services/ (with domain/ and config/): never the database, Slack, the outbox or the routes.',
+      from: { path: '^src/demo/' },
+      to: { path: '^src/(repos|db|generated|slack|http|outbox|jobs|app)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

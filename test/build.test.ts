@@ -1,6 +1,7 @@
 // The production package: `npm run build` compiles to JavaScript, and the compiled bot starts from
 // it (finding prisma/migrations from the package root), stops gracefully on SIGTERM within its bound
-// (also through `npm start`, leaving no orphan), and `npm run backup` makes a copy that restores.
+// (also through `npm start`, leaving no orphan), `npm run backup` makes a copy that restores, and
+// `npm run demo` seeds and reports from it.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -187,6 +188,18 @@ describe('the compiled build', { concurrency: 2 }, () => {
       bot.child.kill('SIGTERM');
       await bot.exit(15_000);
     }
+  });
+
+  it('npm run demo runs from the build in a folder of its own: ./data/demo.db, three PNGs in ./demo/, the report on stdout', async () => {
+    assert.equal(pkg.scripts.demo, 'exec node dist/demo.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'supportbot-demo-'));
+    const run = startMain({ cwd: dir, env: { LOG_LEVEL: 'warn' }, command: [process.execPath, path.join(OUT, 'demo.js'), '--no-serve'] });
+    assert.equal((await run.exit(120_000)).code, 0, run.stderr);
+    assert.equal(run.stderr, '');
+    assert.match(run.stdout, /^supportbot demo: /);
+    assert.match(run.stdout, /\nchange failure rate \d+ % \(\d+ of \d+ deploys\)/);
+    assert.ok(existsSync(path.join(dir, 'data/demo.db')));
+    assert.equal(readdirSync(path.join(dir, 'demo')).filter((f) => f.endsWith('.png')).length, 3);
   });
 
   it('npm run backup of a PostgreSQL URL points at pg_dump', async () => {

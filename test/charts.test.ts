@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { failureRateChart, failureRateSpec, openTimeChart, ticketsPerDayChart, type Chart } from '../src/messages/charts.js';
+import { failureRateChart, failureRateSpec, ticketsPerDayChart, timeToResolveChart, type Chart } from '../src/messages/charts.js';
 import { pngSize } from './support/png.js';
 
 function assertLegible(chart: Chart, texts: string[]): void {
@@ -16,14 +16,14 @@ function assertLegible(chart: Chart, texts: string[]): void {
 }
 
 describe('digest charts', () => {
-  it('open time by priority: average and median hours per priority, labelled', async () => {
-    const chart = await openTimeChart([
-      { priority: 'P1', averageHours: 2.4, medianHours: 1.5 },
-      { priority: 'P2', averageHours: 6.25, medianHours: 4.8 },
-      { priority: 'P3', averageHours: 30.5, medianHours: 22 },
+  it('time to resolve by priority: average, median and p90 hours per priority, labelled', async () => {
+    const chart = await timeToResolveChart([
+      { priority: 'P1', averageHours: 2.4, medianHours: 1.5, p90Hours: 4 },
+      { priority: 'P2', averageHours: 6.25, medianHours: 4.8, p90Hours: 12 },
+      { priority: 'P3', averageHours: 30.5, medianHours: 22, p90Hours: 71.6 },
     ]);
-    assert.equal(chart.title, 'Open time by priority');
-    assertLegible(chart, ['P1', 'P2', 'P3', 'average', 'median', 'hours', '2.4 h', '1.5 h', '6.3 h', '31 h', '22 h']);
+    assert.equal(chart.title, 'Time to resolve by priority');
+    assertLegible(chart, ['P1', 'P2', 'P3', 'average', 'median', 'p90', 'hours', '2.4 h', '1.5 h', '4 h', '6.3 h', '31 h', '22 h', '72 h']);
     mkdirSync('docs/img', { recursive: true });
     writeFileSync('docs/img/digest-chart.png', chart.png);
   });

@@ -7,7 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import { ConfigError } from '../src/config/env.js';
 import { parseSupportConfig } from '../src/config/supportConfig.js';
 import { digestPeriod, periodDays } from '../src/domain/digestPeriod.js';
-import { openTimeByPriority, ticketsPerDay } from '../src/repos/digestSeries.js';
+import { ticketsPerDay } from '../src/repos/digestSeries.js';
+import { digestContent, resolveTimeRows } from '../src/services/digest.js';
+import { buildReport } from '../src/services/reports.js';
+import { reportBlocks } from '../src/messages/report.js';
 import type { Doc } from './support/doc.js';
 import { deploy } from './support/deployApi.js';
 import { fileTicket, type Harness, startHarness, testConfigDoc } from './support/harness.js';
@@ -72,7 +75,7 @@ describe('weekly digest: a cron tick sends one digest with three charts', () => 
     assert.match(JSON.stringify(missed!.blocks), /Charts below: tickets per day\./);
   });
 
-  it('the Monday 09:00 tick posts the week: summary, then open time, change failure rate and tickets per day as PNGs', async () => {
+  it('the Monday 09:00 tick posts the week: summary, then time to resolve, change failure rate and tickets per day as PNGs', async () => {
     const at = (iso: string) => moveTo(h, iso);
     // Tue 17: a P1 resolved in 2 h and a P2 resolved in 54 h; Wed 18: P2s resolved in 12 h and 24 h.
     const p1 = await fileTicket(h, { priority: 'P1', title: 'Site down' });
@@ -116,7 +119,7 @@ describe('weekly digest: a cron tick sends one digest with three charts', () => 
     assert.deepEqual(
       files.map((f) => [f.name, f.title]),
       [
-        ['support-digest-2026-11-23-open-time.png', 'Open time by priority, week to 2026-11-23'],
+        ['support-digest-2026-11-23-time-to-resolve.png', 'Time to resolve by priority, week to 2026-11-23'],
         ['support-digest-2026-11-23-change-failure-rate.png', 'Change failure rate per service, week to 2026-11-23'],
         ['support-digest-2026-11-23-tickets-per-day.png', 'Tickets per day, week to 2026-11-23'],
       ],
@@ -135,7 +138,7 @@ describe('weekly digest: a cron tick sends one digest with three charts', () => 
       .slice(-3)
       .map((c) => String(c.args.alt_text));
     assert.deepEqual(altTexts, [
-      'P1: average 2.0 h, median 2.0 h; P2: average 30.0 h, median 24.0 h',
+      'P1: average 2.0 h, median 2.0 h, p90 2.0 h; P2: average 30.0 h, median 24.0 h, p90 54.0 h',
       'Checkout: 1 of 2 deploys failed; Search: 0 of 1 deploys failed',
       '2026-11-16: 0; 2026-11-17: 2; 2026-11-18: 2; 2026-11-19: 0; 2026-11-20: 0; 2026-11-21: 0; 2026-11-22: 0',
     ]);
@@ -150,20 +153,36 @@ describe('weekly digest: a cron tick sends one digest with three charts', () => 
     assert.deepEqual(h.loggedErrors, []);
   });
 
-  it('the chart series are grouped SQL: averages, medians (odd and even counts) and days', async () => {
-    const period = digestPeriod(new Date('2026-11-23T09:00:00Z'), 'Europe/London');
-    const provider = h.env.DATABASE_URL.startsWith('file:') ? 'sqlite' : 'postgresql';
-    assert.deepEqual(await openTimeByPriority(h.db, provider, period), [
-      { priority: 'P1', resolved: 1, averageHours: 2, medianHours: 2 },
-      { priority: 'P2', resolved: 3, averageHours: 30, medianHours: 24 },
+  it("the charts read the report's figures: time to resolve and per-service deploys from buildReport, tickets per day", async () => {
+    const tz = 'Europe/London';
+    const reportDeps = { db: h.db, provider: h.bot.database.provider, config: h.config };
+    const period = digestPeriod(new Date('2026-11-23T09:00:00Z'), tz);
+    const content = await digestContent(reportDeps, period);
+    const report = await buildReport(reportDeps, { period: 7, now: period.to });
+    assert.deepEqual(content.report, report);
+    const { P1, P2, P3 } = report.current.timeToResolve;
+    assert.deepEqual(resolveTimeRows(report.current), [
+      { priority: 'P1', averageHours: P1.avgMinutes! / 60, medianHours: P1.medianMinutes! / 60, p90Hours: P1.p90Minutes! / 60 },
+      { priority: 'P2', averageHours: P2.avgMinutes! / 60, medianHours: P2.medianMinutes! / 60, p90Hours: P2.p90Minutes! / 60 },
     ]);
-    // Up to Thursday noon two P2s (12 h and 24 h): the median is the mean of the middle two.
-    const upToThursday = { from: period.from, to: new Date('2026-11-19T12:00:00Z') };
-    assert.deepEqual(await openTimeByPriority(h.db, provider, upToThursday), [
-      { priority: 'P1', resolved: 1, averageHours: 2, medianHours: 2 },
-      { priority: 'P2', resolved: 2, averageHours: 18, medianHours: 18 },
-    ]);
-    assert.deepEqual(await ticketsPerDay(h.db, periodDays(period, 'Europe/London'), period.to), [0, 2, 2, 0, 0, 0, 0]);
+    assert.equal(P3.count, 0);
+    const alt = Object.fromEntries(content.charts.map((c) => [c.slug, c.altText]));
+    assert.deepEqual(alt, {
+      'time-to-resolve': 'P1: average 2.0 h, median 2.0 h, p90 2.0 h; P2: average 30.0 h, median 24.0 h, p90 54.0 h',
+      'change-failure-rate': report.current.deploysByService
+        .map((s) => `${s.name}: ${s.failures} of ${s.deploys} deploys failed`)
+        .join('; '),
+      'tickets-per-day': '2026-11-16: 0; 2026-11-17: 2; 2026-11-18: 2; 2026-11-19: 0; 2026-11-20: 0; 2026-11-21: 0; 2026-11-22: 0',
+    });
+    assert.equal(content.summary.text, reportBlocks(report, { timeZone: tz }).text);
+    // Up to Thursday noon two P2s (12 h and 24 h): the report's median is the lower middle (nearest
+    // rank), 12 h, where a second definition averaging the middle two said 18 h.
+    const upToThursday = await digestContent(reportDeps, digestPeriod(new Date('2026-11-19T12:00:00Z'), tz));
+    assert.equal(
+      upToThursday.charts[0]!.altText,
+      'P1: average 2.0 h, median 2.0 h, p90 2.0 h; P2: average 18.0 h, median 12.0 h, p90 24.0 h',
+    );
+    assert.deepEqual(await ticketsPerDay(h.db, periodDays(period, tz), period.to), [0, 2, 2, 0, 0, 0, 0]);
   });
 });
 

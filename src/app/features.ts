@@ -1,7 +1,6 @@
 // Each feature's wiring: its use cases' dependencies, the hooks it adds to ticket changes, its job
 // handlers, its /support subcommands, its Slack listeners and its HTTP routes.
 import type { App } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import type { Express } from 'express';
 import type { Clock } from '../clock.js';
 import type { Env } from '../config/env.js';
@@ -14,14 +13,14 @@ import type { Provider } from '../db/provider.js';
 import type { Db } from '../repos/db.js';
 import { causeCandidates, decideLink, type DeployDeps, deployTicketHooks, mayJudgeLink, recordDeploy } from '../services/deploys.js';
 import { coverRequestJobHandlers } from '../services/coverRequests.js';
-import { reportSummarizer, sendDueDigest } from '../services/digest.js';
+import { sendDueDigest } from '../services/digest.js';
 import { firstResponseHooks, firstResponseJobHandlers } from '../services/firstResponseTimers.js';
 import { checkHandoffs } from '../services/handoffs.js';
 import { planRotationGapNotices, rotationGapJobHandlers } from '../services/rotationGaps.js';
 import { planRetentionPrune, retentionJobHandlers } from '../services/retention.js';
 import { planShiftReminders, shiftReminderJobHandlers } from '../services/shiftReminders.js';
 import { pagingHooks, pagingJobHandlers } from '../services/paging.js';
-import { PeopleResolver } from '../services/people.js';
+import { type EmailLookup, PeopleResolver } from '../services/people.js';
 import { rolloutJobHandlers } from '../services/rollouts.js';
 import { gardenerRouting } from '../services/routing.js';
 import { slaJobHandlers, slaTimerHooks } from '../services/slaTimers.js';
@@ -34,20 +33,23 @@ import { rotationSubcommands } from '../slack/rotationCommands.js';
 import { registerIntakeListeners } from '../slack/intakeListeners.js';
 import { exportSubcommand, registerReportListeners, reportSubcommand } from '../slack/reportCommands.js';
 import { openTicketForm, registerTicketListeners } from '../slack/ticketListeners.js';
-import { slackEmailLookup } from './slackApp.js';
 
 export interface FeatureDeps {
   db: Db;
   provider: Provider;
   clock: Clock;
   config: SupportConfig;
-  env: Env;
+  /** What the HTTP routes need of the environment. */
+  env: Pick<Env, 'DEPLOY_WEBHOOK_SECRET' | 'STATUS_PAGE_TOKEN'>;
   log: Logger;
   kick(): void;
-  client: WebClient;
+  /** Finds the Slack user of a deploy author's email (users.lookupByEmail). */
+  lookupEmail: EmailLookup;
 }
 
 export interface Features {
+  /** The ticket and deploy use cases' dependencies, hooks included (what the listeners and `npm run demo` call them with). */
+  useCases: { tickets: TicketDeps; deploys: DeployDeps };
   jobHandlers: JobHandlers;
   /** Announces duty changes up to the clock's now, and plans shift reminders and rotation gap notices. */
   checkHandoffs(): Promise<boolean>;
@@ -67,7 +69,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
     clock,
     config,
     kick,
-    people: new PeopleResolver(slackEmailLookup(deps.client), clock, config.deploys.gitLogins),
+    people: new PeopleResolver(deps.lookupEmail, clock, config.deploys.gitLogins),
   };
   // Every hook is known before the ticket use cases get them: SLA and first-response timers, out-of-hours paging,
   // deploy links and gardener mentions, in that order, inside each ticket change's transaction.
@@ -86,7 +88,6 @@ export function wireFeatures(deps: FeatureDeps): Features {
     config,
     kick,
     log: log.child({ component: 'digest' }),
-    summarize: reportSummarizer({ db, provider: deps.provider, config }),
   };
   let digestFailed = false;
   const checkDigest = async () => {
@@ -99,6 +100,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
     }
   };
   return {
+    useCases: { tickets: ticketDeps, deploys: deployDeps },
     checkDigest,
     jobHandlers: {
       ...slaJobHandlers(config),

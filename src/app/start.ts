@@ -31,7 +31,7 @@ import {
   slackReachability,
   startPoller,
 } from './lifecycle.js';
-import { createSlackApp } from './slackApp.js';
+import { createSlackApp, slackEmailLookup } from './slackApp.js';
 
 export interface SupportbotOptions {
   env: Env;
@@ -107,7 +107,16 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
   const relay = createRelay(db, slack.client, config, clock, log, metrics);
   const drains = { jobs: () => scheduler.drain(), outbox: () => relay.drain(), pendingMessages: () => relay.pendingDue() };
   const passes = backgroundPasses(drains, log);
-  const features = wireFeatures({ db, provider: database.provider, clock, config, env, log, kick: passes.kick, client: slack.client });
+  const features = wireFeatures({
+    db,
+    provider: database.provider,
+    clock,
+    config,
+    env,
+    log,
+    kick: passes.kick,
+    lookupEmail: slackEmailLookup(slack.client),
+  });
   const scheduler = new Scheduler(
     db,
     database.provider,

@@ -1,16 +1,18 @@
 // The weekly digest's charts as PNG, without a browser: a Vega-Lite spec per chart (pure data →
 // spec), compiled and rendered to SVG by Vega, rasterised by resvg with the machine's DejaVu fonts.
-// Inputs are plain rows; the metrics module computes them.
+// Inputs are plain rows: the report's figures (services/digest.ts maps them) and tickets per day.
 import { Resvg } from '@resvg/resvg-js';
 // Vega is ESM with top-level await: imported statically, never require()d.
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { Priority } from '../domain/priority.js';
 
-export interface OpenTimeRow {
+/** The report's time to resolve of one priority, in hours. */
+export interface ResolveTimeRow {
   priority: Priority;
   averageHours: number;
   medianHours: number;
+  p90Hours: number;
 }
 
 export interface ServiceFailureRow {
@@ -55,16 +57,17 @@ const base = (title: string, subtitle: string) =>
 
 const hours = (h: number) => (h >= 10 ? `${Math.round(h)} h` : `${Math.round(h * 10) / 10} h`);
 
-/** Grouped bars: average and median hours from opened to resolved, per priority. */
-export function openTimeSpec(rows: OpenTimeRow[]): TopLevelSpec {
-  const values = rows.flatMap((r) => [
-    { priority: r.priority, measure: 'average', hours: r.averageHours, label: hours(r.averageHours) },
-    { priority: r.priority, measure: 'median', hours: r.medianHours, label: hours(r.medianHours) },
-  ]);
+const MEASURES = ['average', 'median', 'p90'] as const;
+
+/** Grouped bars: the report's time to resolve per priority, average, median and p90 hours. */
+export function timeToResolveSpec(rows: ResolveTimeRow[]): TopLevelSpec {
+  const values = rows.flatMap((r) =>
+    [r.averageHours, r.medianHours, r.p90Hours].map((h, i) => ({ priority: r.priority, measure: MEASURES[i], hours: h, label: hours(h) })),
+  );
   const x = { field: 'priority', type: 'nominal', title: null, sort: ['P1', 'P2', 'P3'], axis: { labelFontSize: 15 } } as const;
-  const xOffset = { field: 'measure', type: 'nominal', sort: ['average', 'median'] } as const;
+  const xOffset = { field: 'measure', type: 'nominal', sort: [...MEASURES] } as const;
   return {
-    ...base('Open time by priority', 'hours from opened to resolved: average and median'),
+    ...base('Time to resolve by priority', 'hours from opened to final resolution: average, median and p90'),
     data: { values },
     encoding: { x, xOffset, y: { field: 'hours', type: 'quantitative', title: 'hours' } },
     layer: [
@@ -75,7 +78,7 @@ export function openTimeSpec(rows: OpenTimeRow[]): TopLevelSpec {
             field: 'measure',
             type: 'nominal',
             title: null,
-            scale: { domain: ['average', 'median'], range: ['#1565c0', '#90caf9'] },
+            scale: { domain: [...MEASURES], range: ['#1565c0', '#90caf9', '#0d3c73'] },
             legend: { orient: 'top' },
           },
         },
@@ -142,6 +145,6 @@ async function render(spec: TopLevelSpec): Promise<Chart> {
   return { title, svg, png: svgToPng(svg) };
 }
 
-export const openTimeChart = (rows: OpenTimeRow[]) => render(openTimeSpec(rows));
+export const timeToResolveChart = (rows: ResolveTimeRow[]) => render(timeToResolveSpec(rows));
 export const failureRateChart = (rows: ServiceFailureRow[]) => render(failureRateSpec(rows));
 export const ticketsPerDayChart = (rows: DayCount[]) => render(ticketsPerDaySpec(rows));

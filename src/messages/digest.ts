@@ -2,7 +2,6 @@
 // summary (the report's). Its charts follow
 // as files, named here.
 import type { KnownBlock } from '@slack/types';
-import { PRIORITIES, type Priority } from '../domain/priority.js';
 import { localTime, type Message, mrkdwn, plain } from './text.js';
 
 /** What the digest says above its charts. */
@@ -32,7 +31,7 @@ export function digestMessage(period: DigestPeriodView, summary: DigestSummary, 
   };
 }
 
-/** "support-digest-2026-11-23-open-time.png": the week's end day, so each week's files differ. */
+/** "support-digest-2026-11-23-time-to-resolve.png": the week's end day, so each week's files differ. */
 export function digestFilename(endDay: string, slug: string): string {
   return `support-digest-${endDay}-${slug}.png`;
 }

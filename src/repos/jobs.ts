@@ -97,6 +97,12 @@ export async function dueJobIds(db: Db, now: Date, take: number): Promise<number
   return due.map((j) => j.id);
 }
 
+/** When the earliest pending job is due; null when none is. */
+export async function nextDueAt(db: Db): Promise<Date | null> {
+  const next = await db.job.findFirst({ where: { status: 'pending' }, orderBy: { dueAt: 'asc' }, select: { dueAt: true } });
+  return next?.dueAt ?? null;
+}
+
 /** A failed job stays pending, due again after `retryInMs`. */
 export async function postponeJob(db: Db, id: number, now: Date, retryInMs: number, error: string): Promise<void> {
   await db.job.updateMany({

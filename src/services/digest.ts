@@ -2,8 +2,8 @@
 // latest instant ≤ now at which the expression fired (in the config's zone) names the period due:
 // the 7 days ending then. Nothing is kept in memory: a period counts as sent once a done job under
 // the key `digest:<instant>` exists (Job.dedupKey is unique). The digest is built outside any
-// transaction (queries, three charts), then ONE transaction records that job and queues the
-// message and the chart uploads in the outbox. So:
+// transaction (the report, tickets per day, three charts), then ONE transaction records that job
+// and queues the message and the chart uploads in the outbox. So:
 //  - a digest missed while the bot was down is sent when it starts (only the latest one);
 //  - a second replica building the same digest loses on the unique key and its transaction, with
 //    its messages, rolls back;
@@ -12,30 +12,27 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import type { SupportConfig } from '../config/supportConfig.js';
-import type { Provider } from '../db/provider.js';
-import { type DigestPeriod, digestPeriod, latestScheduledInstant, localDay, periodDays } from '../domain/digestPeriod.js';
-import { type Chart, failureRateChart, openTimeChart, ticketsPerDayChart } from '../messages/charts.js';
+import { DIGEST_DAYS, type DigestPeriod, digestPeriod, latestScheduledInstant, localDay, periodDays } from '../domain/digestPeriod.js';
+import type { PeriodFigures, Report } from '../domain/metrics.js';
+import { PRIORITIES } from '../domain/priority.js';
+import {
+  type Chart,
+  type DayCount,
+  failureRateChart,
+  type ResolveTimeRow,
+  ticketsPerDayChart,
+  timeToResolveChart,
+} from '../messages/charts.js';
 import { type DigestSummary, digestChartTitle, digestFilename, digestMessage } from '../messages/digest.js';
-import { enqueueAll, type OutboxKind } from '../outbox/queue.js';
-import { type Db, inTransaction, isUniqueViolation } from '../repos/db.js';
-import { openTimeByPriority, ticketsPerDay } from '../repos/digestSeries.js';
-import { DEFAULT_PERIOD_DAYS, MS_PER_DAY } from '../domain/metrics.js';
 import { reportBlocks } from '../messages/report.js';
-import { buildReport, changeFailures, type ReportDeps } from './reports.js';
+import { enqueueAll, type OutboxKind } from '../outbox/queue.js';
+import { inTransaction, isUniqueViolation } from '../repos/db.js';
+import { ticketsPerDay } from '../repos/digestSeries.js';
 import { recordDoneJob, scheduledKeys } from '../repos/jobs.js';
+import { buildReport, type ReportDeps } from './reports.js';
 
-export type { DigestSummary };
-
-/** The digest's words for a period (the report's summary, `reportSummarizer`). */
-export type Summarize = (period: DigestPeriod) => Promise<DigestSummary>;
-
-export interface DigestDeps {
-  db: Db;
-  provider: Provider;
+export interface DigestDeps extends ReportDeps {
   clock: Clock;
-  config: SupportConfig;
-  summarize: Summarize;
   kick(): void;
   log: Logger;
 }
@@ -65,7 +62,7 @@ export async function sendDueDigest(deps: DigestDeps): Promise<DigestOutcome> {
   const key = digestKey(to);
   if ((await scheduledKeys(db, [key])).length) return { kind: 'already-sent', period };
 
-  const { messages, charts } = await buildDigest(deps, period);
+  const messages = digestMessages(deps, period, await digestContent(deps, period));
   try {
     await inTransaction(db, async (tx) => {
       await recordDoneJob(tx, { kind: JOB_KIND, dedupKey: key, dueAt: to, now, by: PROCESS, payload: { from: period.from.toISOString() } });
@@ -76,29 +73,53 @@ export async function sendDueDigest(deps: DigestDeps): Promise<DigestOutcome> {
     throw err;
   }
   deps.kick();
+  const charts = messages.length - 1;
   deps.log.info({ from: period.from, to: period.to, charts }, 'weekly digest queued');
   return { kind: 'sent', period, charts };
 }
 
-interface NamedChart {
+export interface NamedChart {
   slug: string;
   chart: Chart;
   altText: string;
 }
 
+/** What a digest shows: the report of the week, its summary, and the charts drawn from them. */
+export interface DigestContent {
+  report: Report;
+  summary: DigestSummary;
+  charts: NamedChart[];
+}
+
+/**
+ * The digest of a period: the report of the 7 days before its end (`buildReport`, the figures of
+ * `/support report 7d`), its summary, and the charts, which read the report's own figures — time to
+ * resolve per priority and the per-service deploy tallies — plus tickets per local day, which the
+ * report does not have. Reads only.
+ */
+export async function digestContent(deps: ReportDeps, period: DigestPeriod): Promise<DigestContent> {
+  const { timeZone } = deps.config;
+  const days = periodDays(period, timeZone);
+  const [report, perDay] = await Promise.all([
+    buildReport(deps, { period: DIGEST_DAYS, now: period.to }),
+    ticketsPerDay(deps.db, days, period.to),
+  ]);
+  const { text, blocks } = reportBlocks(report, { timeZone });
+  const dayCounts = days.map((d, i) => ({ day: localDay(d, timeZone), tickets: perDay[i] ?? 0 }));
+  return { report, summary: { text, blocks: blocks ?? [] }, charts: await digestCharts(report.current, dayCounts) };
+}
+
 /** The digest's message and its chart uploads, in the order they are to appear. */
-async function buildDigest(deps: DigestDeps, period: DigestPeriod): Promise<{ messages: OutboxKind[]; charts: number }> {
+function digestMessages(deps: DigestDeps, period: DigestPeriod, content: DigestContent): OutboxKind[] {
   const { config } = deps;
   const channel = config.channels.managers;
   const endDay = localDay(period.to, config.timeZone);
-  const [summary, charts] = await Promise.all([deps.summarize(period), digestCharts(deps, period)]);
   const message = digestMessage(
     { ...period, timeZone: config.timeZone },
-    summary,
-    charts.map((c) => c.chart.title.toLowerCase()),
+    content.summary,
+    content.charts.map((c) => c.chart.title.toLowerCase()),
   );
-  const post: OutboxKind = { kind: 'post', channel, ...message };
-  const uploads = charts.map(
+  const uploads = content.charts.map(
     (c): OutboxKind => ({
       kind: 'upload',
       channel,
@@ -108,33 +129,37 @@ async function buildDigest(deps: DigestDeps, period: DigestPeriod): Promise<{ me
       altText: c.altText,
     }),
   );
-  return { messages: [post, ...uploads], charts: uploads.length };
+  return [{ kind: 'post', channel, ...message }, ...uploads];
 }
 
-/** Open time by priority and change failure rate when there is something to show; tickets per day always. */
-async function digestCharts(deps: DigestDeps, period: DigestPeriod): Promise<NamedChart[]> {
-  const { db, provider, config } = deps;
-  const days = periodDays(period, config.timeZone);
-  const [openTime, failures, perDay] = await Promise.all([
-    openTimeByPriority(db, provider, period),
-    changeFailures({ db, provider }, period),
-    ticketsPerDay(db, days, period.to),
-  ]);
+const hours = (minutes: number | null) => (minutes ?? 0) / 60;
+
+/** The report's time to resolve in hours, for the priorities with resolved tickets. */
+export function resolveTimeRows(figures: PeriodFigures): ResolveTimeRow[] {
+  return PRIORITIES.flatMap((priority) => {
+    const s = figures.timeToResolve[priority];
+    if (!s.count) return [];
+    return [{ priority, averageHours: hours(s.avgMinutes), medianHours: hours(s.medianMinutes), p90Hours: hours(s.p90Minutes) }];
+  });
+}
+
+/** Time to resolve and change failure rate when there is something to show; tickets per day always. */
+async function digestCharts(figures: PeriodFigures, perDay: DayCount[]): Promise<NamedChart[]> {
   const charts: NamedChart[] = [];
-  if (openTime.length) {
+  const resolve = resolveTimeRows(figures);
+  if (resolve.length) {
     charts.push({
-      slug: 'open-time',
-      chart: await openTimeChart(openTime),
-      altText: openTime
-        .map((r) => `${r.priority}: average ${r.averageHours.toFixed(1)} h, median ${r.medianHours.toFixed(1)} h`)
+      slug: 'time-to-resolve',
+      chart: await timeToResolveChart(resolve),
+      altText: resolve
+        .map(
+          (r) =>
+            `${r.priority}: average ${r.averageHours.toFixed(1)} h, median ${r.medianHours.toFixed(1)} h, p90 ${r.p90Hours.toFixed(1)} h`,
+        )
         .join('; '),
     });
   }
-  const services = Object.entries(failures.byService).map(([id, t]) => ({
-    service: config.services[id]?.name ?? id,
-    failures: t.failures,
-    deploys: t.deploys,
-  }));
+  const services = figures.deploysByService.map((s) => ({ service: s.name, failures: s.failures, deploys: s.deploys }));
   if (services.length) {
     charts.push({
       slug: 'change-failure-rate',
@@ -142,21 +167,10 @@ async function digestCharts(deps: DigestDeps, period: DigestPeriod): Promise<Nam
       altText: services.map((s) => `${s.service}: ${s.failures} of ${s.deploys} deploys failed`).join('; '),
     });
   }
-  const perDayRows = days.map((d, i) => ({ day: localDay(d, config.timeZone), tickets: perDay[i] ?? 0 }));
   charts.push({
     slug: 'tickets-per-day',
-    chart: await ticketsPerDayChart(perDayRows),
-    altText: perDayRows.map((r) => `${r.day}: ${r.tickets}`).join('; '),
+    chart: await ticketsPerDayChart(perDay),
+    altText: perDay.map((r) => `${r.day}: ${r.tickets}`).join('; '),
   });
   return charts;
-}
-
-/** The digest's words: the report's summary for the week that ended at the scheduled instant. */
-export function reportSummarizer(deps: ReportDeps): Summarize {
-  return async (period) => {
-    const days = Math.round((period.to.getTime() - period.from.getTime()) / MS_PER_DAY);
-    const report = await buildReport(deps, { period: days === 7 ? 7 : DEFAULT_PERIOD_DAYS, now: period.to });
-    const { text, blocks } = reportBlocks(report, { timeZone: deps.config.timeZone });
-    return { text, blocks: blocks ?? [] };
-  };
 }
