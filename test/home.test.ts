@@ -102,9 +102,16 @@ describe('App Home dashboard', () => {
     assert.ok(team.includes('*P3*: 2 open — 1 on track · 0 due soon · 0 breached · 1 waiting'), team);
     assert.match(team, /\*Oldest unowned\* \(2 unowned\)\n• .*Mine filed.*\n• .*Not mine at all/);
 
+    // The breach at 11:00 changes the ticket outside the ticket use cases: it republishes too, when its bucket ends.
+    h.clock.set('2026-11-24T10:59:59Z');
+    await h.settle();
+    const before = publishesTo(h, 'UME').length;
     h.clock.set('2026-11-24T11:00:00Z');
     await h.settle();
-    await openHome(h, 'UME', 'EvOpen2');
+    assert.equal(publishesTo(h, 'UME').length, before);
+    h.clock.set('2026-11-24T11:00:30Z');
+    await h.settle();
+    assert.equal(publishesTo(h, 'UME').length, before + 1);
     team = part(lastHome(h, 'UME'), 'Team');
     assert.ok(team.includes('*P1*: 1 open — 0 on track · 0 due soon · 1 breached · 0 waiting'), team);
     assert.match(part(lastHome(h, 'UME'), 'Yours'), /Owned by me — in progress · :rotating_light: SLA breached/);

@@ -17,7 +17,7 @@ import { coverRequestJobHandlers } from '../services/coverRequests.js';
 import { reportSummarizer, sendDueDigest } from '../services/digest.js';
 import { firstResponseHooks, firstResponseJobHandlers } from '../services/firstResponseTimers.js';
 import { checkHandoffs } from '../services/handoffs.js';
-import { homeJobHandlers, homeRefreshHooks } from '../services/home.js';
+import { homeJobHandlers, homeRefreshHooks, refreshingHome } from '../services/home.js';
 import { planRotationGapNotices, rotationGapJobHandlers } from '../services/rotationGaps.js';
 import { planRetentionPrune, retentionJobHandlers } from '../services/retention.js';
 import { planShiftReminders, shiftReminderJobHandlers } from '../services/shiftReminders.js';
@@ -109,7 +109,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
   return {
     checkDigest,
     jobHandlers: {
-      ...slaJobHandlers(config),
+      ...refreshingHome(slaJobHandlers(config)),
       ...firstResponseJobHandlers(config),
       ...pagingJobHandlers(config),
       ...coverRequestJobHandlers(config),

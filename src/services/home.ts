@@ -7,7 +7,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
 import type { Provider } from '../db/provider.js';
-import { type JobHandlers, insertJobOnce, scheduledKeys } from '../jobs/scheduler.js';
+import { insertJobOnce, type JobHandler, type JobHandlers, scheduledKeys } from '../jobs/scheduler.js';
 import { type HomeTicket, homeTeamBlocks, homeView } from '../messages/home.js';
 import { enqueue, type OutboxKind } from '../outbox/queue.js';
 import { type Db, inTransaction, type Tx } from '../repos/db.js';
@@ -114,6 +114,23 @@ export function homeRefreshHooks(): TicketHooks {
     changed: (tx, _before, after, _eventType, now) => planHomeRefresh(tx, after.id, now),
     answered: (tx, ticket, now) => planHomeRefresh(tx, ticket.id, now),
   };
+}
+
+/**
+ * Job handlers whose jobs change what the dashboard shows outside the ticket hooks (an SLA reminder
+ * turns a ticket "due soon", a breach marks it) plan the refresh of their tickets too.
+ */
+export function refreshingHome(handlers: JobHandlers): JobHandlers {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([kind, run]): [string, JobHandler] => [
+      kind,
+      async (tx, jobs, now) => {
+        await run(tx, jobs, now);
+        for (const ticketId of new Set(jobs.flatMap((j) => (j.ticketId === null ? [] : [j.ticketId]))))
+          await planHomeRefresh(tx, ticketId, now);
+      },
+    ]),
+  );
 }
 
 export function homeJobHandlers(deps: Pick<HomeDeps, 'provider' | 'config'>): JobHandlers {
