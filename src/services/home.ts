@@ -104,7 +104,7 @@ export async function planHomeRefresh(tx: Tx, ticketId: number, now: Date): Prom
   const dueAt = bucketEnd(now);
   const dedupKey = `${HOME_REFRESH}:${dueAt.toISOString()}:${ticketId}`;
   if ((await scheduledKeys(tx, [dedupKey])).length) return;
-  await insertJobOnce(tx, { kind: HOME_REFRESH, ticketId, dueAt, dedupKey });
+  await insertJobOnce(tx, { kind: HOME_REFRESH, dueAt, dedupKey });
 }
 
 /** Every ticket change plans a refresh, in the change's transaction. */
