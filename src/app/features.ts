@@ -16,6 +16,7 @@ import { coverRequestJobHandlers } from '../services/coverRequests.js';
 import { sendDueDigest } from '../services/digest.js';
 import { firstResponseHooks, firstResponseJobHandlers } from '../services/firstResponseTimers.js';
 import { checkHandoffs } from '../services/handoffs.js';
+import { homeJobHandlers, homeRefreshHooks, refreshingHome } from '../services/home.js';
 import { planRotationGapNotices, rotationGapJobHandlers } from '../services/rotationGaps.js';
 import { planRetentionPrune, retentionJobHandlers } from '../services/retention.js';
 import { planShiftReminders, shiftReminderJobHandlers } from '../services/shiftReminders.js';
@@ -72,13 +73,20 @@ export function wireFeatures(deps: FeatureDeps): Features {
     people: new PeopleResolver(deps.lookupEmail, clock, config.deploys.gitLogins),
   };
   // Every hook is known before the ticket use cases get them: SLA and first-response timers, out-of-hours paging,
-  // deploy links and gardener mentions, in that order, inside each ticket change's transaction.
+  // deploy links and gardener mentions, then the App Home refresh, in that order, inside each ticket change's transaction.
   const ticketDeps: TicketDeps = {
     db,
     clock,
     config,
     kick,
-    hooks: [slaTimerHooks(config), firstResponseHooks(config), pagingHooks(config), deployTicketHooks(deployDeps), gardenerRouting(config)],
+    hooks: [
+      slaTimerHooks(config),
+      firstResponseHooks(config),
+      pagingHooks(config),
+      deployTicketHooks(deployDeps),
+      gardenerRouting(config),
+      homeRefreshHooks(),
+    ],
   };
   const handoffDeps = { db, config, clock, log: log.child({ component: 'handoffs' }), kick };
   const digestDeps = {
@@ -103,7 +111,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
     useCases: { tickets: ticketDeps, deploys: deployDeps },
     checkDigest,
     jobHandlers: {
-      ...slaJobHandlers(config),
+      ...refreshingHome(slaJobHandlers(config)),
       ...firstResponseJobHandlers(config),
       ...pagingJobHandlers(config),
       ...coverRequestJobHandlers(config),
@@ -111,6 +119,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
       ...rotationGapJobHandlers(config),
       ...rolloutJobHandlers(config),
       ...retentionJobHandlers(log.child({ component: 'retention' })),
+      ...homeJobHandlers({ provider: deps.provider, config }),
     },
     // The periodic rotation check: handoffs now, then the reminders and gap notices ahead, and the next prune.
     async checkHandoffs() {
@@ -148,7 +157,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
       registerDeployListeners(app, { ...deployDeps, log });
       registerCoverRequestListeners(app, rotationDeps);
       registerReportListeners(app, reportDeps);
-      registerHome(app, { db, config, clock, log });
+      registerHome(app, { db, provider: deps.provider, config, clock, kick, openTicketForm: openTicketForm(ticketDeps) });
       registerDeployRoutes(http, {
         secret: deps.env.DEPLOY_WEBHOOK_SECRET,
         config,

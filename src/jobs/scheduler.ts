@@ -8,7 +8,17 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Provider } from '../db/provider.js';
 import { type Db, inTransaction, type Tx } from '../repos/db.js';
-import { cancelJobs, claimDueJobs, dueJobIds, type Job, lockTicketJobs, postponeJob, scheduledKeys, scheduleJob } from '../repos/jobs.js';
+import {
+  cancelJobs,
+  claimDueJobs,
+  dueJobIds,
+  insertJobOnce,
+  type Job,
+  lockTicketJobs,
+  postponeJob,
+  scheduledKeys,
+  scheduleJob,
+} from '../repos/jobs.js';
 import { drainLoop } from './drainLoop.js';
 
 export type { Job };
@@ -23,7 +33,7 @@ export type { Job };
 export type JobHandler = (tx: Tx, jobs: Job[], now: Date) => Promise<void>;
 export type JobHandlers = Record<string, JobHandler>;
 
-export { cancelJobs, lockTicketJobs, scheduledKeys, scheduleJob };
+export { cancelJobs, insertJobOnce, lockTicketJobs, scheduledKeys, scheduleJob };
 
 /** Told about every pass that ran jobs: how long it took and what it ran (for /metrics). */
 export type PassObserver = (pass: { seconds: number; jobs: Job[]; now: Date }) => void;

@@ -71,6 +71,17 @@ function periodLine(r: Report, timeZone: string): string {
   return `Last ${r.days} days, ${slackDate(r.current.period.from, timeZone)} – ${slackDate(r.current.period.to, timeZone)}; ▲/▼ against the ${r.days} days before.`;
 }
 
+/** The change failure rate with its trend and DORA band. */
+function cfrLine({ current: c, previous: p, doraYear }: Report): string {
+  const rate = (d: { failures: number; deploys: number }) => percentOf({ part: d.failures, whole: d.deploys });
+  return `${changeFailureLine(c.deploys)}${withTrend(rate(c.deploys), rate(p.deploys))}${band(doraYear, c.bands.changeFailure)}`;
+}
+
+function restoreLine({ current: c, previous: p, doraYear }: Report): string {
+  if (c.timeToRestore.count === 0) return 'time to restore: no incidents resolved';
+  return `time to restore: median ${dur(c.timeToRestore.medianMinutes)} over ${plural(c.timeToRestore.count, 'incident')}${withTrend(c.timeToRestore.medianMinutes, p.timeToRestore.medianMinutes)}${band(doraYear, c.bands.restore)}`;
+}
+
 /** The summary; `details: false` leaves out the Details button (where no one can click it). */
 export function reportBlocks(r: Report, opts: { timeZone: string; details?: boolean }): Message {
   const c = r.current;
@@ -84,14 +95,11 @@ export function reportBlocks(r: Report, opts: { timeZone: string; details?: bool
     (pr) =>
       `${pr}: SLA met ${fractionText(c.slaMet[pr]!, 'resolved tickets')}${withTrend(percentOf(c.slaMet[pr]!), percentOf(p.slaMet[pr]!))}`,
   );
-  const cfr = `${changeFailureLine(c.deploys)}${withTrend(percentOf({ part: c.deploys.failures, whole: c.deploys.deploys }), percentOf({ part: p.deploys.failures, whole: p.deploys.deploys }))}${band(y, c.bands.changeFailure)}`;
+  const cfr = cfrLine(r);
   const perService = c.deploysByService.map((s) => `${s.name}: ${changeFailureLine(s)}`);
   const f = c.frequency;
   const frequency = `deployment frequency: ${plural(f.deploys, 'production deploy')} on ${f.deployDays} of ${f.days} days (${FREQUENCY_WORDS[c.bands.frequency]})${withTrend(f.deploys, p.frequency.deploys)}${band(y, c.bands.frequency)}`;
-  const restore =
-    c.timeToRestore.count === 0
-      ? 'time to restore: no incidents resolved'
-      : `time to restore: median ${dur(c.timeToRestore.medianMinutes)} over ${plural(c.timeToRestore.count, 'incident')}${withTrend(c.timeToRestore.medianMinutes, p.timeToRestore.medianMinutes)}${band(y, c.bands.restore)}`;
+  const restore = restoreLine(r);
   const outside = [
     `deploys outside the support window: ${c.deploys.outside} of ${plural(c.deploys.deploys, 'deploy')}`,
     ...c.deploysByService.filter((s) => s.outside > 0).map((s) => `${s.name}: ${s.outside} of ${plural(s.deploys, 'deploy')}`),
@@ -125,6 +133,25 @@ export function reportBlocks(r: Report, opts: { timeZone: string; details?: bool
     `first response ${dur(c.firstResponse.medianMinutes)}`,
   ].join(', ');
   return { text, blocks };
+}
+
+/**
+ * The headline figures in a few lines (App Home's "This week"): the same report and the same words
+ * as the summary, per priority on one line each.
+ */
+export function reportHeadlines(r: Report): string[] {
+  const c = r.current;
+  const p = r.previous;
+  const perPriority = (part: (pr: (typeof PRIORITIES)[number]) => string) => PRIORITIES.map((pr) => `${pr} ${part(pr)}`).join(' · ');
+  const sla = (f: Fraction) => (f.whole ? `${percentOf(f)} % (${f.part} of ${f.whole})` : '—');
+  return [
+    `tickets opened: ${c.opened.total}${withTrend(c.opened.total, p.opened.total)} (${perPriority((pr) => String(c.opened.byPriority[pr] ?? 0))})`,
+    `time to resolve, median: ${perPriority((pr) => dur(c.timeToResolve[pr]!.medianMinutes))}`,
+    `SLA met: ${perPriority((pr) => sla(c.slaMet[pr]!))}`,
+    durationLine('first response', c.firstResponse, p.firstResponse),
+    cfrLine(r),
+    restoreLine(r),
+  ];
 }
 
 const STATUS_WORDS: Record<string, string> = { failed: 'failed', rolled_back: 'rolled back', succeeded: 'caused a ticket' };

@@ -27,6 +27,21 @@ export async function scheduleJob(tx: Tx | Db, job: NewJob): Promise<void> {
 }
 
 /**
+ * Adds the job unless one under its dedupKey exists; whether it did. A key taken by another
+ * transaction does not fail the caller's (a unique violation would roll back, and on PostgreSQL
+ * abort, the change that asked for it). Raw SQL for ON CONFLICT, which Prisma's create cannot say.
+ * `done`: recorded as work done at that instant, so that only one process does it.
+ */
+export async function insertJobOnce(tx: Tx | Db, job: NewJob & { dedupKey: string; done?: Date }): Promise<boolean> {
+  const status = job.done ? 'done' : 'pending';
+  const inserted =
+    await tx.$executeRaw`INSERT INTO "Job" ("kind", "ticketId", "dueAt", "payload", "status", "attempts", "doneAt", "dedupKey")
+    VALUES (${job.kind}, ${job.ticketId ?? null}, ${job.dueAt}, ${JSON.stringify(job.payload ?? {})}, ${status}, 0, ${job.done ?? null}, ${job.dedupKey})
+    ON CONFLICT ("dedupKey") DO NOTHING`;
+  return inserted > 0;
+}
+
+/**
  * Records work done now, in the caller's transaction, as a done job under a unique dedupKey (a
  * digest's period). When another process recorded the same key first, this throws a unique
  * violation (see isUniqueViolation) and the caller's transaction — with what it queued — rolls back.

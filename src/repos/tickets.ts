@@ -129,6 +129,12 @@ export async function openTickets(db: Reader, opts: { services?: string[]; take:
   return (await db.ticket.findMany({ where, orderBy: BY_PRIORITY, take: opts.take })).map(toTicket);
 }
 
+/** Open tickets that any of these people filed or own. */
+export async function openTicketsOf(db: Reader, userIds: string[]): Promise<Ticket[]> {
+  const where = { ...OPEN, OR: [{ reporterId: { in: userIds } }, { ownerId: { in: userIds } }] };
+  return (await db.ticket.findMany({ where, orderBy: BY_PRIORITY })).map(toTicket);
+}
+
 export function countOpenTickets(db: Reader, services?: string[]): Promise<number> {
   return db.ticket.count({ where: { ...OPEN, ...(services ? { service: { in: services } } : {}) } });
 }

@@ -21,7 +21,7 @@ import {
 } from '../domain/metrics.js';
 import { PRIORITIES, type Priority } from '../domain/priority.js';
 import { dutySegments } from '../domain/rotation.js';
-import type { Db } from '../repos/db.js';
+import type { Db, Tx } from '../repos/db.js';
 import {
   type DutySpan,
   deployDays,
@@ -50,7 +50,8 @@ import { serviceName } from './tickets.js';
 export type { DeployTally, DurationStats, PeriodFigures, Report, ReportDetails };
 
 export interface ReportDeps {
-  db: Db;
+  /** A transaction will do: reports only read (a job builds one inside its own). */
+  db: Db | Tx;
   provider: Provider;
   config: SupportConfig;
 }

@@ -33,6 +33,9 @@ export interface RotationDeps {
   afterChange(): Promise<void>;
 }
 
+/** What reading who is on duty needs; a transaction will do (a job reads inside its own). */
+export type DutyReader = Pick<RotationDeps, 'clock' | 'config'> & { db: Db | Tx };
+
 /** A rotation with the words used to talk about it. */
 export interface RotationRef extends RoleWords {
   rotation: RotationConfig;
@@ -99,13 +102,18 @@ function reportView(ref: RotationRef, overrides: Override[], from: Date, timeZon
  * of hours: during business hours that is whoever holds it when business closes, which can be
  * someone else than the holder until then (with evening handoffs it always is).
  */
-export async function dutyReport(deps: RotationDeps, ref: RotationRef): Promise<DutyReportView> {
+export async function dutyReport(deps: DutyReader, ref: RotationRef): Promise<DutyReportView> {
   const now = deps.clock.now();
   const { calendar } = deps.config;
   const overrides = await loadOverrides(deps.db, ref.rotation.id);
   if (ref.rotation.id !== ONCALL_ROTATION || !isBusinessTime(calendar, now)) return reportView(ref, overrides, now, deps.config.timeZone);
   const closes = nextBusinessBoundary(calendar, now);
   return { ...reportView(ref, overrides, closes, deps.config.timeZone), untilThen: dutyAt(ref.rotation, overrides, now).user };
+}
+
+/** Every rotation's duty report (on call first, then each squad's gardener). */
+export function dutyReports(deps: DutyReader): Promise<DutyReportView[]> {
+  return Promise.all(allRotationRefs(deps.config).map((ref) => dutyReport(deps, ref)));
 }
 
 /** Queues a change's announcement in the support channel and a DM to each person it affects. */

@@ -10,7 +10,7 @@ import { oldestOpenTickets, openTicketCounts, recentProductionDeploys } from '..
 import { deployView } from './deploys.js';
 import { windowsLabel } from './deployWindows.js';
 import { changeFailures } from './reports.js';
-import { allRotationRefs, dutyReport, type RotationDeps } from './rotations.js';
+import { dutyReports } from './rotations.js';
 import { ticketView, type Ticket } from './tickets.js';
 
 export interface StatusPageDeps {
@@ -40,16 +40,11 @@ function statusTicket(config: SupportConfig, t: Ticket, now: Date): StatusTicket
 }
 
 async function dutyNow(deps: StatusPageDeps): Promise<StatusDuty[]> {
-  // dutyReport only reads; the page changes nothing, so there is nothing to deliver or re-check.
-  const readOnly: RotationDeps = { ...deps, kick: () => {}, afterChange: async () => {} };
-  return Promise.all(
-    allRotationRefs(deps.config).map(async (ref) => {
-      const report = await dutyReport(readOnly, ref);
-      // On call in business hours: the report names who is paged from closing time, and who holds it until then.
-      if (report.untilThen === undefined || report.untilThen === report.holder) return { title: ref.title, userId: report.holder };
-      return { title: ref.title, userId: report.untilThen, outOfHours: { from: report.from, userId: report.holder } };
-    }),
-  );
+  return (await dutyReports(deps)).map((report) => {
+    // On call in business hours: the report names who is paged from closing time, and who holds it until then.
+    if (report.untilThen === undefined || report.untilThen === report.holder) return { title: report.title, userId: report.holder };
+    return { title: report.title, userId: report.untilThen, outOfHours: { from: report.from, userId: report.holder } };
+  });
 }
 
 export async function statusPageData(deps: StatusPageDeps): Promise<StatusPageData> {

@@ -1,21 +1,19 @@
-// App Home: a live view of the open tickets, refreshed each time someone opens the tab.
+// App Home: publishes the dashboard when someone opens the tab, and opens the ticket form from its button.
 import type { App } from '@slack/bolt';
-import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
-import type { SupportConfig } from '../config/supportConfig.js';
-import type { Db } from '../repos/db.js';
-import { openTickets } from '../repos/tickets.js';
-import { homeView } from '../messages/home.js';
-import { ticketView } from '../services/tickets.js';
+import type { WebClient } from '@slack/web-api';
+import { HOME_ACTION } from '../messages/home.js';
+import { type HomeDeps, openHome } from '../services/home.js';
 
-export function registerHome(app: App, deps: { db: Db; config: SupportConfig; clock: Clock; log: Logger }): void {
-  app.event('app_home_opened', async ({ event, client }) => {
+export function registerHome(
+  app: App,
+  deps: HomeDeps & { openTicketForm(client: WebClient, triggerId: string, channelId?: string): Promise<void> },
+): void {
+  app.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;
-    const open = await openTickets(deps.db, { take: 200 });
-    const now = deps.clock.now();
-    await client.views.publish({
-      user_id: event.user,
-      view: homeView({ userId: event.user, open: open.map((t) => ticketView(deps.config, t, now)) }),
-    });
+    await openHome(deps, event.user);
+  });
+  app.action(HOME_ACTION.fileTicket, async ({ ack, body, client }) => {
+    await ack();
+    if (body.type === 'block_actions') await deps.openTicketForm(client, body.trigger_id);
   });
 }

@@ -41,7 +41,7 @@ export function lostTicket(field: string): FormAnswer {
 }
 
 export function openTicketForm(deps: TicketDeps) {
-  return async (client: WebClient, triggerId: string, channelId: string) => {
+  return async (client: WebClient, triggerId: string, channelId?: string) => {
     await client.views.open({
       trigger_id: triggerId,
       view: ticketFormView({ services: Object.values(deps.config.services), sla: deps.config.sla, channelId }),

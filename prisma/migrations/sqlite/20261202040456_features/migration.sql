@@ -32,6 +32,12 @@ CREATE TABLE "CoverRequest" (
     "closedAt" DATETIME
 );
 
+-- CreateTable
+CREATE TABLE "HomeViewer" (
+    "userId" TEXT NOT NULL PRIMARY KEY,
+    "openedAt" DATETIME NOT NULL
+);
+
 -- RedefineTables
 PRAGMA defer_foreign_keys=ON;
 PRAGMA foreign_keys=OFF;
@@ -100,6 +106,9 @@ CREATE UNIQUE INDEX "DeployStage_deployId_stage_key" ON "DeployStage"("deployId"
 
 -- CreateIndex
 CREATE INDEX "CoverRequest_status_from_idx" ON "CoverRequest"("status", "from");
+
+-- CreateIndex
+CREATE INDEX "HomeViewer_openedAt_idx" ON "HomeViewer"("openedAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Ticket_viewId_key" ON "Ticket"("viewId");

@@ -44,11 +44,22 @@ CREATE TABLE "CoverRequest" (
     CONSTRAINT "CoverRequest_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "HomeViewer" (
+    "userId" TEXT NOT NULL,
+    "openedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "HomeViewer_pkey" PRIMARY KEY ("userId")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "DeployStage_deployId_stage_key" ON "DeployStage"("deployId", "stage");
 
 -- CreateIndex
 CREATE INDEX "CoverRequest_status_from_idx" ON "CoverRequest"("status", "from");
+
+-- CreateIndex
+CREATE INDEX "HomeViewer_openedAt_idx" ON "HomeViewer"("openedAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Ticket_viewId_key" ON "Ticket"("viewId");
