@@ -26,12 +26,14 @@ import {
 import { type DigestSummary, digestChartTitle, digestFilename, digestMessage } from '../messages/digest.js';
 import { reportBlocks } from '../messages/report.js';
 import { enqueueAll, type OutboxKind } from '../outbox/queue.js';
-import { inTransaction, isUniqueViolation } from '../repos/db.js';
+import { type Db, inTransaction, isUniqueViolation } from '../repos/db.js';
 import { ticketsPerDay } from '../repos/digestSeries.js';
 import { recordDoneJob, scheduledKeys } from '../repos/jobs.js';
 import { buildReport, type ReportDeps } from './reports.js';
 
 export interface DigestDeps extends ReportDeps {
+  /** The digest commits what it queues in a transaction of its own. */
+  db: Db;
   clock: Clock;
   kick(): void;
   log: Logger;
