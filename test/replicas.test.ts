@@ -11,9 +11,10 @@ import { after, before, describe, it } from 'node:test';
 import { type Database, openDatabase } from '../src/db/client.js';
 import { BotProcess, waitFor, writeClock } from './support/botProcess.js';
 import { FakeSlack } from './support/fakeSlack.js';
-import { createTestDatabaseUrl, SIGNING_SECRET, ticketFormValues } from './support/harness.js';
+import { createTestDatabaseUrl, SIGNING_SECRET } from './support/harness.js';
 import { load } from './support/load.js';
 import { RoundRobinProxy } from './support/proxy.js';
+import { filedAtSlack, fileThroughForm } from './support/replicas.js';
 import { SlackRequests } from './support/slackRequests.js';
 
 const REPLICAS = 3;
@@ -34,19 +35,7 @@ const skip =
 
 const title = (n: number) => `replica-${String(n).padStart(3, '0')}`;
 
-/** `/support` opens the form, then the form is submitted: what a person filing a ticket sends. */
-async function fileTicket(slack: SlackRequests, n: number): Promise<Response> {
-  const opened = await slack.command('');
-  await opened.arrayBuffer();
-  assert.equal(opened.status, 200);
-  const res = await slack.submitView({
-    callbackId: 'ticket_create',
-    userId: 'UREPORTER',
-    values: ticketFormValues({ title: title(n), description: 'd', priority: 'P2', service: 'checkout' }),
-  });
-  assert.equal(await res.clone().text(), '', `${title(n)} accepted`);
-  return res;
-}
+const fileTicket = (slack: SlackRequests, n: number) => fileThroughForm(slack, title(n));
 
 describe('three bot processes behind a round-robin proxy on one PostgreSQL database', { skip }, () => {
   let fake: FakeSlack;
@@ -188,15 +177,9 @@ describe('three bot processes behind a round-robin proxy on one PostgreSQL datab
 
     // Slack: each ticket one root message (one chat.postMessage), one confirmation, one "took",
     // one "resolved" if resolved, one reminder if open.
-    const rootCalls = (t: (typeof all)[number]) =>
-      fake
-        .callsTo('chat.postMessage')
-        .filter((c) => c.args.channel === 'C0SUPPORT' && !c.args.thread_ts && String(c.args.text).includes(t.title));
     const perTicket = all.map((t) => ({
       id: t.id,
-      roots: fake.posted('C0SUPPORT').filter((m) => !m.thread_ts && m.text?.includes(t.title)).length,
-      rootCalls: rootCalls(t).length,
-      confirmations: fake.posted('UREPORTER').filter((m) => m.text?.startsWith('Thanks') && m.text.includes(`|#${t.id}>`)).length,
+      ...filedAtSlack(fake, t),
       took: thread(t.rootTs, ` took #${t.id}.`),
       resolved: thread(t.rootTs, ` resolved #${t.id} `),
       reminders: thread(t.rootTs, 'SLA:'),

@@ -13,6 +13,8 @@ export class RoundRobinProxy {
   private readonly server: Server;
   /** Answers forwarded, by backend port. */
   readonly answered = new Map<number, number>();
+  /** Requests being forwarded now, by backend port. */
+  readonly inFlight = new Map<number, number>();
   /** Requests a backend took and then dropped (reset) before answering; each was tried on another. */
   cut = 0;
   port = 0;
@@ -42,12 +44,18 @@ export class RoundRobinProxy {
     const body = Buffer.concat(chunks);
     for (let tried = 0; tried < this.backends.length; tried++) {
       const port = this.backends[this.next++ % this.backends.length]!;
+      const count = (by: number) => this.inFlight.set(port, (this.inFlight.get(port) ?? 0) + by);
+      count(1);
       const answer = await forward(port, req, body).catch((err: NodeJS.ErrnoException) => {
         if (!FAILOVER.has(err.code ?? '')) throw err;
         if (err.code !== 'ECONNREFUSED') this.cut += 1;
         return null;
       });
-      if (!answer) continue;
+      if (!answer) {
+        count(-1);
+        continue;
+      }
+      res.once('close', () => count(-1));
       this.answered.set(port, (this.answered.get(port) ?? 0) + 1);
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.once('error', () => res.destroy());
