@@ -24,7 +24,7 @@ const AFTER_KILL = 12;
 /** Requests in flight through the proxy: enough to interleave, few enough for Bolt's 3 s ack on a loaded CI machine. */
 const CONCURRENCY = 3;
 const FILED = '2026-11-24T10:00:00Z';
-/** Past the outbox's claim lease (2 min) and the scheduler's (1 min) from FILED. */
+/** Past the outbox's claim lease (2 min) from FILED (jobs have none: claimed and run in one transaction). */
 const PAST_LEASES = '2026-11-24T10:03:00Z';
 const REMINDERS_DUE = '2026-11-24T12:15:00Z';
 

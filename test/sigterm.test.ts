@@ -9,7 +9,7 @@ import { type Database, openDatabase } from '../src/db/client.js';
 import { waitFor } from './support/botProcess.js';
 import { FakeSlack } from './support/fakeSlack.js';
 import { createTestDatabaseUrl, SIGNING_SECRET } from './support/harness.js';
-import { listeningPort, type MainProcess, startMain, workFolder } from './support/mainProcess.js';
+import { httpModeFolder, listeningPort, type MainProcess, startMain } from './support/mainProcess.js';
 import { RoundRobinProxy } from './support/proxy.js';
 import { filedAtSlack, fileThroughForm } from './support/replicas.js';
 import { SlackRequests } from './support/slackRequests.js';
@@ -31,7 +31,7 @@ const skip =
 describe('SIGTERM to one of three replicas under load', { skip }, () => {
   let fake: FakeSlack;
   let database: { url: string; drop(): Promise<void> };
-  let folder: ReturnType<typeof workFolder>;
+  let folder: ReturnType<typeof httpModeFolder>;
   let replicas: Array<MainProcess & { port: number }> = [];
   let proxy: RoundRobinProxy;
   let db: Database;
@@ -39,15 +39,8 @@ describe('SIGTERM to one of three replicas under load', { skip }, () => {
   before(async () => {
     fake = await new FakeSlack().start();
     database = await createTestDatabaseUrl();
-    folder = workFolder();
-    const env = {
-      ...folder.env,
-      DATABASE_URL: database.url,
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-    };
+    folder = httpModeFolder(database.url, fake.apiUrl);
+    const env = { ...folder.env, SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) };
     replicas = await Promise.all(
       Array.from({ length: REPLICAS }, async () => {
         const run = startMain({ env, cwd: folder.dir });

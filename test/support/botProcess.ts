@@ -69,6 +69,10 @@ export class BotProcess {
     return new BotProcess(child, port);
   }
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   /** Sends the signal and waits until the process is gone. */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
