@@ -45,7 +45,9 @@ export class BotProcess {
     digestTickMs?: number;
     main?: string;
   }): Promise<BotProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', opts.main ?? MAIN], {
+    // BOT_CPU_PROF_DIR: each bot process writes a CPU profile there when it stops (benchmarks' profiling).
+    const profile = process.env.BOT_CPU_PROF_DIR && !opts.main ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BOT_CPU_PROF_DIR}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', opts.main ?? MAIN], {
       env: {
         ...process.env,
         TEST_DATABASE_URL: opts.databaseUrl,
@@ -67,10 +69,6 @@ export class BotProcess {
       child.once('exit', (code) => reject(new Error(`bot process exited with ${code} before it was ready`)));
     });
     return new BotProcess(child, port);
-  }
-
-  get pid(): number {
-    return this.child.pid!;
   }
 
   /** Sends the signal and waits until the process is gone. */
