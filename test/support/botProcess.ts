@@ -45,9 +45,7 @@ export class BotProcess {
     digestTickMs?: number;
     main?: string;
   }): Promise<BotProcess> {
-    // BOT_CPU_PROF_DIR: each bot process writes a CPU profile there when it stops (benchmarks' profiling).
-    const profile = process.env.BOT_CPU_PROF_DIR && !opts.main ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BOT_CPU_PROF_DIR}`] : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', opts.main ?? MAIN], {
+    const child = spawn(process.execPath, ['--import', 'tsx', opts.main ?? MAIN], {
       env: {
         ...process.env,
         TEST_DATABASE_URL: opts.databaseUrl,
