@@ -18,13 +18,18 @@ export async function listen(http: Express, port: number, host: string): Promise
   return { server, port: (server.address() as AddressInfo).port };
 }
 
+/** Resolves once `work` has settled or `ms` have passed, whichever comes first. */
+export async function awaitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 /** Stops taking connections, lets requests under way finish for up to `graceMs`, then cuts the rest. */
 export async function closeServer(server: Server, graceMs = 3000): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-  clearTimeout(timer);
+  await awaitAtMost(closed, graceMs);
   server.closeAllConnections();
   await closed;
 }

@@ -62,6 +62,8 @@ export class OutboxRelay {
   private readonly owner = randomUUID();
   /** Until then Slack asked us (429 Retry-After) to send nothing. */
   private pausedUntil = 0;
+  /** Set by stop(): nothing more is claimed. */
+  private stopping = false;
   /** Delivers everything due now; concurrent calls share the run. */
   readonly drain = drainLoop(() => this.pass());
 
@@ -79,10 +81,19 @@ export class OutboxRelay {
     return countDue(this.db, this.clock.now());
   }
 
+  /**
+   * A graceful stop: the send under way is finished and recorded, and nothing more is claimed (under
+   * load, other replicas keep queuing; what is left is theirs to send); resolves once that is so.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.drain();
+  }
+
   /** One batch: claim, send, record. Returns how many were attempted. */
   async pass(): Promise<number> {
     const now = this.clock.now();
-    if (this.paused()) return 0;
+    if (this.paused() || this.stopping) return 0;
     await releaseExpiredClaims(this.db, new Date(now.getTime() - LEASE_MS));
     let attempted = 0;
     // A batch can be all messages queued behind an undelivered one of their ticket; read on past
@@ -133,7 +144,7 @@ export class OutboxRelay {
       if (!claimed) continue;
       attempted += 1;
       await this.deliver(claimed);
-      if (this.paused()) break;
+      if (this.paused() || this.stopping) break;
       if (queued.priority !== PRIORITY.interactive && ++bulk >= BULK_RUN) break;
     }
     return attempted;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { BotProcess } from '../support/botProcess.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { createTestDatabaseUrl, ticketFormValues } from '../support/harness.js';
+import { load, percentile } from '../support/load.js';
 import type { SlackRequests } from '../support/slackRequests.js';
 
 const REQUESTS = Number(process.env.BENCH_ACK_REQUESTS ?? 2000);
@@ -17,28 +18,7 @@ const SUBMIT_BURST = 20;
 const TICKETS = 50;
 const BARE = fileURLToPath(new URL('./bareBolt.ts', import.meta.url));
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 const ms = (x: number) => `${x.toFixed(1)} ms`;
-
-/** Sends `count` requests, `concurrency` in flight; returns each one's time to its response, sorted. */
-async function load(count: number, concurrency: number, send: (i: number) => Promise<Response>): Promise<number[]> {
-  const times: number[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      const started = performance.now();
-      const res = await send(i);
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`request ${i} answered ${res.status}`);
-      times.push(performance.now() - started);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return times.sort((a, b) => a - b);
-}
 
 type Kind = { name: string; send: (slack: SlackRequests, i: number) => Promise<Response> };
 const KINDS: Kind[] = [

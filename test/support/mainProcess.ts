@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { Doc } from './doc.js';
-import { testConfigDoc } from './harness.js';
+import { SIGNING_SECRET, testConfigDoc } from './harness.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const SOURCE_MAIN = [process.execPath, '--import', import.meta.resolve('tsx'), path.join(REPO, 'src/main.ts')];
@@ -32,6 +32,21 @@ export function workFolder(change?: (doc: Doc) => void): { dir: string; env: Rec
   change?.(doc);
   writeFileSync(path.join(dir, 'supportbot.yml'), stringify(doc));
   return { dir, env: { SUPPORT_CONFIG: path.join(dir, 'supportbot.yml'), DATABASE_URL: `file:${path.join(dir, 'supportbot.db')}` } };
+}
+
+/** A work folder for a bot in HTTP mode on `databaseUrl`, calling the fake Slack at `slackApiUrl`. */
+export function httpModeFolder(databaseUrl: string, slackApiUrl: string): { dir: string; env: Record<string, string> } {
+  const { dir, env } = workFolder();
+  return {
+    dir,
+    env: {
+      ...env,
+      DATABASE_URL: databaseUrl,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slackApiUrl,
+    },
+  };
 }
 
 export function startMain(opts: { env: Record<string, string>; cwd: string; command?: string[] }): MainProcess {
