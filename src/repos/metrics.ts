@@ -173,24 +173,29 @@ export async function gardenerTakes(
 ): Promise<{ taken: number; byGardener: number }> {
   const d = m.dialect;
   const taken = sql`SELECT COUNT(DISTINCT e."ticketId") FROM "TicketEvent" e WHERE e."type" = 'taken' AND ${inPeriod(sql`e."at"`, p)}`;
-  // Each span, cut to the period, looks up its holder's takes in the (type, actorId, at) index;
-  // only those takes are joined to their ticket for its service.
   const [from, to] = [p.from.getTime(), p.to.getTime()];
   const spans = duty.spans.filter((s) => s.toMs > from && s.fromMs < to);
   let byGardener = sql`0`;
   if (duty.services.length && spans.length) {
-    const svc = join(duty.services.map((s) => sql`(${d.text(s.service)}, ${d.text(s.rotationId)})`));
     const seg = join(
       spans.map(
         (s) =>
           sql`(${d.text(s.rotationId)}, ${d.text(s.userId)}, ${d.timestamp(new Date(Math.max(s.fromMs, from)))}, ${d.timestamp(new Date(Math.min(s.toMs, to)))})`,
       ),
     );
-    byGardener = sql`(WITH svc (service, rotation) AS (VALUES ${svc}), seg (rotation, user_id, from_at, to_at) AS (VALUES ${seg})
+    // The ticket's rotation as an expression, not a joined table: joined, both planners pair every
+    // span with every service of its rotation before looking at a single take.
+    const rotationOf = sql`CASE t."service" ${join(
+      duty.services.map((s) => sql`WHEN ${d.text(s.service)} THEN ${d.text(s.rotationId)}`),
+      ' ',
+    )} END`;
+    // Each span, cut to the period, reads its holder's takes from the (type, actorId, at) index;
+    // only those are looked up for their ticket's service.
+    byGardener = sql`(WITH seg (rotation, user_id, from_at, to_at) AS (VALUES ${seg})
       SELECT COUNT(DISTINCT e."ticketId") FROM seg
         JOIN "TicketEvent" e ON e."type" = 'taken' AND e."actorId" = seg.user_id AND e."at" >= seg.from_at AND e."at" < seg.to_at
-        JOIN svc ON svc.rotation = seg.rotation
-        JOIN "Ticket" t ON t."id" = e."ticketId" AND t."service" = svc.service)`;
+        JOIN "Ticket" t ON t."id" = e."ticketId"
+      WHERE ${rotationOf} = seg.rotation)`;
   }
   const rows = await query(m, sql`SELECT (${taken}) AS taken, ${byGardener} AS g`);
   return { taken: num(rows[0]?.taken), byGardener: num(rows[0]?.g) };
