@@ -1,11 +1,13 @@
 // The report's figures, computed in SQL: grouped queries on indexed columns, percentiles included,
-// identical on SQLite and PostgreSQL (dialect differences are in sqlDialect.ts). Nothing here loads
-// the tickets of a period; the Details rows are bounded lists. Each function covers one period
-// [from, to); what each figure counts is written in docs/reports.md.
+// identical on SQLite and PostgreSQL (dialect differences are in sqlDialect.ts). Durations are the
+// integers stored on the ticket (resolveMs, firstResponseMs) and every figure reads its rows from
+// an index alone (prisma/schema.prisma says which). Nothing here loads the tickets of a period; the
+// Details rows are bounded lists. Each function covers one period [from, to); what each figure
+// counts is written in docs/reports.md.
 import { PRODUCTION } from '../domain/deploy.js';
 import { type DeployTally, type DurationStats, NO_DURATIONS, type Period } from '../domain/metrics.js';
 import type { Db, Tx } from './db.js';
-import { dialectFor, join, msBetween, num, numOrNull, percentilesBy, type Sql, type SqlDialect, sql } from './sqlDialect.js';
+import { dialectFor, join, num, numOrNull, percentilesBy, type Sql, type SqlDialect, sql } from './sqlDialect.js';
 import type { Provider } from '../db/provider.js';
 
 export type Reader = Db | Tx;
@@ -57,8 +59,7 @@ export async function ticketsOpened(m: MetricsDb, p: Period): Promise<Map<string
 
 /** Time to resolve (opened → final resolution, wall clock, waiting included) by priority. */
 export async function timeToResolve(m: MetricsDb, p: Period): Promise<Map<string, DurationStats>> {
-  const source = sql`SELECT t."priority" AS grp, ${msBetween(m.dialect, sql`t."createdAt"`, sql`t."resolvedAt"`)} AS v
-    FROM "Ticket" t WHERE ${resolvedIn(p)}`;
+  const source = sql`SELECT t."priority" AS grp, t."resolveMs" AS v FROM "Ticket" t WHERE ${resolvedIn(p)}`;
   return statsByGroup(await query(m, percentilesBy(m.dialect, source)));
 }
 
@@ -76,11 +77,12 @@ export async function slaMet(m: MetricsDb, p: Period): Promise<Map<string, { met
   return new Map(rows.map((r) => [String(r.grp), { met: num(r.met), total: num(r.total) }]));
 }
 
-/** First response (opened → first reply by someone else, or Take it) over the first responses given in the period. */
+/**
+ * First response (opened → first reply by someone else, or Take it) over the first responses given
+ * in the period: the ticket's firstResponseAt, written once with the `first_response` event, at its instant.
+ */
 export async function firstResponse(m: MetricsDb, p: Period): Promise<DurationStats> {
-  const source = sql`SELECT 'all' AS grp, ${msBetween(m.dialect, sql`t."createdAt"`, sql`e."at"`)} AS v
-    FROM "TicketEvent" e JOIN "Ticket" t ON t."id" = e."ticketId"
-    WHERE e."type" = 'first_response' AND ${inPeriod(sql`e."at"`, p)}`;
+  const source = sql`SELECT 'all' AS grp, t."firstResponseMs" AS v FROM "Ticket" t WHERE ${inPeriod(sql`t."firstResponseAt"`, p)}`;
   return statsByGroup(await query(m, percentilesBy(m.dialect, source))).get('all') ?? NO_DURATIONS;
 }
 
@@ -89,8 +91,7 @@ export async function firstResponse(m: MetricsDb, p: Period): Promise<DurationSt
  * (a deploy confirmed as the cause) — opened → final resolution.
  */
 export async function timeToRestore(m: MetricsDb, p: Period): Promise<DurationStats> {
-  const source = sql`SELECT 'all' AS grp, ${msBetween(m.dialect, sql`t."createdAt"`, sql`t."resolvedAt"`)} AS v
-    FROM "Ticket" t WHERE ${resolvedIn(p)} AND (t."priority" = 'P1' OR t."incident")`;
+  const source = sql`SELECT 'all' AS grp, t."resolveMs" AS v FROM "Ticket" t WHERE ${resolvedIn(p)} AND (t."priority" = 'P1' OR t."incident")`;
   return statsByGroup(await query(m, percentilesBy(m.dialect, source))).get('all') ?? NO_DURATIONS;
 }
 
@@ -171,21 +172,32 @@ export async function gardenerTakes(
   duty: { services: Array<{ service: string; rotationId: string }>; spans: DutySpan[] },
 ): Promise<{ taken: number; byGardener: number }> {
   const d = m.dialect;
-  const taken = sql`SELECT e."ticketId" AS tid, e."actorId" AS actor, ${d.epochMs(sql`e."at"`)} AS at_ms, t."service" AS service
-    FROM "TicketEvent" e JOIN "Ticket" t ON t."id" = e."ticketId" WHERE e."type" = 'taken' AND ${inPeriod(sql`e."at"`, p)}`;
-  const spans = duty.spans.filter((s) => s.toMs > p.from.getTime() && s.fromMs < p.to.getTime());
-  // Materialized: otherwise SQLite joins the takes back through the service index, ticket by ticket.
-  let ctes = sql`WITH taken AS MATERIALIZED (${taken})`;
+  const taken = sql`SELECT COUNT(DISTINCT e."ticketId") FROM "TicketEvent" e WHERE e."type" = 'taken' AND ${inPeriod(sql`e."at"`, p)}`;
+  const [from, to] = [p.from.getTime(), p.to.getTime()];
+  const spans = duty.spans.filter((s) => s.toMs > from && s.fromMs < to);
   let byGardener = sql`0`;
   if (duty.services.length && spans.length) {
-    const svc = join(duty.services.map((s) => sql`(${d.text(s.service)}, ${d.text(s.rotationId)})`));
-    const seg = join(spans.map((s) => sql`(${d.text(s.rotationId)}, ${d.text(s.userId)}, ${d.int(s.fromMs)}, ${d.int(s.toMs)})`));
-    ctes = sql`${ctes}, svc (service, rotation) AS (VALUES ${svc}), seg (rotation, user_id, from_ms, to_ms) AS (VALUES ${seg})`;
-    byGardener = sql`(SELECT COUNT(DISTINCT k.tid) FROM taken k
-      JOIN svc ON svc.service = k.service
-      JOIN seg ON seg.rotation = svc.rotation AND seg.user_id = k.actor AND k.at_ms >= seg.from_ms AND k.at_ms < seg.to_ms)`;
+    const seg = join(
+      spans.map(
+        (s) =>
+          sql`(${d.text(s.rotationId)}, ${d.text(s.userId)}, ${d.timestamp(new Date(Math.max(s.fromMs, from)))}, ${d.timestamp(new Date(Math.min(s.toMs, to)))})`,
+      ),
+    );
+    // The ticket's rotation as an expression, not a joined table: joined, both planners pair every
+    // span with every service of its rotation before looking at a single take.
+    const rotationOf = sql`CASE t."service" ${join(
+      duty.services.map((s) => sql`WHEN ${d.text(s.service)} THEN ${d.text(s.rotationId)}`),
+      ' ',
+    )} END`;
+    // Each span, cut to the period, reads its holder's takes from the (type, actorId, at) index;
+    // only those are looked up for their ticket's service.
+    byGardener = sql`(WITH seg (rotation, user_id, from_at, to_at) AS (VALUES ${seg})
+      SELECT COUNT(DISTINCT e."ticketId") FROM seg
+        JOIN "TicketEvent" e ON e."type" = 'taken' AND e."actorId" = seg.user_id AND e."at" >= seg.from_at AND e."at" < seg.to_at
+        JOIN "Ticket" t ON t."id" = e."ticketId"
+      WHERE ${rotationOf} = seg.rotation)`;
   }
-  const rows = await query(m, sql`${ctes} SELECT (SELECT COUNT(DISTINCT tid) FROM taken) AS taken, ${byGardener} AS g`);
+  const rows = await query(m, sql`SELECT (${taken}) AS taken, ${byGardener} AS g`);
   return { taken: num(rows[0]?.taken), byGardener: num(rows[0]?.g) };
 }
 
@@ -243,8 +255,7 @@ export async function slowestTickets(m: MetricsDb, p: Period, perPriority: numbe
     m,
     sql`SELECT id, title, priority, service, v FROM (
         SELECT t."id" AS id, t."title" AS title, t."priority" AS priority, t."service" AS service,
-          ${msBetween(m.dialect, sql`t."createdAt"`, sql`t."resolvedAt"`)} AS v,
-          ROW_NUMBER() OVER (PARTITION BY t."priority" ORDER BY ${msBetween(m.dialect, sql`t."createdAt"`, sql`t."resolvedAt"`)} DESC, t."id") AS rn
+          t."resolveMs" AS v, ROW_NUMBER() OVER (PARTITION BY t."priority" ORDER BY t."resolveMs" DESC, t."id") AS rn
         FROM "Ticket" t WHERE ${resolvedIn(p)}) AS ranked
       WHERE rn <= ${m.dialect.int(perPriority)} ORDER BY priority, v DESC, id`,
   );
@@ -264,10 +275,9 @@ export async function noCodeServices(m: MetricsDb, p: Period, take: number): Pro
 
 /** The incident tickets behind time to restore, slowest first. */
 export async function incidentTickets(m: MetricsDb, p: Period, take: number): Promise<SlowTicket[]> {
-  const v = msBetween(m.dialect, sql`t."createdAt"`, sql`t."resolvedAt"`);
   const rows = await query(
     m,
-    sql`SELECT t."id" AS id, t."title" AS title, t."priority" AS priority, t."service" AS service, ${v} AS v
+    sql`SELECT t."id" AS id, t."title" AS title, t."priority" AS priority, t."service" AS service, t."resolveMs" AS v
       FROM "Ticket" t WHERE ${resolvedIn(p)} AND (t."priority" = 'P1' OR t."incident")
       ORDER BY v DESC, t."id" LIMIT ${m.dialect.int(take)}`,
   );

@@ -9,12 +9,14 @@ import type { Db, Tx } from './db.js';
 type Reader = Db | Tx;
 
 export function toTicket(row: TicketRow): Ticket {
+  // The stored durations are for the reports' SQL only (bigint, which JSON cannot carry).
+  const { resolveMs: _resolveMs, firstResponseMs: _firstResponseMs, ...stored } = row;
   const pauses = (JSON.parse(row.pauses) as Array<{ from: string; to: string }>).map((p) => ({
     from: new Date(p.from),
     to: new Date(p.to),
   }));
   return {
-    ...row,
+    ...stored,
     priority: isPriority(row.priority) ? row.priority : 'P3',
     status: isTicketStatus(row.status) ? row.status : 'open',
     pauses,
@@ -73,20 +75,38 @@ export async function findTicketByView(db: Reader, viewId: string): Promise<Tick
 export type TicketChange = Pick<Ticket, 'status' | 'ownerId' | 'priority' | 'waitingSince' | 'pauses' | 'slaStartedAt' | 'slaDueAt'> &
   Partial<Pick<Ticket, 'breachedAt' | 'resolvedAt' | 'resolution' | 'codeChangeNeeded' | 'duplicateOfId'>>;
 
-/** Applies the change if nobody changed the ticket since `version` was read; the ticket after, else null. */
-export async function updateTicketAtVersion(tx: Tx, id: number, version: number, change: TicketChange, now: Date): Promise<Ticket | null> {
+/**
+ * The reports' stored durations (docs/reports.md) are written here, in the statement that writes the
+ * instant they end at, so no use case can change one without the other.
+ */
+const msSinceCreated = (ticket: Pick<Ticket, 'createdAt'>, at: Date) => BigInt(at.getTime() - ticket.createdAt.getTime());
+
+/** Applies the change if nobody changed `ticket` since it was read (its version); the ticket after, else null. */
+export async function updateTicketAtVersion(
+  tx: Tx,
+  ticket: Pick<Ticket, 'id' | 'version' | 'createdAt'>,
+  change: TicketChange,
+  now: Date,
+): Promise<Ticket | null> {
+  const resolveMs = change.resolvedAt === undefined ? {} : { resolveMs: change.resolvedAt && msSinceCreated(ticket, change.resolvedAt) };
   const updated = await tx.ticket.updateMany({
-    where: { id, version },
-    data: { ...change, pauses: storedPauses(change.pauses), updatedAt: now, version: { increment: 1 } },
+    where: { id: ticket.id, version: ticket.version },
+    data: { ...change, ...resolveMs, pauses: storedPauses(change.pauses), updatedAt: now, version: { increment: 1 } },
   });
-  return updated.count === 1 ? findTicket(tx, id) : null;
+  return updated.count === 1 ? findTicket(tx, ticket.id) : null;
 }
 
 /** Records the first response unless one is recorded already; whether this one was. */
-export async function claimFirstResponse(tx: Tx, id: number, userId: string, now: Date): Promise<boolean> {
+export async function claimFirstResponse(tx: Tx, ticket: Pick<Ticket, 'id' | 'createdAt'>, userId: string, now: Date): Promise<boolean> {
   const claimed = await tx.ticket.updateMany({
-    where: { id, firstResponseAt: null },
-    data: { firstResponseAt: now, firstResponderId: userId, updatedAt: now, version: { increment: 1 } },
+    where: { id: ticket.id, firstResponseAt: null },
+    data: {
+      firstResponseAt: now,
+      firstResponseMs: msSinceCreated(ticket, now),
+      firstResponderId: userId,
+      updatedAt: now,
+      version: { increment: 1 },
+    },
   });
   return claimed.count === 1;
 }

@@ -173,7 +173,7 @@ export async function actOnTicketIn(tx: Tx, deps: TicketDeps, input: TicketActio
   const change: TicketChange = { ...next, slaDueAt: dueAt(slaInput(deps.config, next)) };
   // The hooks below reschedule the ticket's timers: their locks come first, as in a scheduler pass.
   await lockTicketJobs(tx, before.id);
-  const after = await updateTicketAtVersion(tx, before.id, before.version, change, now);
+  const after = await updateTicketAtVersion(tx, before, change, now);
   if (!after) return fail(`#${before.id} was changed by someone else just now; look at it again.`);
   await recordEvent(tx, before.id, decision.event.type, input.actor.userId, now, decision.event.data);
   await enqueue(tx, { kind: 'ticket.root', ticketId: before.id }, { now });
@@ -220,7 +220,7 @@ export async function recordThreadReply(
 async function recordFirstResponse(tx: Tx, deps: TicketDeps, ticket: Ticket, userId: string, now: Date): Promise<boolean> {
   if (ticket.firstResponseAt || userId === ticket.reporterId) return false;
   await lockTicketJobs(tx, ticket.id);
-  if (!(await claimFirstResponse(tx, ticket.id, userId, now))) return false;
+  if (!(await claimFirstResponse(tx, ticket, userId, now))) return false;
   const minutes = (now.getTime() - ticket.createdAt.getTime()) / 60_000;
   const due = ticket.firstResponseDueAt;
   await recordEvent(tx, ticket.id, 'first_response', userId, now, {

@@ -24,9 +24,15 @@ export function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** Runs `bench` on SQLite, then on PostgreSQL when TEST_POSTGRES_URL names a server. */
+/**
+ * Runs `bench` on SQLite, then on PostgreSQL when TEST_POSTGRES_URL names a server; only on the one
+ * BENCH_DATABASE names (sqlite or postgresql) when set.
+ */
 export async function onEachDatabase(bench: (provider: Provider) => Promise<void>): Promise<void> {
-  await bench('sqlite');
+  const only = process.env.BENCH_DATABASE;
+  if (only && only !== 'sqlite' && only !== 'postgresql') throw new Error(`BENCH_DATABASE is sqlite or postgresql, not ${only}`);
+  if (only !== 'postgresql') await bench('sqlite');
+  if (only === 'sqlite') return;
   if (process.env.TEST_POSTGRES_URL) await bench('postgresql');
   else console.log('postgresql: skipped (set TEST_POSTGRES_URL to include it)');
 }

@@ -54,8 +54,10 @@ export async function seed(db: Db, provider: Provider): Promise<void> {
       slaDueAt: at(due),
       breachedAt: (resolved ? resolvedMs : NOW.getTime()) > due ? at(due) : null,
       firstResponseAt: firstResponse < NOW.getTime() ? at(firstResponse) : null,
+      firstResponseMs: firstResponse < NOW.getTime() ? firstResponse - created : null,
       firstResponderId: firstResponse < NOW.getTime() ? owner : null,
       resolvedAt: resolved ? at(resolvedMs) : null,
+      resolveMs: resolved ? resolvedMs - created : null,
       codeChangeNeeded: resolved ? i % 3 === 0 : null,
       duplicateOfId: resolved && i % 50 === 1 ? i : null,
       incident: i % 33 === 0,
@@ -98,7 +100,10 @@ export async function seed(db: Db, provider: Provider): Promise<void> {
   await insert(db, provider, 'Page', pages);
 }
 
-/** Hand-written SQL for every figure of one period: the floor. Parameters are the period's bounds. */
+/**
+ * Hand-written SQL for every figure of one period: the floor. Parameters are the period's bounds.
+ * It reads the same schema as the report: the stored durations and the covering indexes.
+ */
 export function floorQueries(provider: Provider, config: SupportConfig, p: Period): Array<{ name: string; sql: string }> {
   const pg = provider === 'postgresql';
   const ms = (c: string) => (pg ? `(EXTRACT(EPOCH FROM ${c}) * 1000)` : `((julianday(${c}) - 2440587.5) * 86400000.0)`);
@@ -106,36 +111,31 @@ export function floorQueries(provider: Provider, config: SupportConfig, p: Perio
     pg ? `TIMESTAMP '${d.toISOString().replace('T', ' ').replace('Z', '')}'` : `'${d.toISOString().replace('Z', '+00:00')}'`;
   const inP = (c: string) => `${c} >= ${lit(p.from)} AND ${c} < ${lit(p.to)}`;
   const resolved = `"status" = 'resolved' AND "duplicateOfId" IS NULL AND ${inP('"resolvedAt"')}`;
-  const dur = `ROUND(${ms('"resolvedAt"')} - ${ms('"createdAt"')})`;
-  // PostgreSQL's percentile_disc is nearest rank; SQLite has none, so ranks by window function.
+  // PostgreSQL's percentile_disc is nearest rank. SQLite's (built into better-sqlite3) takes the
+  // value at index floor(f × (n − 1)), so the fraction for rank k = ceil(p × n) is (k − ½) / (n − 1).
+  const frac = (q: number) => `MIN(1.0, ((c.n * ${q} + 99) / 100 - 0.5) / MAX(c.n - 1, 1))`;
   const pct = (grp: string, v: string, from: string) =>
     pg
       ? `SELECT ${grp} AS grp, COUNT(*) AS n, AVG(${v}) AS avg, percentile_disc(0.5) WITHIN GROUP (ORDER BY ${v}) AS p50, percentile_disc(0.9) WITHIN GROUP (ORDER BY ${v}) AS p90 FROM ${from} GROUP BY 1`
-      : `SELECT grp, MAX(n) AS n, AVG(v) AS avg, MAX(CASE WHEN rn = (n * 50 + 99) / 100 THEN v END) AS p50, MAX(CASE WHEN rn = (n * 90 + 99) / 100 THEN v END) AS p90
-         FROM (SELECT ${grp} AS grp, ${v} AS v, ROW_NUMBER() OVER (PARTITION BY ${grp} ORDER BY ${v}) AS rn, COUNT(*) OVER (PARTITION BY ${grp}) AS n FROM ${from}) GROUP BY grp`;
+      : `SELECT m.grp, c.n, AVG(m.v) AS avg, percentile_disc(m.v, ${frac(50)}) AS p50, percentile_disc(m.v, ${frac(90)}) AS p90
+         FROM (SELECT ${grp} AS grp, ${v} AS v FROM ${from}) m JOIN (SELECT ${grp} AS grp, COUNT(*) AS n FROM ${from} GROUP BY 1) c ON c.grp = m.grp GROUP BY 1, 2`;
+  const rotationOf: string[] = [];
   const segments: string[] = [];
-  const services: string[] = [];
+  const ts = (ms: number) => (pg ? `CAST(${lit(new Date(ms))} AS TIMESTAMP(3))` : lit(new Date(ms)));
   for (const squad of Object.values(config.squads)) {
     if (!squad.gardener) continue;
-    for (const s of Object.values(config.services)) if (s.squad === squad.id) services.push(`('${s.id}', '${squad.gardener.id}')`);
+    for (const s of Object.values(config.services)) if (s.squad === squad.id) rotationOf.push(`WHEN '${s.id}' THEN '${squad.gardener.id}'`);
     for (const d of dutySegments(squad.gardener, [], p.from, p.to))
-      if (d.user) segments.push(`('${squad.gardener.id}', '${d.user}', ${d.from.getTime()}, ${d.to.getTime()})`);
+      if (d.user) segments.push(`('${squad.gardener.id}', '${d.user}', ${ts(d.from.getTime())}, ${ts(d.to.getTime())})`);
   }
   return [
     { name: 'opened', sql: `SELECT "priority", COUNT(*) FROM "Ticket" WHERE ${inP('"createdAt"')} GROUP BY 1` },
-    { name: 'resolve', sql: pct('"priority"', dur, `"Ticket" WHERE ${resolved}`) },
+    { name: 'resolve', sql: pct('"priority"', '"resolveMs"', `"Ticket" WHERE ${resolved}`) },
     {
       name: 'sla',
       sql: `SELECT "priority", COUNT(*) AS n, SUM(CASE WHEN "breachedAt" IS NULL AND ("slaDueAt" IS NULL OR "resolvedAt" <= "slaDueAt") THEN 1 ELSE 0 END) AS met FROM "Ticket" WHERE ${resolved} GROUP BY 1`,
     },
-    {
-      name: 'firstResponse',
-      sql: pct(
-        `'all'`,
-        `ROUND(${ms('e."at"')} - ${ms('t."createdAt"')})`,
-        `"TicketEvent" e JOIN "Ticket" t ON t."id" = e."ticketId" WHERE e."type" = 'first_response' AND ${inP('e."at"')}`,
-      ),
-    },
+    { name: 'firstResponse', sql: pct(`'all'`, '"firstResponseMs"', `"Ticket" WHERE ${inP('"firstResponseAt"')}`) },
     {
       name: 'requests',
       sql: `WITH r AS MATERIALIZED (SELECT "service", "codeChangeNeeded" FROM "Ticket" WHERE ${resolved}) SELECT "service", COUNT(*) AS n, SUM(CASE WHEN "codeChangeNeeded" THEN 1 ELSE 0 END) AS code FROM r GROUP BY 1`,
@@ -148,13 +148,14 @@ export function floorQueries(provider: Provider, config: SupportConfig, p: Perio
       name: 'deployDays',
       sql: `SELECT COUNT(DISTINCT ${pg ? 'FLOOR' : 'CAST'}((${ms('"deployedAt"')} - ${p.from.getTime()}) / 86400000${pg ? '' : ' AS INTEGER'})) FROM "Deploy" WHERE "environment" = 'production' AND ${inP('"deployedAt"')}`,
     },
-    { name: 'restore', sql: pct(`'all'`, dur, `"Ticket" WHERE ${resolved} AND ("priority" = 'P1' OR "incident")`) },
+    { name: 'restore', sql: pct(`'all'`, '"resolveMs"', `"Ticket" WHERE ${resolved} AND ("priority" = 'P1' OR "incident")`) },
     { name: 'pages', sql: `SELECT "userId", COUNT(*) FROM "Page" WHERE ${inP('"at"')} GROUP BY 1` },
     {
       name: 'gardeners',
-      sql: `WITH k AS MATERIALIZED (SELECT e."ticketId" AS tid, e."actorId" AS actor, ${ms('e."at"')} AS at_ms, t."service" AS service FROM "TicketEvent" e JOIN "Ticket" t ON t."id" = e."ticketId" WHERE e."type" = 'taken' AND ${inP('e."at"')}),
-        svc (service, rotation) AS (VALUES ${services.join(', ')}), seg (rotation, user_id, from_ms, to_ms) AS (VALUES ${segments.join(', ')})
-        SELECT (SELECT COUNT(DISTINCT tid) FROM k) AS taken, (SELECT COUNT(DISTINCT k.tid) FROM k JOIN svc ON svc.service = k.service JOIN seg ON seg.rotation = svc.rotation AND seg.user_id = k.actor AND k.at_ms >= seg.from_ms AND k.at_ms < seg.to_ms) AS g`,
+      sql: `WITH seg (rotation, user_id, from_at, to_at) AS (VALUES ${segments.join(', ')})
+        SELECT (SELECT COUNT(DISTINCT "ticketId") FROM "TicketEvent" WHERE "type" = 'taken' AND ${inP('"at"')}) AS taken,
+          (SELECT COUNT(DISTINCT e."ticketId") FROM seg JOIN "TicketEvent" e ON e."type" = 'taken' AND e."actorId" = seg.user_id AND e."at" >= seg.from_at AND e."at" < seg.to_at
+            JOIN "Ticket" t ON t."id" = e."ticketId" WHERE CASE t."service" ${rotationOf.join(' ')} END = seg.rotation) AS g`,
     },
   ];
 }

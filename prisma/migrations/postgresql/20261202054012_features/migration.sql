@@ -1,6 +1,14 @@
+-- DropIndex
+DROP INDEX "Ticket_createdAt_idx";
+
+-- DropIndex
+DROP INDEX "TicketEvent_type_at_idx";
+
 -- AlterTable
 ALTER TABLE "Ticket" ADD COLUMN     "duplicateOfId" INTEGER,
 ADD COLUMN     "firstResponseDueAt" TIMESTAMP(3),
+ADD COLUMN     "firstResponseMs" BIGINT,
+ADD COLUMN     "resolveMs" BIGINT,
 ADD COLUMN     "rootPermalink" TEXT,
 ADD COLUMN     "sourceChannelId" TEXT,
 ADD COLUMN     "sourcePermalink" TEXT,
@@ -68,7 +76,19 @@ CREATE UNIQUE INDEX "Ticket_viewId_key" ON "Ticket"("viewId");
 CREATE INDEX "Ticket_duplicateOfId_idx" ON "Ticket"("duplicateOfId");
 
 -- CreateIndex
-CREATE INDEX "Ticket_resolvedAt_idx" ON "Ticket"("resolvedAt");
+CREATE INDEX "Ticket_createdAt_priority_idx" ON "Ticket"("createdAt", "priority");
+
+-- CreateIndex
+CREATE INDEX "Ticket_resolvedCohort_idx" ON "Ticket"("status", "duplicateOfId", "resolvedAt", "priority", "resolveMs", "incident", "service", "codeChangeNeeded", "breachedAt", "slaDueAt");
+
+-- CreateIndex
+CREATE INDEX "Ticket_firstResponseAt_firstResponseMs_idx" ON "Ticket"("firstResponseAt", "firstResponseMs");
+
+-- CreateIndex
+CREATE INDEX "TicketEvent_type_at_ticketId_idx" ON "TicketEvent"("type", "at", "ticketId");
+
+-- CreateIndex
+CREATE INDEX "TicketEvent_type_actorId_at_ticketId_idx" ON "TicketEvent"("type", "actorId", "at", "ticketId");
 
 -- CreateIndex
 CREATE INDEX "OutboxMessage_status_priority_id_idx" ON "OutboxMessage"("status", "priority", "id");
