@@ -52,7 +52,9 @@ async function fingerprint(r: Run): Promise<string> {
   const events = await db.ticketEvent.findMany({ orderBy: { id: 'asc' } });
   const deploys = await db.deploy.findMany({ orderBy: { id: 'asc' } });
   const outbox = await db.outboxMessage.findMany({ orderBy: { id: 'asc' }, select: { method: true, payload: true, nextAttemptAt: true } });
-  return createHash('sha256').update(JSON.stringify({ tickets, events, deploys, outbox })).digest('hex');
+  // Stored durations are BigInt columns.
+  const json = JSON.stringify({ tickets, events, deploys, outbox }, (_key, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+  return createHash('sha256').update(json).digest('hex');
 }
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

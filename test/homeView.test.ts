@@ -84,7 +84,7 @@ describe('App Home view', () => {
       week: report,
       timeZone: TZ,
     });
-    const view = homeView({ userId: 'UME', yours: open, team, now: NOW, timeZone: TZ });
+    const view = homeView({ userId: 'UME', yours: open.slice(0, 15), yoursTotal: open.length, team, now: NOW, timeZone: TZ });
     assertWithinLimits(view.blocks, 100);
     const all = texts(view.blocks as Array<{ text?: { text: string } }>);
     assert.ok(all.includes('…and 985 more'), 'fifteen listed, the rest counted');
@@ -112,6 +112,7 @@ describe('App Home view', () => {
     const view = homeView({
       userId: 'UME',
       yours: [ticket(7, { ownerId: 'UME' }), ticket(8, { ownerId: 'UBOB' }), ticket(9)],
+      yoursTotal: 3,
       team: [],
       now: NOW,
       timeZone: TZ,
@@ -124,7 +125,7 @@ describe('App Home view', () => {
     );
     assert.match(all, /#8>\* .* · owner <@UBOB>/);
     assert.match(all, /#9>\* .* — open · .* · nobody owns it yet/);
-    const empty = homeView({ userId: 'UME', yours: [], team: [], now: NOW, timeZone: TZ });
+    const empty = homeView({ userId: 'UME', yours: [], yoursTotal: 0, team: [], now: NOW, timeZone: TZ });
     assert.ok(texts(empty.blocks as Array<{ text?: { text: string } }>).includes('*Yours*: nothing open that you filed or own.'));
   });
 

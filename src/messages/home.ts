@@ -104,14 +104,27 @@ export function homeTeamBlocks(t: HomeTeamInput): KnownBlock[] {
   ];
 }
 
-/** One person's dashboard: their open tickets (filed or owned), then the team part. */
-export function homeView(args: { userId: string; yours: HomeTicket[]; team: KnownBlock[]; now: Date; timeZone: string }): HomeView {
-  const mine = [...args.yours].sort(byUrgency);
-  const shown = mine.slice(0, HOME_LISTED.yours).map(({ view, permalink }) => {
-    const role = view.ownerId === args.userId ? 'you own it' : view.ownerId ? `owner ${mention(view.ownerId)}` : 'nobody owns it yet';
-    return `• ${ticketLine(view, permalink)} · ${role}`;
-  });
-  const more = mine.length > shown.length ? [`…and ${mine.length - shown.length} more`] : [];
+/**
+ * One person's dashboard: their open tickets (filed or owned; `yours` the most urgent of
+ * `yoursTotal`), then the team part.
+ */
+export function homeView(args: {
+  userId: string;
+  yours: HomeTicket[];
+  yoursTotal: number;
+  team: KnownBlock[];
+  now: Date;
+  timeZone: string;
+}): HomeView {
+  const total = args.yoursTotal;
+  const shown = [...args.yours]
+    .sort(byUrgency)
+    .slice(0, HOME_LISTED.yours)
+    .map(({ view, permalink }) => {
+      const role = view.ownerId === args.userId ? 'you own it' : view.ownerId ? `owner ${mention(view.ownerId)}` : 'nobody owns it yet';
+      return `• ${ticketLine(view, permalink)} · ${role}`;
+    });
+  const more = total > shown.length ? [`…and ${total - shown.length} more`] : [];
   return {
     type: 'home',
     blocks: [
@@ -130,8 +143,8 @@ export function homeView(args: { userId: string; yours: HomeTicket[]; team: Know
       },
       { type: 'divider' },
       ...lineSections(
-        mine.length
-          ? [`*Yours: ${plural(mine.length, 'open ticket')}* you filed or own`, ...shown, ...more]
+        total
+          ? [`*Yours: ${plural(total, 'open ticket')}* you filed or own`, ...shown, ...more]
           : ['*Yours*: nothing open that you filed or own.'],
       ),
       { type: 'divider' },

@@ -149,10 +149,17 @@ export async function openTickets(db: Reader, opts: { services?: string[]; take:
   return (await db.ticket.findMany({ where, orderBy: BY_PRIORITY, take: opts.take })).map(toTicket);
 }
 
-/** Open tickets that any of these people filed or own. */
-export async function openTicketsOf(db: Reader, userIds: string[]): Promise<Ticket[]> {
-  const where = { ...OPEN, OR: [{ reporterId: { in: userIds } }, { ownerId: { in: userIds } }] };
-  return (await db.ticket.findMany({ where, orderBy: BY_PRIORITY })).map(toTicket);
+/**
+ * A person's open tickets (filed or owned), soonest due first (overdue first), paused ones last,
+ * at most `take`; and how many there are.
+ */
+export async function openTicketsOf(db: Reader, userId: string, take: number): Promise<{ tickets: Ticket[]; total: number }> {
+  const where = { ...OPEN, OR: [{ reporterId: userId }, { ownerId: userId }] };
+  const [rows, total] = await Promise.all([
+    db.ticket.findMany({ where, orderBy: [{ slaDueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }], take }),
+    db.ticket.count({ where }),
+  ]);
+  return { tickets: rows.map(toTicket), total };
 }
 
 export function countOpenTickets(db: Reader, services?: string[]): Promise<number> {

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.js';
 import type { SupportConfig } from '../config/supportConfig.js';
 import type { Provider } from '../db/provider.js';
 import { insertJobOnce, type JobHandler, type JobHandlers, scheduledKeys } from '../jobs/scheduler.js';
-import { type HomeTicket, homeTeamBlocks, homeView } from '../messages/home.js';
+import { HOME_LISTED, type HomeTicket, homeTeamBlocks, homeView } from '../messages/home.js';
 import { enqueue, type OutboxKind } from '../outbox/queue.js';
 import { type Db, inTransaction, type Tx } from '../repos/db.js';
 import { recentHomeViewers, recordHomeViewer } from '../repos/homeViewers.js';
@@ -61,17 +61,23 @@ async function teamPart(r: HomeReader, now: Date): Promise<KnownBlock[]> {
   return homeTeamBlocks({ open: open.map((t) => homeTicket(r.config, t, now)), openTotal, duty, week, timeZone: r.config.timeZone });
 }
 
-/** Each person's open tickets, filed or owned; read for all of them at once. */
-async function ticketsOf(r: HomeReader, userIds: string[], now: Date): Promise<Map<string, HomeTicket[]>> {
-  const tickets = (await openTicketsOf(r.db, userIds)).map((t) => ({ t, home: homeTicket(r.config, t, now) }));
-  return new Map(userIds.map((u) => [u, tickets.filter(({ t }) => t.reporterId === u || t.ownerId === u).map(({ home }) => home)]));
+/** Each person's most urgent open tickets, filed or owned, and how many they have. */
+async function ticketsOf(r: HomeReader, userIds: string[], now: Date): Promise<Map<string, { yours: HomeTicket[]; total: number }>> {
+  const lists = await Promise.all(
+    userIds.map(async (u) => {
+      const { tickets, total } = await openTicketsOf(r.db, u, HOME_LISTED.yours);
+      return [u, { yours: tickets.map((t) => homeTicket(r.config, t, now)), total }] as const;
+    }),
+  );
+  return new Map(lists);
 }
 
 /** The views.publish calls for these people; each person's go out in the order queued. */
 async function publishes(r: HomeReader, userIds: string[], now: Date): Promise<Array<{ userId: string; call: OutboxKind }>> {
   const [team, yours] = await Promise.all([teamPart(r, now), ticketsOf(r, userIds, now)]);
   return userIds.map((userId) => {
-    const view = homeView({ userId, yours: yours.get(userId) ?? [], team, now, timeZone: r.config.timeZone });
+    const { yours: mine, total } = yours.get(userId) ?? { yours: [], total: 0 };
+    const view = homeView({ userId, yours: mine, yoursTotal: total, team, now, timeZone: r.config.timeZone });
     return { userId, call: { kind: 'call', method: 'views.publish', args: { user_id: userId, view } } };
   });
 }

@@ -122,6 +122,12 @@ CREATE INDEX "HomeViewer_openedAt_idx" ON "HomeViewer"("openedAt");
 CREATE UNIQUE INDEX "Ticket_viewId_key" ON "Ticket"("viewId");
 
 -- CreateIndex
+CREATE INDEX "Ticket_reporterId_status_idx" ON "Ticket"("reporterId", "status");
+
+-- CreateIndex
+CREATE INDEX "Ticket_ownerId_status_idx" ON "Ticket"("ownerId", "status");
+
+-- CreateIndex
 CREATE INDEX "Ticket_duplicateOfId_idx" ON "Ticket"("duplicateOfId");
 
 -- CreateIndex
