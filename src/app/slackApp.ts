@@ -7,7 +7,7 @@ import type { Env } from '../config/env.js';
 import type { Metrics } from '../http/metrics.js';
 import { SLACK_EVENTS_PATH, slackRequestGuard } from '../http/slackRequestGuard.js';
 import { boltLogger, type Logger } from '../logger.js';
-import { platformError } from '../outbox/slackErrors.js';
+import { answeredOutcome, platformError, tagCall, unansweredOutcome } from '../outbox/slackErrors.js';
 import type { EmailLookup } from '../services/people.js';
 import { answerUnhandled } from '../slack/unhandledRequests.js';
 
@@ -44,6 +44,8 @@ export function createSlackApp(opts: {
     timeout: opts.timeoutMs,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    // Every client's calls (ours, and those Bolt gives listeners) are counted as they leave.
+    fetch: countingFetch(opts.metrics),
   };
   const socketMode = env.SLACK_APP_TOKEN !== undefined;
   // loadEnv requires the signing secret in HTTP mode; Socket Mode has no signed requests.
@@ -112,7 +114,8 @@ class RecordingWebClient extends WebClient {
       return result;
     } catch (err) {
       this.reachability.record(err);
-      throw err;
+      // The outbox pauses only the lane (method, channel) a 429 was for.
+      throw tagCall(err, args[0], args[1]);
     }
   }
 }
@@ -129,6 +132,38 @@ export function slackEmailLookup(client: {
       if (platformError(err) === 'users_not_found') return null;
       throw err;
     }
+  };
+}
+
+/**
+ * fetch for the Web API clients, counting each call by method and outcome: Slack's answer (a 200's
+ * `ok` read from a copy of the body), a 429, or no answer (timeout, network).
+ */
+function countingFetch(metrics: Metrics): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    // Uploads POST the file's bytes to an upload URL outside the API: one method for them all.
+    const method = url.pathname.includes('/api/') ? url.pathname.slice(url.pathname.lastIndexOf('/api/') + 5) : 'files.upload_url';
+    let res: Response;
+    try {
+      res = await fetch(input, init);
+    } catch (err) {
+      metrics.slackCalls.inc({ method, outcome: unansweredOutcome(err) });
+      throw err;
+    }
+    const ok =
+      res.status === 200 &&
+      (await res
+        .clone()
+        .json()
+        .then(
+          (b: { ok?: unknown }) => b.ok !== false,
+          () => true,
+        ));
+    const outcome = answeredOutcome(res.status, ok);
+    metrics.slackCalls.inc({ method, outcome });
+    if (outcome === 'ratelimited') metrics.slackRateLimited.inc({ method });
+    return res;
   };
 }
 

@@ -175,3 +175,16 @@ export async function firstDelivery(tx: Tx, id: string, at: Date): Promise<boole
   await tx.processedDelivery.create({ data: { id, at } });
   return true;
 }
+
+/** Where the messages of these tickets go (their channel, root message and reporter), by id. */
+export async function ticketTargets(
+  db: Reader,
+  ids: number[],
+): Promise<Map<number, { channel: string; rootTs: string | null; reporterId: string }>> {
+  if (!ids.length) return new Map();
+  const rows = await db.ticket.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, channelId: true, rootTs: true, reporterId: true },
+  });
+  return new Map(rows.map((r) => [r.id, { channel: r.channelId, rootTs: r.rootTs, reporterId: r.reporterId }]));
+}

@@ -12,6 +12,7 @@ import { type SettlingSupportbot, startSupportbotForTests } from '../../src/app/
 import { ManualClock } from '../../src/clock.js';
 import { loadEnv, type Env } from '../../src/config/env.js';
 import { parseSupportConfig, type SupportConfig } from '../../src/config/supportConfig.js';
+import { SLACK_PACE } from '../../src/outbox/lanes.js';
 import type { Db } from '../../src/db/client.js';
 import { FakeSlack } from './fakeSlack.js';
 import { SlackRequests } from './slackRequests.js';
@@ -110,6 +111,11 @@ export interface HarnessOptions {
   beforeStart?: (fake: FakeSlack) => void;
   /** Web API timeout of the bot, so tests of Slack not answering need not wait 10 s. */
   slackTimeoutMs?: number;
+  /**
+   * Pace chat.postMessage per channel as in production (SLACK_PACE). Off by default: most tests post
+   * more than a burst into one channel without moving the clock; test/pacing.test.ts turns it on.
+   */
+  pace?: boolean;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -162,6 +168,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       // Likewise the digest: checked at start; tests call checkDigest() for a tick.
       digestCron: null,
       ...(opts.slackTimeoutMs ? { slackTimeoutMs: opts.slackTimeoutMs } : {}),
+      slackPace: opts.pace ? SLACK_PACE : {},
     });
   let bot = await start(config);
   let stuck: string | null = null;

@@ -32,6 +32,13 @@ CREATE TABLE "CoverRequest" (
     "closedAt" DATETIME
 );
 
+-- CreateTable
+CREATE TABLE "SlackPace" (
+    "lane" TEXT NOT NULL PRIMARY KEY,
+    "nextAt" DATETIME NOT NULL,
+    "pausedUntil" DATETIME
+);
+
 -- RedefineTables
 PRAGMA defer_foreign_keys=ON;
 PRAGMA foreign_keys=OFF;
