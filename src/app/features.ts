@@ -24,7 +24,7 @@ import { pagingHooks, pagingJobHandlers } from '../services/paging.js';
 import { PeopleResolver } from '../services/people.js';
 import { rolloutJobHandlers } from '../services/rollouts.js';
 import { gardenerRouting } from '../services/routing.js';
-import { slaJobHandlers, slaTimerHooks } from '../services/slaTimers.js';
+import { type SlaObserver, slaJobHandlers, slaTimerHooks } from '../services/slaTimers.js';
 import type { TicketDeps } from '../services/tickets.js';
 import { helpSubcommand, registerSupportCommand, type Subcommand } from '../slack/commands.js';
 import { coverMeSubcommand, registerCoverRequestListeners } from '../slack/coverRequests.js';
@@ -45,6 +45,8 @@ export interface FeatureDeps {
   log: Logger;
   kick(): void;
   client: WebClient;
+  /** SLA reminders and breaches as they are queued (metrics). */
+  sla?: SlaObserver;
 }
 
 export interface Features {
@@ -101,7 +103,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
   return {
     checkDigest,
     jobHandlers: {
-      ...slaJobHandlers(config),
+      ...slaJobHandlers(config, deps.sla),
       ...firstResponseJobHandlers(config),
       ...pagingJobHandlers(config),
       ...coverRequestJobHandlers(config),

@@ -110,7 +110,11 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
   const relay = createRelay(db, slack.client, config, clock, log, metrics, opts.slackPace ?? SLACK_PACE);
   const drains = { jobs: () => scheduler.drain(), outbox: () => relay.drain(), pendingMessages: () => relay.pendingDue() };
   const passes = backgroundPasses(drains, log);
-  const features = wireFeatures({ db, provider: database.provider, clock, config, env, log, kick: passes.kick, client: slack.client });
+  const sla = {
+    reminded: (priority: string, kind: string) => metrics.slaReminders.inc({ priority, kind }),
+    breached: (priority: string) => metrics.slaBreaches.inc({ priority }),
+  };
+  const features = wireFeatures({ db, provider: database.provider, clock, config, env, log, kick: passes.kick, client: slack.client, sla });
   const scheduler = new Scheduler(
     db,
     database.provider,
