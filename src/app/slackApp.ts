@@ -6,9 +6,10 @@ import type { Express, RequestHandler } from 'express';
 import type { Env } from '../config/env.js';
 import type { Metrics } from '../http/metrics.js';
 import { SLACK_EVENTS_PATH, slackRequestGuard } from '../http/slackRequestGuard.js';
-import { boltLogger, type Logger } from '../logger.js';
+import { boltLogger, type Logger, withRequestFields } from '../logger.js';
 import { answeredOutcome, platformError, tagCall, unansweredOutcome } from '../outbox/slackErrors.js';
 import type { EmailLookup } from '../services/people.js';
+import { requestFields } from '../slack/requestFields.js';
 import { answerUnhandled } from '../slack/unhandledRequests.js';
 
 const { App: BoltApp, ExpressReceiver, SocketModeReceiver } = bolt;
@@ -81,15 +82,26 @@ export function createSlackApp(opts: {
   });
 
   const inflight = new Set<Promise<unknown>>();
-  app.use(async ({ next }) => {
+  // Every line logged while a request is handled names its ticket, Slack's id for it and its user;
+  // one line per request says it was handled (Slack's own redeliveries say which retry they are).
+  app.use(async ({ body, context, next }) => {
     const started = process.hrtime.bigint();
-    const run = next();
+    const run = withRequestFields(requestFields(body), async () => {
+      try {
+        await next();
+      } finally {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        opts.metrics.slackListenerSeconds.observe(seconds);
+        const type = (body as { type?: string }).type;
+        const retry = context.retryNum ? { retryNum: context.retryNum, retryReason: context.retryReason } : {};
+        (context.retryNum ? log.warn : log.info).call(log, { type, seconds, ...retry }, 'Slack request handled');
+      }
+    });
     inflight.add(run);
     try {
       await run;
     } finally {
       inflight.delete(run);
-      opts.metrics.slackListenerSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
   });
   app.error(async (err) => {
