@@ -1,10 +1,36 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import { pino, type Logger } from 'pino';
+import { type DestinationStream, pino, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { app: 'supportbot' } });
+/** What every log line written while handling one Slack request carries: its ticket, Slack's id for it, who sent it. */
+export interface RequestFields {
+  ticket?: number;
+  requestId?: string;
+  eventId?: string;
+  user?: string;
+}
+
+const request = new AsyncLocalStorage<RequestFields>();
+
+/** Runs `work` with `fields` on every line logged in it (and in what it awaits). */
+export function withRequestFields<T>(fields: RequestFields, work: () => Promise<T>): Promise<T> {
+  return request.run(fields, work);
+}
+
+/** One JSON line per event. Credentials never reach a line, whatever an error or a request carried. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
+    level,
+    base: { app: 'supportbot' },
+    mixin: () => ({ ...request.getStore() }),
+    redact: {
+      paths: ['token', '*.token', 'headers.authorization', '*.headers.authorization', '*.headers["x-slack-signature"]', '*.config.headers'],
+      censor: '[redacted]',
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Bolt logs through our logger, so one place decides levels and format. */

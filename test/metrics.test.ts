@@ -17,6 +17,8 @@ describe('/metrics', () => {
     h = await startHarness({ now: '2026-11-24T10:00:00Z' });
     const ticket = await fileTicket(h, { priority: 'P2' });
     await fileTicket(h, { priority: 'P3' });
+    // The answer to the click is rate limited once, then retried.
+    h.fake.fail('chat.postMessage', { status: 429, retryAfter: 1 }, 1);
     await h.slack.clickButton({ actionId: 'ticket_take', value: String(ticket.id), userId: 'UENG', messageTs: ticket.rootTs! });
     await h.settle();
     // The P2's reminder comes due at 12:15 (45 min before its 13:00 deadline): the scheduler runs
@@ -52,6 +54,17 @@ describe('/metrics', () => {
     assert.match(text, /^supportbot_slack_ack_seconds_count [1-9]\d*$/m);
     const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
     assert.ok(text.split('\n').includes(`supportbot_build_info{version="${version}",node="${process.versions.node}"} 1`));
+  });
+
+  it('counts Slack API calls by method and outcome, the retries and the 429s', () => {
+    const ok = Number(/^supportbot_slack_api_calls_total\{method="chat.postMessage",outcome="ok"\} (\d+)$/m.exec(text)?.[1]);
+    assert.ok(ok >= 4, `${ok} posts`);
+    assert.match(text, /^supportbot_slack_api_calls_total\{method="chat.postMessage",outcome="ratelimited"\} 1$/m);
+    assert.match(text, /^supportbot_slack_api_calls_total\{method="chat.postMessage",outcome="server_error"\} [1-9]\d*$/m);
+    assert.match(text, /^supportbot_slack_api_calls_total\{method="auth.test",outcome="ok"\} 1$/m);
+    assert.match(text, /^supportbot_slack_rate_limited_total\{method="chat.postMessage"\} 1$/m);
+    const retries = Number(/^supportbot_slack_retries_total\{method="chat.postMessage"\} (\d+)$/m.exec(text)?.[1]);
+    assert.ok(retries >= 2, `${retries} retries (the 429, and the 5xx)`);
   });
 
   it('passes promtool check metrics', { skip: present ? false : `${PROMTOOL} not installed` }, () => {

@@ -53,6 +53,29 @@ describe('outbox delivery when Slack fails', () => {
     assert.equal(rootsTitled('rate limited B').length, 1);
   });
 
+  it("pauses on a 429 only the lane Slack limited: that channel's posts wait, other channels and methods go on", async () => {
+    h.fake.fail('chat.postMessage', { status: 429, retryAfter: 30 }, 1, (args) => args.channel === 'C0SUPPORT');
+    const t = await fileTicket(h, { title: 'limited channel' });
+    const now = () => h.clock.now();
+    await h.db.$transaction(async (tx) => {
+      await enqueue(tx, { kind: 'post', channel: 'C0DEPLOYS', text: 'another channel' }, { now: now() });
+      await enqueue(tx, { kind: 'post', channel: 'C0SUPPORT', text: 'same channel' }, { now: now() });
+      await enqueue(tx, { kind: 'call', method: 'usergroups.users.update', args: { usergroup: 'S1', users: 'U1' } }, { now: now() });
+    });
+    await h.settle();
+    assert.equal(h.fake.posted('C0DEPLOYS').filter((m) => m.text === 'another channel').length, 1, 'another channel is not paused');
+    assert.equal(h.fake.callsTo('usergroups.users.update').length, 1, 'nor another method');
+    assert.equal(h.fake.posted('C0SUPPORT').filter((m) => m.text === 'same channel').length, 0, 'the limited channel is');
+    const lane = await h.db.slackPace.findUniqueOrThrow({ where: { lane: 'chat.postMessage:C0SUPPORT' } });
+    assert.equal(lane.pausedUntil?.getTime(), now().getTime() + 30_000, 'the pause is stored for every replica');
+    await later(29_000);
+    assert.equal(rootsTitled('limited channel').length, 0);
+    await later(1000);
+    assert.equal(rootsTitled('limited channel').length, 1);
+    assert.equal(h.fake.posted('C0SUPPORT').filter((m) => m.text === 'same channel').length, 1);
+    assert.ok((await h.db.ticket.findUniqueOrThrow({ where: { id: t.id } })).rootTs);
+  });
+
   it('retries after a timeout and posts once', async () => {
     h.fake.fail('chat.postMessage', { hang: true }, 1);
     const t = await fileTicket(h, { title: 'timed out' });

@@ -63,6 +63,9 @@ describe('SLA reminders and breaches', () => {
     assert.equal(reminders(h, t.rootTs!).length, 1);
     assert.equal(breaches(h, t.rootTs!).length, 1);
     assert.deepEqual(await h.db.job.findMany({ where: { ticketId: t.id, status: 'pending' } }), []);
+    const metrics = await (await fetch(`${h.baseUrl}/metrics`)).text();
+    assert.match(metrics, /^supportbot_sla_reminders_total\{priority="P2",kind="resolution"\} 1$/m);
+    assert.match(metrics, /^supportbot_sla_breaches_total\{priority="P2"\} 1$/m);
   });
 
   it('calls on the owner once the ticket is taken', async () => {

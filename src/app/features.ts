@@ -24,7 +24,7 @@ import { pagingHooks, pagingJobHandlers } from '../services/paging.js';
 import { type EmailLookup, PeopleResolver } from '../services/people.js';
 import { rolloutJobHandlers } from '../services/rollouts.js';
 import { gardenerRouting } from '../services/routing.js';
-import { slaJobHandlers, slaTimerHooks } from '../services/slaTimers.js';
+import { type SlaObserver, slaJobHandlers, slaTimerHooks } from '../services/slaTimers.js';
 import type { TicketDeps } from '../services/tickets.js';
 import { helpSubcommand, registerSupportCommand, type Subcommand } from '../slack/commands.js';
 import { coverMeSubcommand, registerCoverRequestListeners } from '../slack/coverRequests.js';
@@ -46,6 +46,8 @@ export interface FeatureDeps {
   kick(): void;
   /** Finds the Slack user of a deploy author's email (users.lookupByEmail). */
   lookupEmail: EmailLookup;
+  /** SLA reminders and breaches as they are queued (metrics). */
+  sla?: SlaObserver;
 }
 
 export interface Features {
@@ -111,7 +113,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
     useCases: { tickets: ticketDeps, deploys: deployDeps },
     checkDigest,
     jobHandlers: {
-      ...refreshingHome(slaJobHandlers(config)),
+      ...refreshingHome(slaJobHandlers(config, deps.sla)),
       ...firstResponseJobHandlers(config),
       ...pagingJobHandlers(config),
       ...coverRequestJobHandlers(config),

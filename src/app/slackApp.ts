@@ -6,9 +6,10 @@ import type { Express, RequestHandler } from 'express';
 import type { Env } from '../config/env.js';
 import type { Metrics } from '../http/metrics.js';
 import { SLACK_EVENTS_PATH, slackRequestGuard } from '../http/slackRequestGuard.js';
-import { boltLogger, type Logger } from '../logger.js';
-import { platformError } from '../outbox/slackErrors.js';
+import { boltLogger, type Logger, withRequestFields } from '../logger.js';
+import { answeredOutcome, platformError, tagCall, unansweredOutcome } from '../outbox/slackErrors.js';
 import type { EmailLookup } from '../services/people.js';
+import { requestFields } from '../slack/requestFields.js';
 import { answerUnhandled } from '../slack/unhandledRequests.js';
 
 const { App: BoltApp, ExpressReceiver, SocketModeReceiver } = bolt;
@@ -44,6 +45,8 @@ export function createSlackApp(opts: {
     timeout: opts.timeoutMs,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    // Every client's calls (ours, and those Bolt gives listeners) are counted as they leave.
+    fetch: countingFetch(opts.metrics),
   };
   const socketMode = env.SLACK_APP_TOKEN !== undefined;
   // loadEnv requires the signing secret in HTTP mode; Socket Mode has no signed requests.
@@ -79,15 +82,26 @@ export function createSlackApp(opts: {
   });
 
   const inflight = new Set<Promise<unknown>>();
-  app.use(async ({ next }) => {
+  // Every line logged while a request is handled names its ticket, Slack's id for it and its user;
+  // one line per request says it was handled (Slack's own redeliveries say which retry they are).
+  app.use(async ({ body, context, next }) => {
     const started = process.hrtime.bigint();
-    const run = next();
+    const run = withRequestFields(requestFields(body), async () => {
+      try {
+        await next();
+      } finally {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        opts.metrics.slackListenerSeconds.observe(seconds);
+        const type = (body as { type?: string }).type;
+        const retry = context.retryNum ? { retryNum: context.retryNum, retryReason: context.retryReason } : {};
+        (context.retryNum ? log.warn : log.info).call(log, { type, seconds, ...retry }, 'Slack request handled');
+      }
+    });
     inflight.add(run);
     try {
       await run;
     } finally {
       inflight.delete(run);
-      opts.metrics.slackListenerSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
   });
   app.error(async (err) => {
@@ -112,7 +126,8 @@ class RecordingWebClient extends WebClient {
       return result;
     } catch (err) {
       this.reachability.record(err);
-      throw err;
+      // The outbox pauses only the lane (method, channel) a 429 was for.
+      throw tagCall(err, args[0], args[1]);
     }
   }
 }
@@ -129,6 +144,38 @@ export function slackEmailLookup(client: {
       if (platformError(err) === 'users_not_found') return null;
       throw err;
     }
+  };
+}
+
+/**
+ * fetch for the Web API clients, counting each call by method and outcome: Slack's answer (a 200's
+ * `ok` read from a copy of the body), a 429, or no answer (timeout, network).
+ */
+function countingFetch(metrics: Metrics): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    // Uploads POST the file's bytes to an upload URL outside the API: one method for them all.
+    const method = url.pathname.includes('/api/') ? url.pathname.slice(url.pathname.lastIndexOf('/api/') + 5) : 'files.upload_url';
+    let res: Response;
+    try {
+      res = await fetch(input, init);
+    } catch (err) {
+      metrics.slackCalls.inc({ method, outcome: unansweredOutcome(err) });
+      throw err;
+    }
+    const ok =
+      res.status === 200 &&
+      (await res
+        .clone()
+        .json()
+        .then(
+          (b: { ok?: unknown }) => b.ok !== false,
+          () => true,
+        ));
+    const outcome = answeredOutcome(res.status, ok);
+    metrics.slackCalls.inc({ method, outcome });
+    if (outcome === 'ratelimited') metrics.slackRateLimited.inc({ method });
+    return res;
   };
 }
 

@@ -12,6 +12,7 @@ import { createHttpApp, createMetricsApp, finishHttpApp } from '../http/server.j
 import { Scheduler } from '../jobs/scheduler.js';
 import { createLogger, type Logger } from '../logger.js';
 import { ticketMessage } from '../messages/ticketMessage.js';
+import { type PaceRules, SLACK_PACE } from '../outbox/lanes.js';
 import { OutboxRelay } from '../outbox/relay.js';
 import { type Db, ping } from '../repos/db.js';
 import { outboxBacklog, ticketCountsByPriorityAndStatus } from '../repos/operationalCounts.js';
@@ -56,6 +57,8 @@ export interface SupportbotOptions {
   onSlackRefused?: (err: SlackTokenRefused) => void;
   /** How long start-up waits between attempts to reach Slack (default 5 s). */
   slackRetryMs?: number;
+  /** How fast the outbox calls Slack, per lane (default SLACK_PACE: chat.postMessage about 1/s per channel). */
+  slackPace?: PaceRules;
 }
 
 export interface Supportbot {
@@ -105,9 +108,13 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
   const metricsApart = env.METRICS_PORT !== undefined;
   const http = createHttpApp({ metrics, health: healthCheck(db, slackState, log), log, metricsApart });
   const slack = createSlackApp({ env, http, log, metrics, timeoutMs: opts.slackTimeoutMs ?? SLACK_TIMEOUT_MS, reachability });
-  const relay = createRelay(db, slack.client, config, clock, log, metrics);
+  const relay = createRelay(db, slack.client, config, clock, log, metrics, opts.slackPace ?? SLACK_PACE);
   const drains = { jobs: () => scheduler.drain(), outbox: () => relay.drain(), pendingMessages: () => relay.pendingDue() };
   const passes = backgroundPasses(drains, log);
+  const sla = {
+    reminded: (priority: string, kind: string) => metrics.slaReminders.inc({ priority, kind }),
+    breached: (priority: string) => metrics.slaBreaches.inc({ priority }),
+  };
   const features = wireFeatures({
     db,
     provider: database.provider,
@@ -117,6 +124,7 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
     log,
     kick: passes.kick,
     lookupEmail: slackEmailLookup(slack.client),
+    sla,
   });
   const scheduler = new Scheduler(
     db,
@@ -205,12 +213,22 @@ function healthCheck(db: Db, slack: () => string, log: Logger) {
   };
 }
 
-function createRelay(db: Db, client: WebClient, config: SupportConfig, clock: Clock, log: Logger, metrics: Metrics): OutboxRelay {
+function createRelay(
+  db: Db,
+  client: WebClient,
+  config: SupportConfig,
+  clock: Clock,
+  log: Logger,
+  metrics: Metrics,
+  pace: PaceRules,
+): OutboxRelay {
   const render = { ticketRoot: (id: number) => renderRoot(db, config, clock, id) };
-  return new OutboxRelay(db, client, clock, render, log.child({ component: 'outbox' }), {
-    sent: (kind) => metrics.outboxSent.inc({ kind }),
-    failed: (kind, permanent) => metrics.outboxFailed.inc({ kind, permanent: String(permanent) }),
-  });
+  const observer = {
+    sent: (kind: string) => metrics.outboxSent.inc({ kind }),
+    failed: (kind: string, permanent: boolean) => metrics.outboxFailed.inc({ kind, permanent: String(permanent) }),
+    retried: (method: string) => metrics.slackRetries.inc({ method }),
+  };
+  return new OutboxRelay(db, client, clock, render, log.child({ component: 'outbox' }), observer, pace);
 }
 
 /** The root message of a ticket as it is now, plus where it lives (what the relay posts or edits). */

@@ -106,6 +106,36 @@ export function createMetrics(sources: MetricSources) {
       help: 'Slack messages due and not yet delivered',
       registers: [registry],
     }),
+    slackCalls: new Counter({
+      name: 'supportbot_slack_api_calls_total',
+      help: 'Web API calls this process made (outbox, listeners, start-up), by method and outcome (ok, platform_error, ratelimited, server_error, client_error, timeout, network_error)',
+      labelNames: ['method', 'outcome'],
+      registers: [registry],
+    }),
+    slackRetries: new Counter({
+      name: 'supportbot_slack_retries_total',
+      help: 'Outbox messages whose Slack call failed and will be retried, by the method that failed',
+      labelNames: ['method'],
+      registers: [registry],
+    }),
+    slackRateLimited: new Counter({
+      name: 'supportbot_slack_rate_limited_total',
+      help: 'Web API calls Slack answered 429 (rate limited), by method',
+      labelNames: ['method'],
+      registers: [registry],
+    }),
+    slaReminders: new Counter({
+      name: 'supportbot_sla_reminders_total',
+      help: 'SLA reminders queued by this process, by ticket priority and kind (resolution)',
+      labelNames: ['priority', 'kind'],
+      registers: [registry],
+    }),
+    slaBreaches: new Counter({
+      name: 'supportbot_sla_breaches_total',
+      help: 'SLA breaches recorded by this process, by ticket priority',
+      labelNames: ['priority'],
+      registers: [registry],
+    }),
     slackListenerSeconds: new Histogram({
       name: 'supportbot_slack_listener_seconds',
       help: 'Time the listeners of one Slack request took, acknowledgement (which comes first) included',

@@ -11,6 +11,7 @@ import {
   type ClaimedMessage,
   claimMessage,
   countDue,
+  deferUntil,
   type DueCursor,
   type DueMessage,
   dueByIds,
@@ -26,9 +27,19 @@ import { drainLoop } from '../jobs/drainLoop.js';
 import { sourceReply, sourceReplyRefused } from '../messages/intakeMessages.js';
 import { mentionsAny, withoutMentions } from '../messages/quiet.js';
 import { filedConfirmation } from '../messages/ticketReplies.js';
-import { setRootPermalink, setRootTs } from '../repos/tickets.js';
+import { setRootPermalink, setRootTs, ticketTargets } from '../repos/tickets.js';
+import { laneOf, lanesOf, type PaceRules } from './lanes.js';
+import { type LaneGate, Pacer } from './pacer.js';
 import { enqueue, type OutboxKind, PRIORITY } from './queue.js';
-import { classifyFailure, isPostRefusal, ownPlatformError, platformError, type SlackFailure } from './slackErrors.js';
+import {
+  classifyFailure,
+  type FailedCall,
+  failedCall,
+  isPostRefusal,
+  ownPlatformError,
+  platformError,
+  type SlackFailure,
+} from './slackErrors.js';
 
 export interface Renderer {
   /** The root message of a ticket as it is now, plus where it lives. */
@@ -58,10 +69,16 @@ const LOOKUP_MARGIN_MS = 60_000;
 /** Messages per page of conversations.history / replies (Slack recommends at most 200). */
 const LOOKUP_PAGE = 200;
 
+/** What the relay reports: deliveries by outbox kind, and the Slack calls it will retry by method. */
+export interface RelayObserver {
+  sent(kind: string): void;
+  failed(kind: string, permanent: boolean): void;
+  retried(method: string): void;
+}
+
 export class OutboxRelay {
   private readonly owner = randomUUID();
-  /** Until then Slack asked us (429 Retry-After) to send nothing. */
-  private pausedUntil = 0;
+  private readonly pacer: Pacer;
   /** Set by stop(): nothing more is claimed. */
   private stopping = false;
   /** Delivers everything due now; concurrent calls share the run. */
@@ -73,8 +90,12 @@ export class OutboxRelay {
     private readonly clock: Clock,
     private readonly render: Renderer,
     private readonly log: Logger,
-    private readonly metrics?: { sent(kind: string): void; failed(kind: string, permanent: boolean): void },
-  ) {}
+    private readonly metrics?: RelayObserver,
+    /** How fast each lane may go (lanes.ts SLACK_PACE); a 429 pauses its lane whatever the rules. */
+    pace: PaceRules = {},
+  ) {
+    this.pacer = new Pacer(db, pace);
+  }
 
   /** Due messages not yet delivered (for health and tests). */
   async pendingDue(): Promise<number> {
@@ -93,7 +114,7 @@ export class OutboxRelay {
   /** One batch: claim, send, record. Returns how many were attempted. */
   async pass(): Promise<number> {
     const now = this.clock.now();
-    if (this.paused() || this.stopping) return 0;
+    if (this.stopping) return 0;
     await releaseExpiredClaims(this.db, new Date(now.getTime() - LEASE_MS));
     let attempted = 0;
     // A batch can be all messages queued behind an undelivered one of their ticket; read on past
@@ -101,14 +122,10 @@ export class OutboxRelay {
     for (let after: DueCursor | null = null; ; ) {
       const due = await dueMessages(this.db, now, after, BATCH);
       attempted += await this.sendBatch(due, now);
-      if (attempted > 0 || due.length < BATCH || this.paused()) return attempted;
+      if (attempted > 0 || due.length < BATCH) return attempted;
       const last = due.at(-1)!;
       after = { priority: last.priority, id: last.id };
     }
-  }
-
-  private paused(): boolean {
-    return this.clock.now().getTime() < this.pausedUntil;
   }
 
   /**
@@ -117,6 +134,7 @@ export class OutboxRelay {
    * at its own priority, so per-ticket order holds without the click's answer waiting for the whole
    * bulk backlog. Bulk messages are sent only by a batch that found no interactive one to send, and
    * at most BULK_RUN of them, so that the next pass sends any interactive message queued meanwhile first.
+   * A message whose lane has no slot now (Slack's pace, or a 429's pause) waits until it has one.
    */
   private async sendBatch(due: DueMessage[], now: Date): Promise<number> {
     if (!due.length) return 0;
@@ -129,25 +147,50 @@ export class OutboxRelay {
       .map(headOf)
       .filter((id): id is number => id !== undefined && !rows.has(id));
     for (const m of await dueByIds(this.db, [...new Set(blockedHeads)], now)) rows.set(m.id, m);
+    const admit = await this.admission(rows.values(), now);
+    const deferred = new Map<number, number[]>();
     const tried = new Set<number>();
     let attempted = 0;
     let bulk = 0;
-    for (const queued of due) {
-      // What was just sent may have freed the next message of its ticket (the confirmation after the
-      // root): look again before sending bulk ones.
-      if (queued.priority !== PRIORITY.interactive && attempted > bulk) break;
-      const head = headOf(queued);
-      const m = head === queued.id || queued.priority === PRIORITY.interactive ? rows.get(head ?? -1) : undefined;
-      if (!m || tried.has(m.id)) continue;
-      tried.add(m.id);
-      const claimed = await claimMessage(this.db, m, this.owner, now);
-      if (!claimed) continue;
-      attempted += 1;
-      await this.deliver(claimed);
-      if (this.paused() || this.stopping) break;
-      if (queued.priority !== PRIORITY.interactive && ++bulk >= BULK_RUN) break;
+    try {
+      for (const queued of due) {
+        // What was just sent may have freed the next message of its ticket (the confirmation after the
+        // root): look again before sending bulk ones.
+        if (queued.priority !== PRIORITY.interactive && attempted > bulk) break;
+        const head = headOf(queued);
+        const m = head === queued.id || queued.priority === PRIORITY.interactive ? rows.get(head ?? -1) : undefined;
+        if (!m || tried.has(m.id)) continue;
+        tried.add(m.id);
+        const wait = await admit(m);
+        if (wait) {
+          deferred.set(wait.getTime(), [...(deferred.get(wait.getTime()) ?? []), m.id]);
+          continue;
+        }
+        const claimed = await claimMessage(this.db, m, this.owner, now);
+        if (!claimed) continue;
+        attempted += 1;
+        await this.deliver(claimed);
+        if (this.stopping) break;
+        if (queued.priority !== PRIORITY.interactive && ++bulk >= BULK_RUN) break;
+      }
+    } finally {
+      for (const [at, ids] of deferred) await deferUntil(this.db, ids, new Date(at));
     }
     return attempted;
+  }
+
+  /** Whether a due message may go now (null), or when its lane has room: its tickets' channels read once for the batch. */
+  private async admission(candidates: Iterable<DueMessage>, now: Date): Promise<(m: DueMessage) => Promise<Date | null>> {
+    const messages = new Map([...candidates].map((m) => [m.id, JSON.parse(m.payload) as OutboxKind]));
+    const ticketIds = [...messages.values()].flatMap((m) => ('ticketId' in m && m.ticketId !== undefined ? [m.ticketId] : []));
+    const targets = await ticketTargets(this.db, [...new Set(ticketIds)]);
+    const gate: LaneGate = await this.pacer.gate(now);
+    return (m) => {
+      const message = messages.get(m.id)!;
+      return gate.admit(
+        lanesOf(message, 'ticketId' in message && message.ticketId !== undefined ? targets.get(message.ticketId) : undefined),
+      );
+    };
   }
 
   private async deliver(claimed: ClaimedMessage): Promise<void> {
@@ -158,18 +201,19 @@ export class OutboxRelay {
       // An earlier attempt may have reached Slack: look for it from the first attempt on.
       sent = await this.send(id, message, lastError !== null && attempts > 1 ? claimed.firstAttemptAt : null);
     } catch (err) {
-      await this.failed(id, message, attempts, classifyFailure(err, attempts));
+      await this.failed(id, message, attempts, classifyFailure(err, attempts), failedCall(err));
       return;
     }
     await markSent(this.db, id, this.clock.now(), sent.ts ?? null);
     this.metrics?.sent(message.kind);
   }
 
-  private async failed(id: number, message: OutboxKind, attempts: number, failure: SlackFailure): Promise<void> {
+  private async failed(id: number, message: OutboxKind, attempts: number, failure: SlackFailure, call: FailedCall | null): Promise<void> {
     const now = this.clock.now();
     const permanent = failure.retryInMs === null;
-    // Slack's Retry-After applies to the method, and the next message likely calls the same one.
-    if (failure.error === 'ratelimited') this.pausedUntil = now.getTime() + failure.retryInMs!;
+    // Slack's Retry-After applies to the method (chat.postMessage: in that channel): other lanes go on.
+    const lane = call ? laneOf(call.method, call.channel) : undefined;
+    if (failure.error === 'ratelimited' && lane) await this.pacer.pause(lane, new Date(now.getTime() + failure.retryInMs!), now);
     if (permanent) {
       await markFailed(this.db, id, failure.error);
       await this.tellWhyNotPosted(message, failure.error, now);
@@ -181,9 +225,12 @@ export class OutboxRelay {
         `${failure.ambiguous ? 'ambiguous: ' : ''}${failure.error}`,
       );
     this.metrics?.failed(message.kind, permanent);
+    // Our own waits (a thread's parent not posted yet) are not Slack calls retried.
+    if (!permanent && call) this.metrics?.retried(call.method);
+    const ticket = 'ticketId' in message ? message.ticketId : undefined;
     (permanent ? this.log.error : this.log.warn).call(
       this.log,
-      { outboxId: id, kind: message.kind, error: failure.error, attempts },
+      { outboxId: id, kind: message.kind, ticket, method: call?.method, lane, error: failure.error, attempts },
       permanent ? 'Slack refused a message; giving up' : 'Slack call failed; will retry',
     );
   }

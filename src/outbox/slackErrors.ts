@@ -112,3 +112,40 @@ export function describeFailure(err: unknown): string {
   // fetch's own message is "fetch failed"; the reason ("connect ECONNREFUSED …") is its cause.
   return platformError(err) ?? e.original?.cause?.message ?? e.original?.message ?? e.message ?? String(err);
 }
+
+/** What became of one HTTP call to the Web API, as a metric label. */
+export type CallOutcome = 'ok' | 'platform_error' | 'ratelimited' | 'server_error' | 'client_error' | 'timeout' | 'network_error';
+
+/** The outcome of a call Slack answered: its status, and for a 200 whether the body said ok. */
+export function answeredOutcome(status: number, ok: boolean): CallOutcome {
+  if (status === 429) return 'ratelimited';
+  if (status >= 500) return 'server_error';
+  if (status !== 200) return 'client_error';
+  return ok ? 'ok' : 'platform_error';
+}
+
+/** The outcome of a call that got no answer: the request's timeout fired, or the network failed. */
+export function unansweredOutcome(err: unknown): CallOutcome {
+  return (err as { name?: string }).name === 'TimeoutError' ? 'timeout' : 'network_error';
+}
+
+/** The Web API call a failure came from, as our client tags it (see tagCall). */
+export interface FailedCall {
+  method: string;
+  channel?: string;
+}
+
+const CALL = Symbol('slack call');
+
+/** Marks a failed call's error with the method and channel it was for, so that a 429 pauses only that lane. */
+export function tagCall(err: unknown, method: string, options: Record<string, unknown> | undefined): unknown {
+  if (typeof err !== 'object' || err === null) return err;
+  const channel = options?.channel ?? options?.channel_id;
+  const call: FailedCall = typeof channel === 'string' ? { method, channel } : { method };
+  return Object.assign(err, { [CALL]: call });
+}
+
+/** The call an error came from, when our client tagged it. */
+export function failedCall(err: unknown): FailedCall | null {
+  return (err as { [CALL]?: FailedCall } | null)?.[CALL] ?? null;
+}

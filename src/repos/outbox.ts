@@ -179,3 +179,12 @@ export async function rewriteUnsentPayload(db: Db | Tx, was: { id: number; paylo
   });
   return updated.count === 1;
 }
+
+/** Due messages whose lane has no slot before `at` wait until then (never moved earlier; claimed ones are left alone). */
+export async function deferUntil(db: Db, ids: number[], at: Date): Promise<void> {
+  if (!ids.length) return;
+  await db.outboxMessage.updateMany({
+    where: { id: { in: ids }, status: 'pending', nextAttemptAt: { lt: at } },
+    data: { nextAttemptAt: at },
+  });
+}

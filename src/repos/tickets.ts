@@ -211,3 +211,16 @@ export async function firstDelivery(tx: Tx, id: string, at: Date): Promise<boole
   const inserted = await tx.$executeRaw`INSERT INTO "ProcessedDelivery" ("id", "at") VALUES (${id}, ${at}) ON CONFLICT ("id") DO NOTHING`;
   return inserted === 1;
 }
+
+/** Where the messages of these tickets go (their channel, root message and reporter), by id. */
+export async function ticketTargets(
+  db: Reader,
+  ids: number[],
+): Promise<Map<number, { channel: string; rootTs: string | null; reporterId: string }>> {
+  if (!ids.length) return new Map();
+  const rows = await db.ticket.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, channelId: true, rootTs: true, reporterId: true },
+  });
+  return new Map(rows.map((r) => [r.id, { channel: r.channelId, rootTs: r.rootTs, reporterId: r.reporterId }]));
+}

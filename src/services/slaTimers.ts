@@ -102,7 +102,16 @@ async function stillDue(tx: Tx, config: SupportConfig, jobs: Job[], now: Date, p
   return due;
 }
 
-export function slaJobHandlers(config: SupportConfig): JobHandlers {
+/**
+ * Told of each SLA reminder and breach as its job queues it (metrics). Inside the job's transaction:
+ * a pass that rolls back and runs again counts twice.
+ */
+export interface SlaObserver {
+  reminded(priority: string, kind: 'resolution'): void;
+  breached(priority: string): void;
+}
+
+export function slaJobHandlers(config: SupportConfig, observer?: SlaObserver): JobHandlers {
   const alarm = (ticket: Ticket, deadline: Date) => ({
     ticketId: ticket.id,
     priority: ticket.priority,
@@ -120,6 +129,7 @@ export function slaJobHandlers(config: SupportConfig): JobHandlers {
         const text = slaReminder({ ...alarm(ticket, deadline), minutesLeft: left, callee: await callee(ticket) });
         // The root is edited too, to show the ticket at risk.
         messages.push({ kind: 'ticket.reply', ticketId: ticket.id, text }, { kind: 'ticket.root', ticketId: ticket.id });
+        observer?.reminded(ticket.priority, 'resolution');
       }
       await enqueueAll(tx, messages, { now });
     },
@@ -137,6 +147,7 @@ export function slaJobHandlers(config: SupportConfig): JobHandlers {
           ownerId: ticket.ownerId,
         });
         messages.push({ kind: 'ticket.reply', ticketId: ticket.id, text }, { kind: 'ticket.root', ticketId: ticket.id });
+        observer?.breached(ticket.priority);
       }
       await enqueueAll(tx, messages, { now });
     },

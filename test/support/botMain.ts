@@ -1,11 +1,13 @@
 // A supportbot process for tests that kill it or run two of it: the real startSupportbot against the
 // fake Slack at TEST_SLACK_API_URL and the database at TEST_DATABASE_URL, with its clock read from
 // the file TEST_CLOCK_FILE (the test moves time by rewriting it; without it, the system clock), and
-// the config's top-level keys replaced by those in TEST_CONFIG (JSON). Prints "ready <port>" once listening.
+// the config's top-level keys replaced by those in TEST_CONFIG (JSON), chat.postMessage paced per
+// channel when TEST_PACE is set. Prints "ready <port>" once listening.
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { startSupportbot } from '../../src/app/start.js';
 import { systemClock } from '../../src/clock.js';
+import { SLACK_PACE } from '../../src/outbox/lanes.js';
 import { loadEnv } from '../../src/config/env.js';
 import { parseSupportConfig } from '../../src/config/supportConfig.js';
 import { SIGNING_SECRET, testConfigDoc } from './harness.js';
@@ -32,6 +34,8 @@ const bot = await startSupportbot({
   // Long enough that a hung Slack call is still hanging when the test kills the process.
   slackTimeoutMs: 60_000,
   ...(process.env.TEST_JOB_BATCH ? { jobBatchSize: Number(process.env.TEST_JOB_BATCH) } : {}),
+  // Paced as in production only when the test says so (TEST_PACE=1), like the harness.
+  slackPace: process.env.TEST_PACE ? SLACK_PACE : {},
 });
 if (process.env.TEST_DIGEST_TICK_MS) setInterval(() => void bot.checkDigest(), Number(process.env.TEST_DIGEST_TICK_MS));
 // Profiled (BOT_CPU_PROF_DIR, see BotProcess): the profile is written only by an exit, not by a signal's default.

@@ -41,6 +41,8 @@ export class BotProcess {
     slackApiUrl: string;
     clockFile?: string;
     jobBatchSize?: number;
+    /** Pace chat.postMessage per channel as in production (SLACK_PACE). */
+    pace?: boolean;
     config?: Record<string, unknown>;
     digestTickMs?: number;
     main?: string;
@@ -54,6 +56,7 @@ export class BotProcess {
         TEST_SLACK_API_URL: opts.slackApiUrl,
         ...(opts.clockFile ? { TEST_CLOCK_FILE: opts.clockFile } : {}),
         ...(opts.jobBatchSize ? { TEST_JOB_BATCH: String(opts.jobBatchSize) } : {}),
+        ...(opts.pace ? { TEST_PACE: '1' } : {}),
         ...(opts.config ? { TEST_CONFIG: JSON.stringify(opts.config) } : {}),
         ...(opts.digestTickMs ? { TEST_DIGEST_TICK_MS: String(opts.digestTickMs) } : {}),
       },

@@ -81,6 +81,11 @@ export class FakeSlack {
   readonly emails = new Map<string, string>();
   /** What apps.connections.open hands out (Socket Mode tests run a WebSocket server there). */
   socketUrl = '';
+  /** chat.postMessage calls answered 429 by the per-channel limit (limitPostsPerChannel). */
+  readonly rateLimited: SlackCall[] = [];
+  private postLimit: { intervalMs: number; burst: number } | null = null;
+  /** Per channel, when its limit would be idle again (GCRA's theoretical arrival time, ms on `clock`). */
+  private readonly channelIdleAt = new Map<string, number>();
   private failures: Array<{ method: string; failure: Failure; remaining: number; when?: (args: Doc) => boolean }> = [];
   /** Slack's clock (ms), which message ts follow; the harness sets it to the bot's manual clock. */
   clock: () => number = Date.now;
@@ -113,6 +118,25 @@ export class FakeSlack {
   /** The next `times` calls of `method` (those `when` accepts, if given) fail as described. */
   fail(method: string, failure: Failure, times = 1, when?: (args: Doc) => boolean): void {
     this.failures.push({ method, failure, remaining: times, ...(when ? { when } : {}) });
+  }
+
+  /**
+   * Limits chat.postMessage per channel as Slack does: `burst` at once, then one every `intervalMs`
+   * on `clock`; a post beyond that is answered 429 with Retry-After and recorded in `rateLimited`.
+   */
+  limitPostsPerChannel(limit: { intervalMs: number; burst: number }): void {
+    this.postLimit = limit;
+  }
+
+  /** Whether the per-channel limit lets this post through now (and counts it when it does). */
+  private withinPostLimit(channel: string): boolean {
+    if (!this.postLimit) return true;
+    const { intervalMs, burst } = this.postLimit;
+    const now = this.clock();
+    const idleAt = this.channelIdleAt.get(channel) ?? now;
+    if (idleAt - (burst - 1) * intervalMs > now) return false;
+    this.channelIdleAt.set(channel, Math.max(idleAt, now) + intervalMs);
+    return true;
   }
 
   callsTo(method: string): SlackCall[] {
@@ -196,6 +220,13 @@ export class FakeSlack {
       return;
     }
 
+    if (method === 'chat.postMessage' && !this.withinPostLimit(String(args.channel))) {
+      this.rateLimited.push(this.calls.at(-1)!);
+      res
+        .writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' })
+        .end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
     const pending = this.failures.find((f) => f.method === method && f.remaining > 0 && (!f.when || f.when(args)));
     if (pending) {
       pending.remaining -= 1;

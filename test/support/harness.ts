@@ -12,6 +12,8 @@ import { type SettlingSupportbot, startSupportbotForTests } from '../../src/app/
 import { ManualClock } from '../../src/clock.js';
 import { loadEnv, type Env } from '../../src/config/env.js';
 import { parseSupportConfig, type SupportConfig } from '../../src/config/supportConfig.js';
+import { createLogger } from '../../src/logger.js';
+import { SLACK_PACE } from '../../src/outbox/lanes.js';
 import type { Db } from '../../src/db/client.js';
 import { FakeSlack } from './fakeSlack.js';
 import { SlackRequests } from './slackRequests.js';
@@ -110,6 +112,13 @@ export interface HarnessOptions {
   beforeStart?: (fake: FakeSlack) => void;
   /** Web API timeout of the bot, so tests of Slack not answering need not wait 10 s. */
   slackTimeoutMs?: number;
+  /**
+   * Pace chat.postMessage per channel as in production (SLACK_PACE). Off by default: most tests post
+   * more than a burst into one channel without moving the clock; test/pacing.test.ts turns it on.
+   */
+  pace?: boolean;
+  /** Keep every line the bot logs at `level` or above in `lines` (test/logging.test.ts). */
+  log?: { level: string; lines: string[] };
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -140,16 +149,15 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   });
   // Errors are always kept (tests assert that none was logged); the rest is printed on TEST_LOG_LEVEL.
   const loggedErrors: string[] = [];
-  const logger = pino(
-    { level: process.env.TEST_LOG_LEVEL ?? 'error' },
-    {
-      write(line: string) {
-        const entry = JSON.parse(line) as { level: number; msg: string };
-        if (entry.level >= pino.levels.values.error!) loggedErrors.push(entry.msg);
-        if (process.env.TEST_LOG_LEVEL) process.stdout.write(line);
-      },
+  // The bot's own logger (its redaction and request fields), written here.
+  const logger = createLogger(opts.log?.level ?? process.env.TEST_LOG_LEVEL ?? 'error', {
+    write(line: string) {
+      const entry = JSON.parse(line) as { level: number; msg: string };
+      if (entry.level >= pino.levels.values.error!) loggedErrors.push(entry.msg);
+      opts.log?.lines.push(line);
+      if (process.env.TEST_LOG_LEVEL) process.stdout.write(line);
     },
-  );
+  });
   const start = (cfg: SupportConfig) =>
     // No handoff cron: real minutes passing must not announce handoffs mid-test; tests call checkHandoffs().
     startSupportbotForTests({
@@ -162,6 +170,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       // Likewise the digest: checked at start; tests call checkDigest() for a tick.
       digestCron: null,
       ...(opts.slackTimeoutMs ? { slackTimeoutMs: opts.slackTimeoutMs } : {}),
+      slackPace: opts.pace ? SLACK_PACE : {},
     });
   let bot = await start(config);
   let stuck: string | null = null;

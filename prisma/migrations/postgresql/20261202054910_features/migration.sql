@@ -60,6 +60,15 @@ CREATE TABLE "HomeViewer" (
     CONSTRAINT "HomeViewer_pkey" PRIMARY KEY ("userId")
 );
 
+-- CreateTable
+CREATE TABLE "SlackPace" (
+    "lane" TEXT NOT NULL,
+    "nextAt" TIMESTAMP(3) NOT NULL,
+    "pausedUntil" TIMESTAMP(3),
+
+    CONSTRAINT "SlackPace_pkey" PRIMARY KEY ("lane")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "DeployStage_deployId_stage_key" ON "DeployStage"("deployId", "stage");
 

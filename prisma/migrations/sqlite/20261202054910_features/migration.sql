@@ -46,6 +46,13 @@ CREATE TABLE "HomeViewer" (
     "openedAt" DATETIME NOT NULL
 );
 
+-- CreateTable
+CREATE TABLE "SlackPace" (
+    "lane" TEXT NOT NULL PRIMARY KEY,
+    "nextAt" DATETIME NOT NULL,
+    "pausedUntil" DATETIME
+);
+
 -- RedefineTables
 PRAGMA defer_foreign_keys=ON;
 PRAGMA foreign_keys=OFF;
