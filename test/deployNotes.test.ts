@@ -23,8 +23,11 @@ describe('combined deploy notes', () => {
     const t = await fileTicket(h, { title: 'Billing is slow', service: 'billing' });
     const other = await fileTicket(h, { title: 'Also on billing', service: 'billing' });
     h.clock.advanceMinutes(5);
-    // Slack answers the first announcement with 429 Retry-After 30: nothing is sent for 30 s.
-    h.fake.fail('chat.postMessage', { status: 429, retryAfter: 30 }, 1);
+    // Slack answers a reply in the support channel with 429 Retry-After 30: the channel is paused, so
+    // no note is sent (nor tried) there for 30 s.
+    h.fake.fail('chat.postMessage', { status: 429, retryAfter: 30 }, 1, (args) => args.channel === 'C0SUPPORT');
+    await h.slack.clickButton({ actionId: 'ticket_take', value: String(other.id), userId: 'UENG', messageTs: other.rootTs! });
+    await h.settle();
     for (const v of ['5.1', '5.2', '5.3', '5.4', '5.5']) await report(v);
     await h.settle();
     assert.equal(notesIn(t.rootTs!).length, 0, 'nothing sent while paused');
