@@ -84,9 +84,11 @@ describe('SIGTERM to one of three replicas under load', { skip }, () => {
     const streaming = Promise.all(Array.from({ length: CONCURRENCY }, stream));
 
     const sendingOwners = async () => (await db.db.outboxMessage.groupBy({ by: ['claimedBy'], where: { status: 'sending' } })).length;
+    // Paced as in production, a channel takes one post at a time across the replicas, so which replica
+    // holds the send under way is not up to the test; the signal comes while one does.
     await waitFor(
-      'a request in the replica and every replica sending',
-      async () => (proxy.inFlight.get(stopping.port) ?? 0) > 0 && (await sendingOwners()) === REPLICAS,
+      'a request in the replica and a send under way',
+      async () => (proxy.inFlight.get(stopping.port) ?? 0) > 0 && (await sendingOwners()) >= 1,
     );
     signalledAt = Date.now();
     stopping.child.kill('SIGTERM');
