@@ -52,6 +52,8 @@ describe('first response', () => {
     assert.ok(root(h, t.rootTs!).includes('First response overdue'));
     await at(h, '2026-11-25T12:00:00Z');
     assert.equal(reminders(h, t.rootTs!).length, 1, 'once');
+    const metrics = await (await fetch(`${h.baseUrl}/metrics`)).text();
+    assert.match(metrics, /^supportbot_sla_reminders_total\{priority="P2",kind="first_response"\} 1$/m);
 
     await h.slack.threadReply({ threadTs: t.rootTs!, userId: 'UENG', text: 'on it', eventId: 'EvLate' });
     await h.settle();

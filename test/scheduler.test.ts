@@ -34,6 +34,13 @@ describe('job scheduler', () => {
         if (job.attempts <= (failures.get(job.id) ?? 0)) throw new Error('flaky handler');
       }
     },
+    // Counts its jobs once its transaction has committed (as the SLA metrics do).
+    'test.counted': async (tx, jobs, now, afterCommit) => {
+      for (const job of jobs) await effect(tx, job, now);
+      afterCommit(() => {
+        counted += jobs.length;
+      });
+    },
     // Holds its pass's transaction open until the test lets go.
     'test.blocking': async (tx, jobs, now) => {
       for (const job of jobs) await effect(tx, job, now);
@@ -41,6 +48,7 @@ describe('job scheduler', () => {
     },
   };
   let blocked: Promise<void> = Promise.resolve();
+  let counted = 0;
   const scheduler = (opts: { batchSize?: number; db?: Database } = {}) =>
     new Scheduler((opts.db ?? database).db, database.provider, clock, handlers, log, opts.batchSize);
   const effects = () => database.db.outboxMessage.count();
@@ -119,6 +127,17 @@ describe('job scheduler', () => {
       ['done', 'pending', 'done'],
     );
     assert.deepEqual([await effectsOf(first!.id), await effectsOf(flaky!.id), await effectsOf(last!.id)], [1, 0, 1]);
+  });
+
+  it("a handler's after-commit effect runs once its job has committed, not for a batch that rolled back", async () => {
+    counted = 0;
+    await scheduleJob(database.db, { kind: 'test.counted', dueAt: T0 });
+    await scheduleJob(database.db, { kind: 'test.flaky', dueAt: T0 });
+    const [job, flaky] = await database.db.job.findMany({ orderBy: { id: 'asc' } });
+    failures.set(flaky!.id, 1);
+    await scheduler().drain();
+    assert.equal(await effectsOf(job!.id), 1);
+    assert.equal(counted, 1, 'the batch that rolled back did not count; the job run on its own did');
   });
 
   it('a job of an unknown kind is retried, not dropped', async () => {

@@ -114,7 +114,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
     checkDigest,
     jobHandlers: {
       ...refreshingHome(slaJobHandlers(config, deps.sla)),
-      ...firstResponseJobHandlers(config),
+      ...firstResponseJobHandlers(config, deps.sla),
       ...pagingJobHandlers(config),
       ...coverRequestJobHandlers(config),
       ...shiftReminderJobHandlers(config),

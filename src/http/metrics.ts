@@ -126,7 +126,7 @@ export function createMetrics(sources: MetricSources) {
     }),
     slaReminders: new Counter({
       name: 'supportbot_sla_reminders_total',
-      help: 'SLA reminders queued by this process, by ticket priority and kind (resolution)',
+      help: 'SLA reminders queued by this process, by ticket priority and kind (resolution, first_response)',
       labelNames: ['priority', 'kind'],
       registers: [registry],
     }),

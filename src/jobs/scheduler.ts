@@ -30,13 +30,24 @@ export type { Job };
  * (Slack goes through the outbox), and check the state they act on, since other jobs of the same
  * pass run before them in the same transaction.
  */
-export type JobHandler = (tx: Tx, jobs: Job[], now: Date) => Promise<void>;
+export type JobHandler = (tx: Tx, jobs: Job[], now: Date, afterCommit: AfterCommit) => Promise<void>;
+/**
+ * Registers what a handler wants done once its transaction has committed, never inside it (counting
+ * what it queued, for /metrics): a batch that rolls back and runs again one by one must not count twice.
+ */
+export type AfterCommit = (effect: () => void) => void;
 export type JobHandlers = Record<string, JobHandler>;
 
 export { cancelJobs, insertJobOnce, lockTicketJobs, scheduledKeys, scheduleJob };
 
 /** Told about every pass that ran jobs: how long it took and what it ran (for /metrics). */
 export type PassObserver = (pass: { seconds: number; jobs: Job[]; now: Date }) => void;
+
+/** A committed transaction's jobs, and what their handlers asked to do now that it has committed. */
+interface Ran {
+  jobs: Job[];
+  afterCommit: Array<() => void>;
+}
 
 const DEFAULT_BATCH = 100;
 const MAX_BACKOFF_MS = 10 * 60_000;
@@ -90,15 +101,16 @@ export class Scheduler {
     }
   }
 
-  /** Runs one transaction of jobs; once it has committed, tells the observer what ran. */
-  private async observed(now: Date, run: () => Promise<Job[]>): Promise<number> {
+  /** Runs one transaction of jobs; once it has committed, runs the handlers' after-commit effects and tells the observer what ran. */
+  private async observed(now: Date, run: () => Promise<Ran>): Promise<number> {
     const started = process.hrtime.bigint();
-    const jobs = await run();
+    const { jobs, afterCommit } = await run();
+    for (const effect of afterCommit) effect();
     if (jobs.length) this.observe({ seconds: Number(process.hrtime.bigint() - started) / 1e9, jobs, now });
     return jobs.length;
   }
 
-  private async claimAndRun(tx: Tx, now: Date, onlyId: number | null, onClaim?: (job: Job) => void): Promise<Job[]> {
+  private async claimAndRun(tx: Tx, now: Date, onlyId: number | null, onClaim?: (job: Job) => void): Promise<Ran> {
     const jobs = await this.claim(tx, now, onlyId);
     // Kinds run in the order they first came due; within a kind, in due order.
     const byKind = new Map<string, Job[]>();
@@ -106,12 +118,13 @@ export class Scheduler {
       onClaim?.(job);
       byKind.set(job.kind, [...(byKind.get(job.kind) ?? []), job]);
     }
+    const afterCommit: Array<() => void> = [];
     for (const [kind, group] of byKind) {
       const handler = this.handlers[kind];
       if (!handler) throw new Error(`no handler for job kind "${kind}"`);
-      await handler(tx, group, now);
+      await handler(tx, group, now, (effect) => afterCommit.push(effect));
     }
-    return jobs;
+    return { jobs, afterCommit };
   }
 
   private claim(tx: Tx, now: Date, onlyId: number | null): Promise<Job[]> {

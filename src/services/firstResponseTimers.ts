@@ -10,7 +10,7 @@ import { firstResponseReminder } from '../messages/ticketReplies.js';
 import { enqueueAll, type OutboxKind } from '../outbox/queue.js';
 import type { Tx } from '../repos/db.js';
 import { findTickets, setFirstResponseDue } from '../repos/tickets.js';
-import { callOn, syncTicketJobs, type Timer } from './slaTimers.js';
+import { callOn, type SlaObserver, syncTicketJobs, type Timer } from './slaTimers.js';
 import { pausesOf, type Ticket, type TicketHooks } from './tickets.js';
 
 export const FIRST_RESPONSE_REMINDER = 'first_response.reminder';
@@ -50,9 +50,9 @@ export function firstResponseHooks(config: SupportConfig): TicketHooks {
   };
 }
 
-export function firstResponseJobHandlers(config: SupportConfig): JobHandlers {
+export function firstResponseJobHandlers(config: SupportConfig, observer?: SlaObserver): JobHandlers {
   return {
-    async [FIRST_RESPONSE_REMINDER](tx, jobs, now) {
+    async [FIRST_RESPONSE_REMINDER](tx, jobs, now, afterCommit) {
       const ids = jobs.map((j) => j.ticketId).filter((id): id is number => id !== null);
       const tickets = new Map((await findTickets(tx, ids)).map((t) => [t.id, t]));
       const callee = callOn(tx, config, now);
@@ -74,6 +74,7 @@ export function firstResponseJobHandlers(config: SupportConfig): JobHandlers {
           callee: await callee(ticket),
         });
         messages.push({ kind: 'ticket.reply', ticketId: ticket.id, text }, { kind: 'ticket.root', ticketId: ticket.id });
+        afterCommit(() => observer?.reminded(ticket.priority, 'first_response'));
       }
       await enqueueAll(tx, messages, { now });
     },

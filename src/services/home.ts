@@ -130,8 +130,8 @@ export function refreshingHome(handlers: JobHandlers): JobHandlers {
   return Object.fromEntries(
     Object.entries(handlers).map(([kind, run]): [string, JobHandler] => [
       kind,
-      async (tx, jobs, now) => {
-        await run(tx, jobs, now);
+      async (tx, jobs, now, afterCommit) => {
+        await run(tx, jobs, now, afterCommit);
         for (const ticketId of new Set(jobs.flatMap((j) => (j.ticketId === null ? [] : [j.ticketId]))))
           await planHomeRefresh(tx, ticketId, now);
       },

@@ -103,11 +103,11 @@ async function stillDue(tx: Tx, config: SupportConfig, jobs: Job[], now: Date, p
 }
 
 /**
- * Told of each SLA reminder and breach as its job queues it (metrics). Inside the job's transaction:
- * a pass that rolls back and runs again counts twice.
+ * Told of each SLA or first-response reminder and each breach its job queued (metrics), once the
+ * job's transaction has committed: a pass that rolls back and runs again counts once.
  */
 export interface SlaObserver {
-  reminded(priority: string, kind: 'resolution'): void;
+  reminded(priority: string, kind: 'resolution' | 'first_response'): void;
   breached(priority: string): void;
 }
 
@@ -119,7 +119,7 @@ export function slaJobHandlers(config: SupportConfig, observer?: SlaObserver): J
     timeZone: config.timeZone,
   });
   return {
-    async [SLA_REMINDER](tx, jobs, now) {
+    async [SLA_REMINDER](tx, jobs, now, afterCommit) {
       const callee = callOn(tx, config, now);
       const messages: OutboxKind[] = [];
       for (const { ticket, deadline } of await stillDue(tx, config, jobs, now, 'reminder')) {
@@ -129,12 +129,12 @@ export function slaJobHandlers(config: SupportConfig, observer?: SlaObserver): J
         const text = slaReminder({ ...alarm(ticket, deadline), minutesLeft: left, callee: await callee(ticket) });
         // The root is edited too, to show the ticket at risk.
         messages.push({ kind: 'ticket.reply', ticketId: ticket.id, text }, { kind: 'ticket.root', ticketId: ticket.id });
-        observer?.reminded(ticket.priority, 'resolution');
+        afterCommit(() => observer?.reminded(ticket.priority, 'resolution'));
       }
       await enqueueAll(tx, messages, { now });
     },
 
-    async [SLA_BREACH](tx, jobs, now) {
+    async [SLA_BREACH](tx, jobs, now, afterCommit) {
       const callee = callOn(tx, config, now);
       const messages: OutboxKind[] = [];
       for (const { ticket, deadline } of await stillDue(tx, config, jobs, now, 'breach')) {
@@ -147,7 +147,7 @@ export function slaJobHandlers(config: SupportConfig, observer?: SlaObserver): J
           ownerId: ticket.ownerId,
         });
         messages.push({ kind: 'ticket.reply', ticketId: ticket.id, text }, { kind: 'ticket.root', ticketId: ticket.id });
-        observer?.breached(ticket.priority);
+        afterCommit(() => observer?.breached(ticket.priority));
       }
       await enqueueAll(tx, messages, { now });
     },
