@@ -5,28 +5,21 @@
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { ManualClock } from '../../src/clock.js';
-import { openDatabase } from '../../src/db/client.js';
-import { applyMigrations } from '../../src/db/migrate.js';
 import type { Provider } from '../../src/db/provider.js';
 import { Scheduler } from '../../src/jobs/scheduler.js';
 import { inTransaction } from '../../src/repos/db.js';
 import { HOME_REFRESH_LIMITS, homeJobHandlers, openHome, planHomeRefresh } from '../../src/services/home.js';
-import { createTestDatabaseUrl } from '../support/harness.js';
 import { median, onEachDatabase } from './bulkInsert.js';
-import { benchConfig, NOW, seed } from './reportData.js';
+import { benchConfig, NOW, seededBenchDatabase } from './reportData.js';
 
 const RUNS = 5;
 const log = pino({ level: 'silent' });
 
 async function bench(provider: Provider): Promise<void> {
-  const { url, drop } = await createTestDatabaseUrl(provider);
-  await applyMigrations(url);
-  const database = await openDatabase(url);
-  const { db } = database;
+  const seeded = await seededBenchDatabase(provider);
+  const { db } = seeded.database;
   const config = benchConfig();
   try {
-    await seed(db, provider);
-    await db.$executeRawUnsafe('ANALYZE');
     // The seeded owners (each owns ~500 open tickets), the reporter of every ticket, and people with none.
     const viewers = [...Array.from({ length: 20 }, (_, i) => `UENG${i}`), 'UGARD1', 'UGARD2', 'UREPORTER'];
     while (viewers.length < HOME_REFRESH_LIMITS.publishesPerRun) viewers.push(`UVIEWER${viewers.length}`);
@@ -59,8 +52,7 @@ async function bench(provider: Provider): Promise<void> {
       `${provider.padEnd(10)} ${open} open tickets: open Home (build + queue 1 view) ${median(opens.slice(1)).toFixed(1).padStart(7)} ms   refresh pass (${viewers.length} viewers) ${median(refreshes.slice(1)).toFixed(1).padStart(7)} ms   one view ${(bytes / 1024).toFixed(1)} kB`,
     );
   } finally {
-    await database.close();
-    await drop();
+    await seeded.close();
   }
 }
 

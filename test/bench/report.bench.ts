@@ -7,14 +7,12 @@
 // REPORT_BENCH_DAYS=90 (or 7,30) times only those periods; BENCH_DATABASE=sqlite only that database.
 import { performance } from 'node:perf_hooks';
 import type { SupportConfig } from '../../src/config/supportConfig.js';
-import { openDatabase, type Db } from '../../src/db/client.js';
-import { applyMigrations } from '../../src/db/migrate.js';
+import type { Db } from '../../src/db/client.js';
 import type { Provider } from '../../src/db/provider.js';
 import { type PeriodDays, periodsAt } from '../../src/domain/metrics.js';
 import { buildReport, type Report } from '../../src/services/reports.js';
-import { createTestDatabaseUrl } from '../support/harness.js';
 import { median, onEachDatabase } from './bulkInsert.js';
-import { benchConfig, DEPLOYS, floorQueries, MIN, NOW, SPAN_DAYS, seed, TICKETS } from './reportData.js';
+import { benchConfig, DEPLOYS, floorQueries, MIN, NOW, SPAN_DAYS, seededBenchDatabase, TICKETS } from './reportData.js';
 
 const RUNS = 5;
 const PERIODS = (process.env.REPORT_BENCH_DAYS ?? '7,30,90').split(',').map((d): PeriodDays => {
@@ -65,20 +63,13 @@ function checkSame(report: Report, floors: FloorResult[]): void {
 }
 
 async function bench(provider: Provider): Promise<void> {
-  const { url, drop } = await createTestDatabaseUrl(provider);
-  await applyMigrations(url);
-  const database = await openDatabase(url);
-  const { db } = database;
+  const seeded = await seededBenchDatabase(provider);
+  const { db } = seeded.database;
   const config = benchConfig();
   try {
-    const seeded = performance.now();
-    await seed(db, provider);
-    // A live PostgreSQL database is vacuumed by autovacuum; a fresh bulk insert is not yet, and until
-    // it is, index-only scans visit the table (and the run times whenever autovacuum starts).
-    await db.$executeRawUnsafe(provider === 'postgresql' ? 'VACUUM ANALYZE' : 'ANALYZE');
     const events = await db.ticketEvent.count();
     console.log(
-      `${provider}: seeded ${TICKETS} tickets, ${events} events, ${DEPLOYS} deploys over ${SPAN_DAYS} days in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
+      `${provider}: seeded ${TICKETS} tickets, ${events} events, ${DEPLOYS} deploys over ${SPAN_DAYS} days in ${seeded.seconds.toFixed(1)} s`,
     );
     for (const days of PERIODS) {
       const ours: number[] = [];
@@ -101,8 +92,7 @@ async function bench(provider: Provider): Promise<void> {
       );
     }
   } finally {
-    await database.close();
-    await drop();
+    await seeded.close();
   }
 }
 

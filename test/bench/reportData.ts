@@ -3,11 +3,13 @@
 // figure of one period.
 import type { SupportConfig } from '../../src/config/supportConfig.js';
 import { parseSupportConfig } from '../../src/config/supportConfig.js';
-import type { Db } from '../../src/db/client.js';
+import { performance } from 'node:perf_hooks';
+import { type Database, type Db, openDatabase } from '../../src/db/client.js';
+import { applyMigrations } from '../../src/db/migrate.js';
 import type { Provider } from '../../src/db/provider.js';
 import type { Period } from '../../src/domain/metrics.js';
 import { dutySegments } from '../../src/domain/rotation.js';
-import { testConfigDoc } from '../support/harness.js';
+import { createTestDatabaseUrl, testConfigDoc } from '../support/harness.js';
 import { insert } from './bulkInsert.js';
 
 export const TICKETS = 100_000;
@@ -24,6 +26,30 @@ export function benchConfig(): SupportConfig {
   const doc = testConfigDoc();
   for (const id of SERVICES.slice(3)) doc.services[id] = { name: id, squad: 'payments' };
   return parseSupportConfig(doc, 'bench config');
+}
+
+/**
+ * A new, migrated database holding the seeded history, its statistics fresh: what the report and
+ * App Home benches read. `seconds` is how long seeding took; `close` closes and drops it.
+ */
+export async function seededBenchDatabase(provider: Provider): Promise<{ database: Database; seconds: number; close(): Promise<void> }> {
+  const { url, drop } = await createTestDatabaseUrl(provider);
+  await applyMigrations(url);
+  const database = await openDatabase(url);
+  const started = performance.now();
+  await seed(database.db, provider);
+  // A live PostgreSQL database is vacuumed by autovacuum; a fresh bulk insert is not yet, and until
+  // it is, index-only scans visit the table (and the run times whenever autovacuum starts).
+  await database.db.$executeRawUnsafe(provider === 'postgresql' ? 'VACUUM ANALYZE' : 'ANALYZE');
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    database,
+    seconds,
+    async close() {
+      await database.close();
+      await drop();
+    },
+  };
 }
 
 export async function seed(db: Db, provider: Provider): Promise<void> {
