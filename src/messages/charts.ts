@@ -1,10 +1,7 @@
 // The weekly digest's charts as PNG, without a browser: a Vega-Lite spec per chart (pure data →
 // spec), compiled and rendered to SVG by Vega, rasterised by resvg with the machine's DejaVu fonts.
 // Inputs are plain rows: the report's figures (services/digest.ts maps them) and tickets per day.
-import { Resvg } from '@resvg/resvg-js';
-// Vega is ESM with top-level await: imported statically, never require()d.
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { Priority } from '../domain/priority.js';
 
 /** The report's time to resolve of one priority, in hours. */
@@ -126,23 +123,28 @@ export function ticketsPerDaySpec(rows: DayCount[]): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-export async function chartSvg(spec: TopLevelSpec): Promise<string> {
+// Vega, Vega-Lite and resvg add about 38 MB to a process once imported (docs/benchmarks.md,
+// "Memory"), and only the weekly digest draws: they are imported when the first chart is rendered.
+// (Vega is ESM with top-level await: imported, never require()d.)
+const importRenderer = async () => {
+  const [vega, { compile }, { Resvg }] = await Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]);
+  return { vega, compile, Resvg };
+};
+let renderer: ReturnType<typeof importRenderer> | undefined;
+
+async function render(spec: TopLevelSpec): Promise<Chart> {
+  renderer ??= importRenderer();
+  const { vega, compile, Resvg } = await renderer;
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  let svg: string;
   try {
-    return await view.toSVG(SCALE);
+    svg = await view.toSVG(SCALE);
   } finally {
     view.finalize();
   }
-}
-
-export function svgToPng(svg: string): Buffer {
-  return new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: FONT }, background: 'white' }).render().asPng();
-}
-
-async function render(spec: TopLevelSpec): Promise<Chart> {
-  const svg = await chartSvg(spec);
+  const png = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: FONT }, background: 'white' }).render().asPng();
   const title = (spec.title as { text: string }).text;
-  return { title, svg, png: svgToPng(svg) };
+  return { title, svg, png };
 }
 
 export const timeToResolveChart = (rows: ResolveTimeRow[]) => render(timeToResolveSpec(rows));
