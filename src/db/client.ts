@@ -4,7 +4,6 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/sqlite/client.js';
 import { providerOf, sqlitePath, type Provider } from './provider.js';
-import { CachedStatementsSqlite } from './statementCache.js';
 
 /**
  * The database handle the repositories use. Both generated clients come from one schema and expose
@@ -13,11 +12,11 @@ import { CachedStatementsSqlite } from './statementCache.js';
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
-export function adapterFactory(url: string): CachedStatementsSqlite | PrismaPg {
+export function adapterFactory(url: string): PrismaBetterSqlite3 | PrismaPg {
   if (providerOf(url) === 'postgresql') return new PrismaPg({ connectionString: url, max: 10 });
   const file = sqlitePath(url);
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  return new CachedStatementsSqlite(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 }));
+  return new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 });
 }
 
 export interface Database {
@@ -33,7 +32,7 @@ export async function openDatabase(url: string): Promise<Database> {
     const { PrismaClient: PgClient } = await import('../generated/postgres/client.js');
     db = new PgClient({ adapter: adapterFactory(url) as PrismaPg }) as unknown as Db;
   } else {
-    db = new PrismaClient({ adapter: adapterFactory(url) as CachedStatementsSqlite });
+    db = new PrismaClient({ adapter: adapterFactory(url) as PrismaBetterSqlite3 });
     // WAL lets readers (status page, reports) run while a writer commits.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   }
