@@ -2,7 +2,8 @@
 // `now` are passed in. Croner walks the expression backwards in the zone (DST included: a local
 // time skipped by the spring change fires at the first instant after the gap; one repeated in
 // autumn fires once, at its first occurrence).
-import { addDays } from 'date-fns';
+// A per-function entry point: the package index loads every function (about 15 MB of RSS).
+import { addDays } from 'date-fns/addDays';
 import { TZDate } from '@date-fns/tz';
 import { Cron } from 'croner';
 
