@@ -73,9 +73,30 @@ describe('repeated Slack deliveries', () => {
     const events = await h.db.ticketEvent.findMany({ where: { ticketId: t.id, type: 'first_response' } });
     assert.equal(events.length, 1);
     assert.equal(JSON.parse(events[0]!.data).minutes, 3);
+    // A delivery seen before is not counted again, also where it would be a first response.
+    const unanswered = await fileTicket(h, { priority: 'P3' });
     const deps = { db: h.db, clock: h.clock, config: h.config, hooks: [], kick: () => {} };
-    const again = { channelId: 'C0SUPPORT', threadTs: t.rootTs!, userId: 'UENG', deliveryId: 'event:EvRetried' };
+    const again = { channelId: 'C0SUPPORT', threadTs: unanswered.rootTs!, userId: 'UENG', deliveryId: 'event:EvRetried' };
     assert.equal(await recordThreadReply(deps, again), 'duplicate');
+    assert.equal((await h.db.ticket.findUniqueOrThrow({ where: { id: unanswered.id } })).firstResponseAt, null);
+  });
+
+  it('replies that change nothing write nothing: another thread, the reporter, a ticket answered already', async () => {
+    const t = await fileTicket(h);
+    const replies = [
+      { threadTs: '1700000200.000001', userId: 'UENG', eventId: 'EvNotATicket' },
+      { threadTs: t.rootTs!, userId: 'UREPORTER', eventId: 'EvReporter' },
+      { threadTs: t.rootTs!, userId: 'UENG', eventId: 'EvAnswer' },
+      { threadTs: t.rootTs!, userId: 'UENG2', eventId: 'EvLater' },
+    ];
+    for (const r of replies) assert.equal((await h.slack.threadReply({ ...r, text: 'hi' })).status, 200);
+    await h.settle();
+    const ids = replies.map((r) => `event:${r.eventId}`);
+    const recorded = await h.db.processedDelivery.findMany({ where: { id: { in: ids } } });
+    assert.deepEqual(
+      recorded.map((d) => d.id),
+      ['event:EvAnswer'],
+    );
   });
 
   it('two people clicking Take it at once: one owner, one event, one message, one page marked taken', async () => {

@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/sqlite/client.js';
 import { providerOf, sqlitePath, type Provider } from './provider.js';
+import { sqliteTakingTurns } from './sqliteTurns.js';
 
 /**
  * The database handle the repositories use. Both generated clients come from one schema and expose
@@ -12,11 +14,11 @@ import { providerOf, sqlitePath, type Provider } from './provider.js';
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
-export function adapterFactory(url: string): PrismaBetterSqlite3 | PrismaPg {
+export function adapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
   if (providerOf(url) === 'postgresql') return new PrismaPg({ connectionString: url, max: 10 });
   const file = sqlitePath(url);
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  return new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 });
+  return sqliteTakingTurns(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 }));
 }
 
 export interface Database {
@@ -30,9 +32,9 @@ export async function openDatabase(url: string): Promise<Database> {
   let db: Db;
   if (provider === 'postgresql') {
     const { PrismaClient: PgClient } = await import('../generated/postgres/client.js');
-    db = new PgClient({ adapter: adapterFactory(url) as PrismaPg }) as unknown as Db;
+    db = new PgClient({ adapter: adapterFactory(url) }) as unknown as Db;
   } else {
-    db = new PrismaClient({ adapter: adapterFactory(url) as PrismaBetterSqlite3 });
+    db = new PrismaClient({ adapter: adapterFactory(url) });
     // WAL lets readers (status page, reports) run while a writer commits.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   }

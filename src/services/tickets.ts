@@ -197,12 +197,16 @@ export async function actOnTicketIn(tx: Tx, deps: TicketDeps, input: TicketActio
 /**
  * A message in a ticket's thread. The first one from someone other than the reporter (and not a
  * bot) is the first response. Slack retries deliveries; `deliveryId` makes them count once.
+ * Most messages change nothing (not a ticket's thread, or the ticket is answered already): they are
+ * told apart by a read, without taking the database's one writer (SQLite) for a transaction.
  */
 export async function recordThreadReply(
   deps: TicketDeps,
   input: { channelId: string; threadTs: string; userId: string; deliveryId: string },
 ): Promise<'first_response' | 'ignored' | 'duplicate'> {
   const now = deps.clock.now();
+  const seen = await findTicketByThread(deps.db, input.channelId, input.threadTs);
+  if (!seen || !answers(seen, input.userId)) return 'ignored';
   const outcome = await inTransaction(deps.db, async (tx) => {
     if (!(await firstDelivery(tx, input.deliveryId, now))) return 'duplicate' as const;
     const ticket = await findTicketByThread(tx, input.channelId, input.threadTs);
@@ -213,12 +217,17 @@ export async function recordThreadReply(
   return outcome;
 }
 
+/** Whether a word from `userId` would be the ticket's first response. */
+function answers(ticket: Pick<Ticket, 'firstResponseAt' | 'reporterId'>, userId: string): boolean {
+  return !ticket.firstResponseAt && userId !== ticket.reporterId;
+}
+
 /**
  * Records `userId`'s answer as the ticket's first response unless it has one or `userId` is the
  * reporter; whether it did. The event carries what reports need for "first-response SLA met".
  */
 async function recordFirstResponse(tx: Tx, deps: TicketDeps, ticket: Ticket, userId: string, now: Date): Promise<boolean> {
-  if (ticket.firstResponseAt || userId === ticket.reporterId) return false;
+  if (!answers(ticket, userId)) return false;
   await lockTicketJobs(tx, ticket.id);
   if (!(await claimFirstResponse(tx, ticket, userId, now))) return false;
   const minutes = (now.getTime() - ticket.createdAt.getTime()) / 60_000;

@@ -82,6 +82,9 @@ CREATE INDEX "HomeViewer_openedAt_idx" ON "HomeViewer"("openedAt");
 CREATE UNIQUE INDEX "Ticket_viewId_key" ON "Ticket"("viewId");
 
 -- CreateIndex
+CREATE INDEX "Ticket_channelId_rootTs_idx" ON "Ticket"("channelId", "rootTs");
+
+-- CreateIndex
 CREATE INDEX "Ticket_reporterId_status_idx" ON "Ticket"("reporterId", "status");
 
 -- CreateIndex
