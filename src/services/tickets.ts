@@ -5,7 +5,7 @@ import type { SupportConfig } from '../config/supportConfig.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import { dueAt, minutesLeft, type Pause, type SlaInput, slaState } from '../domain/sla.js';
 import type { SourceMessage } from '../domain/intake.js';
-import { type Actor, decide, NOT_SURE_SERVICE, type Ticket, type TicketAction, type TicketForm } from '../domain/ticket.js';
+import { type Actor, type Decision, decide, NOT_SURE_SERVICE, type Ticket, type TicketAction, type TicketForm } from '../domain/ticket.js';
 import { lockTicketJobs } from '../jobs/scheduler.js';
 import { enqueue } from '../outbox/queue.js';
 import { changeReply } from '../messages/ticketReplies.js';
@@ -122,6 +122,10 @@ async function insertNewTicket(
 /** Applies a button or modal action to a ticket, if the rules allow it for this person. */
 export async function actOnTicket(deps: TicketDeps, input: TicketActionInput): Promise<Result<Ticket>> {
   const now = deps.clock.now();
+  // A refusal (a second click, someone else's ticket) is answered from a read, without taking the
+  // database's one writer (SQLite) for a transaction; one that passes is decided again inside it.
+  const allowed = decideOn(await findTicket(deps.db, input.ticketId), input);
+  if (!allowed.ok) return allowed;
   const result = await inTransaction(deps.db, (tx) => actOnTicketIn(tx, deps, input, now));
   if (result.ok) deps.kick();
   return result;
@@ -133,13 +137,21 @@ export interface TicketActionInput {
   actor: Actor;
 }
 
+/** What the rules decide for the action on `ticket` as it is (missing: refused). */
+function decideOn(
+  ticket: Ticket | null,
+  input: TicketActionInput,
+): Result<{ before: Ticket; decision: Extract<Decision, { ok: true }>['value'] }> {
+  if (!ticket) return fail(`Ticket #${input.ticketId} does not exist.`);
+  const decided = decide(ticket, input.action, input.actor);
+  return decided.ok ? ok({ before: ticket, decision: decided.value }) : decided;
+}
+
 /** actOnTicket inside a transaction the caller holds (to dedupe a delivery, or change a second ticket with it). */
 export async function actOnTicketIn(tx: Tx, deps: TicketDeps, input: TicketActionInput, now: Date): Promise<Result<Ticket>> {
-  const before = await findTicket(tx, input.ticketId);
-  if (!before) return fail(`Ticket #${input.ticketId} does not exist.`);
-  const decided = decide(before, input.action, input.actor);
+  const decided = decideOn(await findTicket(tx, input.ticketId), input);
   if (!decided.ok) return decided;
-  const decision = decided.value;
+  const { before, decision } = decided.value;
 
   const pauses = [...before.pauses];
   let waitingSince = before.waitingSince;
