@@ -6,6 +6,7 @@ import { derivePostgresSchema } from '../src/db/deriveSchema.js';
 import pg from 'pg';
 import {
   applyMigrations,
+  EditedMigrationError,
   latestSnapshot,
   liveSchemaDrift,
   MIGRATION_LOCK_KEY,
@@ -60,6 +61,41 @@ describe('migrations on start', () => {
       });
       assert.equal(t.id, 1);
       await close();
+    } finally {
+      await drop();
+    }
+  });
+});
+
+describe('the migration check', () => {
+  it('refuses to start when an applied migration was edited since, naming it, without the engine', async () => {
+    const { url, drop } = await createTestDatabaseUrl();
+    try {
+      const [firstName] = await migrateIfNeeded(url);
+      const { db, close } = await openDatabase(url);
+      // What an edited migration.sql looks like from the database: its checksum no longer matches.
+      await db.$executeRawUnsafe(`UPDATE _prisma_migrations SET checksum = 'edited' WHERE migration_name = '${firstName}'`);
+      await close();
+      const refused = await migrateIfNeeded(url).catch((err: unknown) => err);
+      assert.ok(refused instanceof EditedMigrationError);
+      assert.match(refused.message, new RegExp(`Migration ${firstName} was edited after it was applied`));
+    } finally {
+      await drop();
+    }
+  });
+
+  it("passes the engine's own error on (a migration that failed half-way)", async () => {
+    const { url, drop } = await createTestDatabaseUrl();
+    try {
+      const applied = await migrateIfNeeded(url);
+      const { db, close } = await openDatabase(url);
+      await db.$executeRawUnsafe(`UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = '${applied.at(-1)}'`);
+      await close();
+      await assert.rejects(migrateIfNeeded(url), (err: Error) => {
+        assert.match(err.message, /failed migrations/);
+        assert.match(err.message, new RegExp(applied.at(-1)!));
+        return true;
+      });
     } finally {
       await drop();
     }

@@ -5,6 +5,7 @@
 // Each migration folder keeps a snapshot of the schema it leads to (schema.prisma). The next
 // migration is the diff between that snapshot and the schema: two datamodels, no database, no
 // shadow database (which the engine cannot fill through the adapters here).
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -99,28 +100,59 @@ export async function listMigrations(provider: Provider): Promise<MigrationList>
   return { baseDir, lockfile: { path: 'migration_lock.toml', content: lock }, shadowDbInitScript: '', migrationDirectories };
 }
 
-/** Committed migrations the database has not finished applying (all of them on a new database). */
+/** Prisma's checksum of a migration: SHA-256 of its script, in hex. */
+function checksum(sql: string): string {
+  return createHash('sha256').update(sql).digest('hex');
+}
+
+/** A migration whose file no longer matches what was applied: the database went another way than the file says. */
+export class EditedMigrationError extends Error {
+  constructor(readonly names: string[]) {
+    super(
+      `Migration ${names.join(', ')} was edited after it was applied to this database (its migration.sql no longer ` +
+        'matches the checksum in _prisma_migrations). Restore the file as it was released, and put the change in a new ' +
+        'migration (npm run db:migration -- <name>).',
+    );
+    this.name = 'EditedMigrationError';
+  }
+}
+
+/**
+ * Committed migrations the database has not finished applying (all of them on a new database),
+ * read from `_prisma_migrations` without the schema engine. Throws EditedMigrationError when an
+ * applied migration's file has changed since (the engine itself would only log a warning).
+ */
 export async function unappliedMigrations(url: string): Promise<string[]> {
   const provider = providerOf(url);
-  const names = (await listMigrations(provider)).migrationDirectories.map((d) => d.path);
+  const local = (await listMigrations(provider)).migrationDirectories.map((d) => ({
+    name: d.path,
+    sql: d.migrationFile.content.tag === 'ok' ? d.migrationFile.content.value : '',
+  }));
   const { db, close } = await openDatabase(url);
+  let rows: Array<{ migration_name: string; checksum: string }>;
   try {
-    const rows = await db.$queryRawUnsafe<Array<{ migration_name: string }>>(
-      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    rows = await db.$queryRawUnsafe(
+      'SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
     );
-    const done = new Set(rows.map((r) => r.migration_name));
-    return names.filter((n) => !done.has(n));
   } catch {
-    return names; // no _prisma_migrations table yet
+    return local.map((m) => m.name); // no _prisma_migrations table yet
   } finally {
     await close();
   }
+  const applied = new Map(rows.map((r) => [r.migration_name, r.checksum]));
+  // Prisma also accepts a script whose line endings a checkout turned from LF to CRLF or back.
+  const matches = (sql: string, sum: string) =>
+    [sql, sql.replaceAll('\r\n', '\n'), sql.replaceAll(/\r?\n/g, '\r\n')].some((variant) => checksum(variant) === sum);
+  const edited = local.filter((m) => applied.has(m.name) && !matches(m.sql, applied.get(m.name)!)).map((m) => m.name);
+  if (edited.length) throw new EditedMigrationError(edited);
+  return local.filter((m) => !applied.has(m.name)).map((m) => m.name);
 }
 
 /**
  * What start-up runs: the engine only when something is pending. The engine cannot apply anything
  * while another connection has an SQLite file open (it waits, then fails busy), so a restart of a
- * bot whose database is up to date must not need it.
+ * bot whose database is up to date must not need it. (Run in a worker thread, the engine left RSS
+ * higher, not lower: docs/benchmarks.md.)
  */
 export async function migrateIfNeeded(url: string): Promise<string[]> {
   return withMigrationLock(url, async () => ((await unappliedMigrations(url)).length ? applyMigrations(url) : []));
