@@ -15,6 +15,12 @@ const REQUESTS = Number(process.env.BENCH_ACK_REQUESTS ?? 2000);
 const CONCURRENCY = 50;
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 300);
 const SUBMIT_BURST = 20;
+/** A burst of submissions starts every this often (the issue's "bursts of 20"). */
+const BURST_EVERY_MS = 1000;
+/** How long the fake Slack takes to answer each call during the submissions. */
+const SLACK_MS = Number(process.env.BENCH_SLACK_MS ?? 20);
+/** Which parts run: `requests` (the three kinds against the floor), `submit` (the submissions); both by default. */
+const PARTS = new Set((process.env.BENCH_ACK_PARTS ?? 'requests,submit').split(','));
 const TICKETS = 50;
 const BARE = fileURLToPath(new URL('./bareBolt.ts', import.meta.url));
 
@@ -47,12 +53,71 @@ const submit = (slack: SlackRequests, run: string, i: number) =>
     values: ticketFormValues({ title: `bench ${run} ${i}`, description: 'x', priority: 'P3', service: 'checkout' }),
   });
 
+/** Each ticket's root message (its first top-level post in the support channel) by title, and when it reached the fake Slack. */
+function rootsAt(fake: FakeSlack, run: string): Map<string, number> {
+  const roots = new Map<string, number>();
+  // The title, not a longer one it prefixes ("bench run 1" is in "bench run 12").
+  const title = new RegExp(`bench ${run} \\d+`);
+  for (const c of fake.calls) {
+    if (c.method !== 'chat.postMessage' || c.args.channel !== 'C0SUPPORT' || c.args.thread_ts) continue;
+    const found = title.exec(String(c.args.text ?? ''))?.[0];
+    if (found && !roots.has(found)) roots.set(found, c.at);
+  }
+  return roots;
+}
+
+/** Waits until `count` roots of `run` have reached the fake Slack (or a minute has passed). */
+async function rootsPosted(fake: FakeSlack, run: string, count: number): Promise<Map<string, number>> {
+  const deadline = Date.now() + 60_000;
+  let roots = rootsAt(fake, run);
+  while (roots.size < count && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    roots = rootsAt(fake, run);
+  }
+  return roots;
+}
+
+/**
+ * Full submissions in bursts of SUBMIT_BURST, one burst every BURST_EVERY_MS, while Slack takes
+ * SLACK_MS to answer each call: the submit's ack, and when each ticket's root message reached Slack
+ * after its submit. One burst first, untimed, warms the bot's submit path and the relay.
+ */
+async function submissions(provider: string, slack: SlackRequests, fake: FakeSlack): Promise<void> {
+  fake.delayAll(SLACK_MS);
+  await load(SUBMIT_BURST, SUBMIT_BURST, (i) => submit(slack, 'warm', i));
+  await rootsPosted(fake, 'warm', SUBMIT_BURST);
+  const sentAt = new Map<string, number>();
+  const acks: number[] = [];
+  const started = performance.now();
+  for (let burst = 0; burst < SUBMITS / SUBMIT_BURST; burst++) {
+    const wait = started + burst * BURST_EVERY_MS - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    acks.push(
+      ...(await load(SUBMIT_BURST, SUBMIT_BURST, (i) => {
+        const n = burst * SUBMIT_BURST + i;
+        sentAt.set(`bench run ${n}`, performance.timeOrigin + performance.now());
+        return submit(slack, 'run', n);
+      })),
+    );
+  }
+  const roots = await rootsPosted(fake, 'run', sentAt.size);
+  const delays = [...roots].map(([t, at]) => at - sentAt.get(t)!).sort((a, b) => a - b);
+  acks.sort((a, b) => a - b);
+  const figures = (t: number[]) => (t.length ? [50, 95, 99].map((p) => ms(percentile(t, p))).join(' / ') : 'none');
+  console.log(
+    `\n${provider}: ticket submissions, ${SUBMITS} in bursts of ${SUBMIT_BURST} every ${BURST_EVERY_MS} ms, Slack answering in ${SLACK_MS} ms:\n` +
+      `  submit ack p50 / p95 / p99: ${figures(acks)}\n` +
+      `  root message at Slack after the submit, p50 / p95 / p99: ${figures(delays)} (${roots.size} of ${sentAt.size} posted)`,
+  );
+}
+
 async function bench(provider: 'sqlite' | 'postgresql'): Promise<void> {
   const fake = await new FakeSlack().start();
   const db = await createTestDatabaseUrl(provider);
   const bot = await BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl });
   const floor = await BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl, main: BARE });
   try {
+    if (!PARTS.has('requests')) return await submissions(provider, bot.slack, fake);
     for (let i = 0; i < TICKETS; i++) await submit(bot.slack, 'seed', i);
     // Warm both (JIT, connection pools) before measuring.
     for (const kind of KINDS) for (const target of [bot, floor]) await load(200, CONCURRENCY, (i) => kind.send(target.slack, i));
@@ -66,42 +131,7 @@ async function bench(provider: 'sqlite' | 'postgresql'): Promise<void> {
       console.log(`| ${kind.name} | ${row(f)} | ${row(b)} | ${(percentile(b, 99) / percentile(f, 99)).toFixed(2)}× |`);
     }
 
-    // Full submissions in bursts: the ack, and the root message at Slack after the submit.
-    const sentAt = new Map<string, number>();
-    const acks: number[] = [];
-    for (let burst = 0; burst < SUBMITS / SUBMIT_BURST; burst++) {
-      acks.push(
-        ...(await load(SUBMIT_BURST, SUBMIT_BURST, (i) => {
-          const n = burst * SUBMIT_BURST + i;
-          sentAt.set(`bench run ${n}`, performance.timeOrigin + performance.now());
-          return submit(bot.slack, 'run', n);
-        })),
-      );
-    }
-    const deadline = Date.now() + 60_000;
-    // When each ticket's root message (its first post in the channel) reached the fake Slack.
-    const rootAt = () => {
-      const roots = new Map<string, number>();
-      for (const c of fake.calls) {
-        if (c.method !== 'chat.postMessage' || c.args.channel !== 'C0SUPPORT' || c.args.thread_ts) continue;
-        // The title, not a longer one it prefixes ("bench run 1" is in "bench run 12").
-        const title = /bench run \d+/.exec(String(c.args.text ?? ''))?.[0];
-        if (title && sentAt.has(title) && !roots.has(title)) roots.set(title, c.at);
-      }
-      return roots;
-    };
-    let roots = rootAt();
-    while (roots.size < sentAt.size && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      roots = rootAt();
-    }
-    const delays = [...roots].map(([t, at]) => at - sentAt.get(t)!).sort((a, b) => a - b);
-    acks.sort((a, b) => a - b);
-    console.log(
-      `\nticket submissions, bursts of ${SUBMIT_BURST} (${SUBMITS}): submit ack p50 ${ms(percentile(acks, 50))}, p99 ${ms(percentile(acks, 99))}; ` +
-        `root message at Slack p50 ${ms(percentile(delays, 50))}, p99 ${ms(percentile(delays, 99))} after the submit ` +
-        `(${roots.size} of ${sentAt.size} posted)`,
-    );
+    await submissions(provider, bot.slack, fake);
   } finally {
     await bot.kill('SIGTERM');
     await floor.kill('SIGTERM');

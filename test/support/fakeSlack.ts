@@ -87,6 +87,8 @@ export class FakeSlack {
   /** Per channel, when its limit would be idle again (GCRA's theoretical arrival time, ms on `clock`). */
   private readonly channelIdleAt = new Map<string, number>();
   private failures: Array<{ method: string; failure: Failure; remaining: number; when?: (args: Doc) => boolean }> = [];
+  /** How long every answer takes (Slack's round trip), on top of any failure's own delay. */
+  private latencyMs = 0;
   /** Slack's clock (ms), which message ts follow; the harness sets it to the bot's manual clock. */
   clock: () => number = Date.now;
   private server: Server;
@@ -118,6 +120,11 @@ export class FakeSlack {
   /** The next `times` calls of `method` (those `when` accepts, if given) fail as described. */
   fail(method: string, failure: Failure, times = 1, when?: (args: Doc) => boolean): void {
     this.failures.push({ method, failure, remaining: times, ...(when ? { when } : {}) });
+  }
+
+  /** Every call is answered after `ms`, as a distant Slack answers (0: at once). */
+  delayAll(ms: number): void {
+    this.latencyMs = ms;
   }
 
   /**
@@ -213,6 +220,7 @@ export class FakeSlack {
       ? { file_id: url.pathname.slice('/upload/'.length) }
       : parseBody(body.toString('utf8'), req.headers['content-type']);
     this.calls.push({ method, args, at: Date.now() });
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     if (upload && !this.failures.some((f) => f.method === 'upload' && f.remaining > 0)) {
       this.uploads.set(String(args.file_id), body);
       this.uploadTypes.set(String(args.file_id), req.headers['content-type']);
