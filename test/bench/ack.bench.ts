@@ -131,7 +131,7 @@ async function bench(provider: 'sqlite' | 'postgresql'): Promise<void> {
       console.log(`| ${kind.name} | ${row(f)} | ${row(b)} | ${(percentile(b, 99) / percentile(f, 99)).toFixed(2)}× |`);
     }
 
-    await submissions(provider, bot.slack, fake);
+    if (PARTS.has('submit')) await submissions(provider, bot.slack, fake);
   } finally {
     await bot.kill('SIGTERM');
     await floor.kill('SIGTERM');
