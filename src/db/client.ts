@@ -27,7 +27,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Only the generated client the URL needs is imported here (each is about 14 MB of RSS). */
+/** Only the generated client the URL needs is imported here. */
 export async function openDatabase(url: string): Promise<Database> {
   const provider = providerOf(url);
   let db: Db;
