@@ -15,7 +15,7 @@ import type {
 } from '@prisma/driver-adapter-utils';
 
 /** A first-come, first-served lock: `take` resolves with the function that hands the turn on. */
-export class Turns {
+class Turns {
   private last: Promise<void> = Promise.resolve();
 
   take(): Promise<() => void> {
