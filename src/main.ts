@@ -2,11 +2,19 @@
 // starts the bot, and stops gracefully on SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_MS.
 // Problems a person must fix end the process with one readable message, never a stack trace.
 import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { SlackTokenRefused } from './app/lifecycle.js';
 import type { Supportbot } from './app/start.js';
 import { ConfigError, loadEnv } from './config/env.js';
 import { loadSupportConfig } from './config/supportConfig.js';
 import { createLogger } from './logger.js';
+
+// Prisma's query compiler (and the schema engine that migrates) are WebAssembly modules. V8 compiles
+// them with its baseline tier, then again in the background with its optimising tier: that second
+// copy alone kept about 50 MB of RSS and took CPU from requests. A compiled query plan is cached per
+// query shape, so the compiler's speed hardly counts (docs/benchmarks.md, "Memory"). Set before the
+// first query compiles the module.
+setFlagsFromString('--liftoff-only');
 
 function cannotStart(message: string): never {
   process.stderr.write(`supportbot cannot start: ${message}\n`);
