@@ -44,3 +44,20 @@ describe('statements outside a transaction', () => {
     assert.deepEqual(await ids(), ['outside']);
   });
 });
+
+describe('SQLite durability', () => {
+  it('commits with synchronous = FULL on a new file and on every later start', async () => {
+    const database = await createTestDatabaseUrl('sqlite');
+    try {
+      await migrateIfNeeded(database.url);
+      for (const start of ['first', 'second']) {
+        const handle = await openDatabase(database.url);
+        const [row] = await handle.db.$queryRawUnsafe<Array<{ synchronous: bigint }>>('PRAGMA synchronous');
+        await handle.close();
+        assert.equal(Number(row!.synchronous), 2, `${start} start`);
+      }
+    } finally {
+      await database.drop();
+    }
+  });
+});
