@@ -28,6 +28,7 @@ import { sourceReply, sourceReplyRefused } from '../messages/intakeMessages.js';
 import { mentionsAny, withoutMentions } from '../messages/quiet.js';
 import { filedConfirmation } from '../messages/ticketReplies.js';
 import { setRootPermalink, setRootTs, ticketTargets } from '../repos/tickets.js';
+import { LaneRuns } from './laneRuns.js';
 import { laneOf, lanesOf, type PaceRules } from './lanes.js';
 import { type LaneGate, Pacer } from './pacer.js';
 import { enqueue, type OutboxKind, PRIORITY } from './queue.js';
@@ -64,6 +65,8 @@ const LEASE_MS = 2 * 60_000;
 const BATCH = 50;
 /** Bulk messages sent in a row before the relay looks again for interactive ones. */
 const BULK_RUN = 10;
+/** Lanes a relay sends in at the same time (each one message at a time). */
+const LANES_AT_ONCE = 4;
 /** Slack's clock may be a little behind ours: an earlier attempt is looked for from this long before it. */
 const LOOKUP_MARGIN_MS = 60_000;
 /** Messages per page of conversations.history / replies (Slack recommends at most 200). */
@@ -129,12 +132,16 @@ export class OutboxRelay {
   }
 
   /**
-   * Sends the messages that are first in line for their ticket; returns how many it attempted. An
-   * interactive message waiting behind a bulk one of its ticket (a deploy note) takes that one along
-   * at its own priority, so per-ticket order holds without the click's answer waiting for the whole
-   * bulk backlog. Bulk messages are sent only by a batch that found no interactive one to send, and
-   * at most BULK_RUN of them, so that the next pass sends any interactive message queued meanwhile first.
-   * A message whose lane has no slot now (Slack's pace, or a 429's pause) waits until it has one.
+   * Sends the messages that are first in line for their ticket; returns how many it claimed or put
+   * off. An interactive message waiting behind a bulk one of its ticket (a deploy note) takes that one
+   * along at its own priority, so per-ticket order holds without the click's answer waiting for the
+   * whole bulk backlog. Bulk messages are sent only by a batch that found no interactive one to send,
+   * and at most BULK_RUN of them, so that the next pass sends any interactive message queued meanwhile
+   * first. Messages go out lane by lane (lanes.ts): one lane's in queued order, one after another (a
+   * channel's posts reach it in order), while other lanes' go beside them (a ticket's confirmation
+   * DM while the next ticket's root is posted). A message is admitted to its lane when its turn
+   * there comes, so a 429 answered to the message before it holds it back; one without a slot now
+   * (Slack's pace, or that pause) waits until its lane has one.
    */
   private async sendBatch(due: DueMessage[], now: Date): Promise<number> {
     if (!due.length) return 0;
@@ -147,49 +154,68 @@ export class OutboxRelay {
       .map(headOf)
       .filter((id): id is number => id !== undefined && !rows.has(id));
     for (const m of await dueByIds(this.db, [...new Set(blockedHeads)], now)) rows.set(m.id, m);
-    const admit = await this.admission(rows.values(), now);
+    const lanes = await this.admission(rows.values(), now);
     const deferred = new Map<number, number[]>();
+    const runs = new LaneRuns(LANES_AT_ONCE);
     const tried = new Set<number>();
-    let attempted = 0;
+    let handled = 0;
     let bulk = 0;
+    const attempt = async (m: DueMessage) => {
+      if (this.stopping) return;
+      const wait = await lanes.admit(m);
+      if (wait) {
+        deferred.set(wait.getTime(), [...(deferred.get(wait.getTime()) ?? []), m.id]);
+        handled += 1;
+        return;
+      }
+      const claimed = await claimMessage(this.db, m, this.owner, now);
+      if (!claimed) return;
+      handled += 1;
+      await this.deliver(claimed);
+    };
     try {
       for (const queued of due) {
-        // What was just sent may have freed the next message of its ticket (the confirmation after the
+        // What is being sent may free the next message of its ticket (the confirmation after the
         // root): look again before sending bulk ones.
-        if (queued.priority !== PRIORITY.interactive && attempted > bulk) break;
+        if (queued.priority !== PRIORITY.interactive && tried.size > bulk) break;
         const head = headOf(queued);
         const m = head === queued.id || queued.priority === PRIORITY.interactive ? rows.get(head ?? -1) : undefined;
         if (!m || tried.has(m.id)) continue;
         tried.add(m.id);
-        const wait = await admit(m);
-        if (wait) {
-          deferred.set(wait.getTime(), [...(deferred.get(wait.getTime()) ?? []), m.id]);
-          continue;
-        }
-        const claimed = await claimMessage(this.db, m, this.owner, now);
-        if (!claimed) continue;
-        attempted += 1;
-        await this.deliver(claimed);
+        await runs.add(lanes.laneOf(m), () => attempt(m));
         if (this.stopping) break;
         if (queued.priority !== PRIORITY.interactive && ++bulk >= BULK_RUN) break;
       }
     } finally {
-      for (const [at, ids] of deferred) await deferUntil(this.db, ids, new Date(at));
+      try {
+        await runs.finished();
+      } finally {
+        for (const [at, ids] of deferred) await deferUntil(this.db, ids, new Date(at));
+      }
     }
-    return attempted;
+    return handled;
   }
 
-  /** Whether a due message may go now (null), or when its lane has room: its tickets' channels read once for the batch. */
-  private async admission(candidates: Iterable<DueMessage>, now: Date): Promise<(m: DueMessage) => Promise<Date | null>> {
+  /**
+   * For the batch's due messages: the lane each goes in, and whether it may go now (null) or when its
+   * lane has room; their tickets' channels are read once for the batch.
+   */
+  private async admission(
+    candidates: Iterable<DueMessage>,
+    now: Date,
+  ): Promise<{ laneOf(m: DueMessage): string; admit(m: DueMessage): Promise<Date | null> }> {
     const messages = new Map([...candidates].map((m) => [m.id, JSON.parse(m.payload) as OutboxKind]));
     const ticketIds = [...messages.values()].flatMap((m) => ('ticketId' in m && m.ticketId !== undefined ? [m.ticketId] : []));
     const targets = await ticketTargets(this.db, [...new Set(ticketIds)]);
     const gate: LaneGate = await this.pacer.gate(now);
-    return (m) => {
+    const lanesOfMessage = (m: DueMessage) => {
       const message = messages.get(m.id)!;
-      return gate.admit(
-        lanesOf(message, 'ticketId' in message && message.ticketId !== undefined ? targets.get(message.ticketId) : undefined),
-      );
+      return lanesOf(message, 'ticketId' in message && message.ticketId !== undefined ? targets.get(message.ticketId) : undefined);
+    };
+    return {
+      // A message that needs no Slack call (its ticket is gone) waits for no one.
+      laneOf: (m) => lanesOfMessage(m)[0] ?? `outbox:${m.id}`,
+      admit: (m) => gate.admit(lanesOfMessage(m)),
     };
   }
 
