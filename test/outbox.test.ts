@@ -21,6 +21,9 @@ describe('outbox delivery when Slack fails', () => {
   };
   const row = (kind: string, ticketId: number) =>
     h.db.outboxMessage.findFirstOrThrow({ where: { ticketId, method: kind }, orderBy: { id: 'desc' } });
+  // The first ticket.root row posts the root; a later one edits it (the first shows the reporter's mention).
+  const rootPost = (ticketId: number) =>
+    h.db.outboxMessage.findFirstOrThrow({ where: { ticketId, method: 'ticket.root' }, orderBy: { id: 'asc' } });
 
   it('retries a 5xx with exponential backoff until Slack accepts, keeping the ticket order', async () => {
     h.fake.fail('chat.postMessage', { status: 500 }, 3);
@@ -38,7 +41,7 @@ describe('outbox delivery when Slack fails', () => {
     const stored = (await h.db.ticket.findUnique({ where: { id: t.id } }))!;
     assert.equal(stored.rootTs, rootsTitled('five hundred')[0]!.ts);
     assert.equal(h.fake.posted('UREPORTER').filter((m) => m.text?.includes(`|#${t.id}>`)).length, 1, 'then the confirmation');
-    assert.equal((await row('ticket.root', t.id)).attempts, 4);
+    assert.equal((await rootPost(t.id)).attempts, 4);
   });
 
   it('honours Retry-After on a 429: nothing is sent before it has passed, then everything goes', async () => {
@@ -80,7 +83,7 @@ describe('outbox delivery when Slack fails', () => {
     h.fake.fail('chat.postMessage', { hang: true }, 1);
     const t = await fileTicket(h, { title: 'timed out' });
     assert.equal(rootsTitled('timed out').length, 0);
-    assert.match((await row('ticket.root', t.id)).lastError!, /^ambiguous: .*timeout/);
+    assert.match((await rootPost(t.id)).lastError!, /^ambiguous: .*timeout/);
     await later(1000);
     assert.equal(h.fake.callsTo('conversations.history').length, 1, 'looked for an earlier post first');
     assert.equal(rootsTitled('timed out').length, 1);
@@ -116,7 +119,7 @@ describe('outbox delivery when Slack fails', () => {
   it('finds the earlier root post by time, paging past 250 channel messages posted since, and does not post twice', async () => {
     h.fake.fail('chat.postMessage', { afterSuccessHang: true }, 1);
     const t = await fileTicket(h, { title: 'busy channel root' });
-    const first = await row('ticket.root', t.id);
+    const first = await rootPost(t.id);
     h.clock.advance(500);
     h.fake.addMessages('C0SUPPORT', 250);
     await later(500);
@@ -162,7 +165,7 @@ describe('outbox delivery when Slack fails', () => {
     const t = await fileTicket(h, { title: 'no channel' });
     await later(60 * 60_000);
     assert.equal(posts().length, 1, 'not retried');
-    assert.equal((await row('ticket.root', t.id)).status, 'failed');
+    assert.equal((await rootPost(t.id)).status, 'failed');
     assert.equal((await row('ticket.confirm', t.id)).lastError, 'root_message_missing');
   });
 

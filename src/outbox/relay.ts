@@ -6,7 +6,7 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import type { Db } from '../repos/db.js';
+import { type Db, inTransaction } from '../repos/db.js';
 import {
   type ClaimedMessage,
   claimMessage,
@@ -20,6 +20,7 @@ import {
   headsOf,
   markFailed,
   markSent,
+  nextDue,
   releaseExpiredClaims,
   retryLater,
 } from '../repos/outbox.js';
@@ -41,6 +42,26 @@ import {
   platformError,
   type SlackFailure,
 } from './slackErrors.js';
+
+/** For a batch of due messages: the lane of each, whether it may go now (or when), and whether it posts a new ticket's root. */
+interface Admission {
+  laneOf(m: DueMessage): string;
+  admit(m: DueMessage): Promise<Date | null>;
+  isNewRoot(m: DueMessage): boolean;
+}
+
+/** What a send leaves: the ts of the message it posted, and a message to queue once it is marked sent. */
+interface Sent {
+  ts?: string;
+  thenShow?: OutboxKind;
+}
+
+/** A message as posted without pinging `quiet` people: their mentions replaced by a word. */
+function muted<T extends { text: string; blocks?: KnownBlock[] }>(args: T, quiet: string[]): T {
+  const out = { ...args, text: withoutMentions(args.text, quiet) };
+  if (args.blocks) out.blocks = JSON.parse(withoutMentions(JSON.stringify(args.blocks), quiet)) as KnownBlock[];
+  return out;
+}
 
 export interface Renderer {
   /** The root message of a ticket as it is now, plus where it lives. */
@@ -84,8 +105,20 @@ export class OutboxRelay {
   private readonly pacer: Pacer;
   /** Set by stop(): nothing more is claimed. */
   private stopping = false;
-  /** Delivers everything due now; concurrent calls share the run. */
-  readonly drain = drainLoop(() => this.pass());
+  /** Messages handed to their lanes and not yet done with. */
+  private readonly lanes = new LaneRuns(LANES_AT_ONCE);
+  /** Ends a pass's wait for its lanes: more work was asked for meanwhile. */
+  private wake: (() => void) | null = null;
+  private readonly passes = drainLoop(() => this.pass());
+
+  /**
+   * Delivers everything due now; resolves once nothing is due or being sent. Concurrent calls share
+   * the run, and a call while it waits for its lanes makes it look at once for what is new.
+   */
+  readonly drain = (): Promise<number> => {
+    this.wake?.();
+    return this.passes();
+  };
 
   constructor(
     private readonly db: Db,
@@ -106,42 +139,57 @@ export class OutboxRelay {
   }
 
   /**
-   * A graceful stop: the send under way is finished and recorded, and nothing more is claimed (under
-   * load, other replicas keep queuing; what is left is theirs to send); resolves once that is so.
+   * A graceful stop: the sends under way are finished and recorded, and nothing more is claimed
+   * (under load, other replicas keep queuing; what is left is theirs to send); resolves once that is so.
    */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.drain();
-  }
-
-  /** One batch: claim, send, record. Returns how many were attempted. */
-  async pass(): Promise<number> {
-    const now = this.clock.now();
-    if (this.stopping) return 0;
-    await releaseExpiredClaims(this.db, new Date(now.getTime() - LEASE_MS));
-    let attempted = 0;
-    // A batch can be all messages queued behind an undelivered one of their ticket; read on past
-    // them, or one stuck thread would hold up every message queued after it.
-    for (let after: DueCursor | null = null; ; ) {
-      const due = await dueMessages(this.db, now, after, BATCH);
-      attempted += await this.sendBatch(due, now);
-      if (attempted > 0 || due.length < BATCH) return attempted;
-      const last = due.at(-1)!;
-      after = { priority: last.priority, id: last.id };
-    }
+    await this.lanes.idle();
   }
 
   /**
-   * Sends the messages that are first in line for their ticket; returns how many it claimed or put
-   * off. An interactive message waiting behind a bulk one of its ticket (a deploy note) takes that one
-   * along at its own priority, so per-ticket order holds without the click's answer waiting for the
-   * whole bulk backlog. Bulk messages are sent only by a batch that found no interactive one to send,
-   * and at most BULK_RUN of them, so that the next pass sends any interactive message queued meanwhile
-   * first. Messages go out lane by lane (lanes.ts): one lane's in queued order, one after another (a
-   * channel's posts reach it in order), while other lanes' go beside them (a ticket's confirmation
-   * DM while the next ticket's root is posted). A message is admitted to its lane when its turn
-   * there comes, so a 429 answered to the message before it holds it back; one without a slot now
-   * (Slack's pace, or that pause) waits until its lane has one.
+   * Hands the messages now first in line to their lanes, then waits until the lanes are done (each
+   * message sent hands on the next of its ticket: handNext) or more work is asked for. Returns how
+   * many it handed, or 1 when it handed none but waited for messages being sent (what they freed
+   * and did not hand on is then looked for), so that the drain looks again.
+   */
+  async pass(): Promise<number> {
+    this.lanes.takeFailure();
+    const now = this.clock.now();
+    if (this.stopping) return 0;
+    await releaseExpiredClaims(this.db, new Date(now.getTime() - LEASE_MS));
+    let handed = 0;
+    // A batch can be all messages queued behind an undelivered one of their ticket; read on past
+    // them, or one stuck thread would hold up every message queued after it.
+    for (let after: DueCursor | null = null; !handed; ) {
+      const due = await dueMessages(this.db, now, after, BATCH);
+      handed = await this.sendBatch(due, now);
+      if (due.length < BATCH) break;
+      const last = due.at(-1)!;
+      after = { priority: last.priority, id: last.id };
+    }
+    if (!this.lanes.busy) return handed;
+    await new Promise<void>((resolve) => {
+      this.wake = resolve;
+      void this.lanes.idle().then(resolve);
+    });
+    this.wake = null;
+    this.lanes.takeFailure();
+    return Math.max(handed, 1);
+  }
+
+  /**
+   * Hands to their lanes the messages that are first in line for their ticket and not handed yet;
+   * returns how many. An interactive message waiting behind a bulk one of its ticket (a deploy
+   * note) takes that one along at its own priority, so per-ticket order holds without the click's
+   * answer waiting for the whole bulk backlog. Bulk messages are handed only by a batch that found no
+   * interactive one, and at most BULK_RUN of them, so that the next pass finds any interactive
+   * message queued meanwhile first. Messages go out lane by lane (lanes.ts): one lane's in the order
+   * handed, one after another (a channel's posts reach it in order), other lanes' beside them (a
+   * ticket's confirmation DM while the next ticket's root is posted). A message is admitted to its
+   * lane when its turn there comes, so a 429 answered to the message before it holds it back; one
+   * without a slot then (Slack's pace, or that pause) waits until its lane has one.
    */
   private async sendBatch(due: DueMessage[], now: Date): Promise<number> {
     if (!due.length) return 0;
@@ -154,84 +202,102 @@ export class OutboxRelay {
       .map(headOf)
       .filter((id): id is number => id !== undefined && !rows.has(id));
     for (const m of await dueByIds(this.db, [...new Set(blockedHeads)], now)) rows.set(m.id, m);
-    const lanes = await this.admission(rows.values(), now);
-    const deferred = new Map<number, number[]>();
-    const runs = new LaneRuns(LANES_AT_ONCE);
-    const tried = new Set<number>();
-    let handled = 0;
+    const picked: DueMessage[] = [];
     let bulk = 0;
-    const attempt = async (m: DueMessage) => {
-      if (this.stopping) return;
-      const wait = await lanes.admit(m);
-      if (wait) {
-        deferred.set(wait.getTime(), [...(deferred.get(wait.getTime()) ?? []), m.id]);
-        handled += 1;
-        return;
-      }
-      const claimed = await claimMessage(this.db, m, this.owner, now);
-      if (!claimed) return;
-      handled += 1;
-      await this.deliver(claimed);
-    };
-    try {
-      for (const queued of due) {
-        // What is being sent may free the next message of its ticket (the confirmation after the
-        // root): look again before sending bulk ones.
-        if (queued.priority !== PRIORITY.interactive && tried.size > bulk) break;
-        const head = headOf(queued);
-        const m = head === queued.id || queued.priority === PRIORITY.interactive ? rows.get(head ?? -1) : undefined;
-        if (!m || tried.has(m.id)) continue;
-        tried.add(m.id);
-        await runs.add(lanes.laneOf(m), () => attempt(m));
-        if (this.stopping) break;
-        if (queued.priority !== PRIORITY.interactive && ++bulk >= BULK_RUN) break;
-      }
-    } finally {
-      try {
-        await runs.finished();
-      } finally {
-        for (const [at, ids] of deferred) await deferUntil(this.db, ids, new Date(at));
-      }
+    for (const queued of due) {
+      // What is being sent may free the next message of its ticket (the confirmation after the
+      // root): look again before handing bulk ones.
+      if (queued.priority !== PRIORITY.interactive && picked.length > bulk) break;
+      const head = headOf(queued);
+      const m = head === queued.id || queued.priority === PRIORITY.interactive ? rows.get(head ?? -1) : undefined;
+      if (!m || this.lanes.has(m.id) || picked.includes(m)) continue;
+      picked.push(m);
+      if (queued.priority !== PRIORITY.interactive && ++bulk >= BULK_RUN) break;
     }
-    return handled;
+    if (!picked.length) return 0;
+    const lanes = await this.admission(picked, now);
+    for (const m of picked) this.hand(m, lanes);
+    return picked.length;
+  }
+
+  /** Sends `m` if its lane has room now and no other relay took it; otherwise puts it off until the lane has. */
+  private async attempt(m: DueMessage, admit: (m: DueMessage) => Promise<Date | null>): Promise<void> {
+    if (this.stopping) return;
+    const wait = await admit(m);
+    if (wait) return deferUntil(this.db, [m.id], wait);
+    const claimed = await claimMessage(this.db, m, this.owner, this.clock.now());
+    if (claimed && (await this.deliver(claimed)) && m.orderingKey) await this.handNext(m.orderingKey);
+  }
+
+  /**
+   * Hands the next message of an ordering key (a ticket's confirmation after its root) to its lane
+   * as soon as the one before it is sent, rather than at the next pass. Only an interactive one that
+   * is due: bulk ones wait for a pass, which sends them only when nothing interactive is waiting.
+   */
+  private async handNext(orderingKey: string): Promise<void> {
+    const now = this.clock.now();
+    const next = await nextDue(this.db, orderingKey, now);
+    if (!next || next.priority !== PRIORITY.interactive || this.lanes.has(next.id) || this.stopping) return;
+    this.hand(next, await this.admission([next], now));
+  }
+
+  /**
+   * Queues `m` in its lane. A new ticket's root goes ahead of the thread replies waiting in its
+   * channel's lane: they answer tickets already in the channel, and each ticket's replies still
+   * follow its root (they are handed only once it is sent).
+   */
+  private hand(m: DueMessage, lanes: Admission): void {
+    this.lanes.add(lanes.laneOf(m), m.id, () => this.attempt(m, lanes.admit), lanes.isNewRoot(m));
   }
 
   /**
    * For the batch's due messages: the lane each goes in, and whether it may go now (null) or when its
    * lane has room; their tickets' channels are read once for the batch.
    */
-  private async admission(
-    candidates: Iterable<DueMessage>,
-    now: Date,
-  ): Promise<{ laneOf(m: DueMessage): string; admit(m: DueMessage): Promise<Date | null> }> {
+  private async admission(candidates: Iterable<DueMessage>, now: Date): Promise<Admission> {
     const messages = new Map([...candidates].map((m) => [m.id, JSON.parse(m.payload) as OutboxKind]));
     const ticketIds = [...messages.values()].flatMap((m) => ('ticketId' in m && m.ticketId !== undefined ? [m.ticketId] : []));
     const targets = await ticketTargets(this.db, [...new Set(ticketIds)]);
     const gate: LaneGate = await this.pacer.gate(now);
+    const targetOf = (message: OutboxKind) =>
+      'ticketId' in message && message.ticketId !== undefined ? targets.get(message.ticketId) : undefined;
     const lanesOfMessage = (m: DueMessage) => {
       const message = messages.get(m.id)!;
-      return lanesOf(message, 'ticketId' in message && message.ticketId !== undefined ? targets.get(message.ticketId) : undefined);
+      return lanesOf(message, targetOf(message));
     };
     return {
       // A message that needs no Slack call (its ticket is gone) waits for no one.
       laneOf: (m) => lanesOfMessage(m)[0] ?? `outbox:${m.id}`,
       admit: (m) => gate.admit(lanesOfMessage(m)),
+      isNewRoot: (m) => {
+        const message = messages.get(m.id)!;
+        return message.kind === 'ticket.root' && targetOf(message)?.rootTs === null;
+      },
     };
   }
 
-  private async deliver(claimed: ClaimedMessage): Promise<void> {
+  /** Sends a claimed message and records how it went; whether it was sent. */
+  private async deliver(claimed: ClaimedMessage): Promise<boolean> {
     const { id, attempts, lastError } = claimed;
     const message = JSON.parse(claimed.payload) as OutboxKind;
-    let sent: { ts?: string };
+    let sent: Sent;
     try {
       // An earlier attempt may have reached Slack: look for it from the first attempt on.
       sent = await this.send(id, message, lastError !== null && attempts > 1 ? claimed.firstAttemptAt : null);
     } catch (err) {
       await this.failed(id, message, attempts, classifyFailure(err, attempts), failedCall(err));
-      return;
+      return false;
     }
-    await markSent(this.db, id, this.clock.now(), sent.ts ?? null);
+    const now = this.clock.now();
+    if (sent.thenShow)
+      // Sent and its edit queued together: a crash between them would leave the mention hidden.
+      await inTransaction(this.db, async (tx) => {
+        await markSent(tx, id, now, sent.ts ?? null);
+        await enqueue(tx, sent.thenShow!, { now });
+      });
+    else await markSent(this.db, id, now, sent.ts ?? null);
     this.metrics?.sent(message.kind);
+    return true;
   }
 
   private async failed(id: number, message: OutboxKind, attempts: number, failure: SlackFailure, call: FailedCall | null): Promise<void> {
@@ -356,16 +422,13 @@ export class OutboxRelay {
     quiet: string[],
     earlier: Date | null,
   ): Promise<string> {
-    const blocks = args.blocks ? JSON.stringify(args.blocks) : '';
-    if (!mentionsAny(args.text + blocks, quiet)) return this.post(id, args, earlier);
-    const muted = { ...args, text: withoutMentions(args.text, quiet) };
-    if (args.blocks) muted.blocks = JSON.parse(withoutMentions(blocks, quiet)) as KnownBlock[];
-    const ts = await this.post(id, muted, earlier);
+    if (!mentionsAny(args.text + (args.blocks ? JSON.stringify(args.blocks) : ''), quiet)) return this.post(id, args, earlier);
+    const ts = await this.post(id, muted(args, quiet), earlier);
     await this.client.chat.update({ channel: args.channel, ts, text: args.text, ...(args.blocks ? { blocks: args.blocks } : {}) });
     return ts;
   }
 
-  private async send(id: number, message: OutboxKind, earlier: Date | null): Promise<{ ts?: string }> {
+  private async send(id: number, message: OutboxKind, earlier: Date | null): Promise<Sent> {
     switch (message.kind) {
       case 'ticket.root': {
         const root = await this.render.ticketRoot(message.ticketId);
@@ -375,9 +438,14 @@ export class OutboxRelay {
           return { ts: root.rootTs };
         }
         // Filing is the reporter's own action: the root names them without a ping (the DM confirms).
-        const ts = await this.postQuietly(id, { channel: root.channel, text: root.text, blocks: root.blocks }, [root.reporterId], earlier);
+        // The edit that shows their mention is the ticket's next root edit, queued with the sent mark:
+        // it goes in chat.update's lane, so the channel's next root is posted meanwhile.
+        const args = { channel: root.channel, text: root.text, blocks: root.blocks };
+        const reporter = [root.reporterId];
+        const named = mentionsAny(args.text + JSON.stringify(args.blocks), reporter);
+        const ts = await this.post(id, named ? muted(args, reporter) : args, earlier);
         await setRootTs(this.db, message.ticketId, ts);
-        return { ts };
+        return named ? { ts, thenShow: { kind: 'ticket.root', ticketId: message.ticketId } } : { ts };
       }
       case 'ticket.reply':
       case 'ticket.deployNote': {

@@ -101,6 +101,18 @@ export async function headsOf(db: Db, keys: string[]): Promise<Map<string, numbe
   return heads;
 }
 
+/** The first undelivered message of an ordering key, if it is pending and due at `now`. */
+export async function nextDue(db: Db, orderingKey: string, now: Date): Promise<DueMessage | null> {
+  const next = await db.outboxMessage.findFirst({
+    where: { orderingKey, ...OPEN },
+    orderBy: { id: 'asc' },
+    select: { ...DUE_SELECT, status: true, nextAttemptAt: true },
+  });
+  if (next?.status !== 'pending' || next.nextAttemptAt > now) return null;
+  const { status: _status, nextAttemptAt: _at, ...due } = next;
+  return due;
+}
+
 /** A message claimed for sending, as it was at the claim (its payload may have been rewritten since it was read). */
 export interface ClaimedMessage {
   id: number;
@@ -138,7 +150,7 @@ export async function claimMessage(
   return { ...rest, firstAttemptAt: firstAttemptAt ?? createdAt };
 }
 
-export async function markSent(db: Db, id: number, now: Date, ts: string | null): Promise<void> {
+export async function markSent(db: Db | Tx, id: number, now: Date, ts: string | null): Promise<void> {
   await db.outboxMessage.update({ where: { id }, data: { status: 'sent', sentAt: now, resultTs: ts, lastError: null } });
 }
 
