@@ -56,10 +56,15 @@ interface Sent {
   thenShow?: OutboxKind;
 }
 
-/** A message as posted without pinging `quiet` people: their mentions replaced by a word. */
-function muted<T extends { text: string; blocks?: KnownBlock[] }>(args: T, quiet: string[]): T {
+/**
+ * A message as posted without pinging `quiet` people, their mentions replaced by a word; null when
+ * it mentions none of them (then it is posted as it is).
+ */
+function muted<T extends { text: string; blocks?: KnownBlock[] }>(args: T, quiet: string[]): T | null {
+  const blocks = args.blocks ? JSON.stringify(args.blocks) : '';
+  if (!mentionsAny(args.text + blocks, quiet)) return null;
   const out = { ...args, text: withoutMentions(args.text, quiet) };
-  if (args.blocks) out.blocks = JSON.parse(withoutMentions(JSON.stringify(args.blocks), quiet)) as KnownBlock[];
+  if (args.blocks) out.blocks = JSON.parse(withoutMentions(blocks, quiet)) as KnownBlock[];
   return out;
 }
 
@@ -422,8 +427,9 @@ export class OutboxRelay {
     quiet: string[],
     earlier: Date | null,
   ): Promise<string> {
-    if (!mentionsAny(args.text + (args.blocks ? JSON.stringify(args.blocks) : ''), quiet)) return this.post(id, args, earlier);
-    const ts = await this.post(id, muted(args, quiet), earlier);
+    const quieter = muted(args, quiet);
+    if (!quieter) return this.post(id, args, earlier);
+    const ts = await this.post(id, quieter, earlier);
     await this.client.chat.update({ channel: args.channel, ts, text: args.text, ...(args.blocks ? { blocks: args.blocks } : {}) });
     return ts;
   }
@@ -441,11 +447,10 @@ export class OutboxRelay {
         // The edit that shows their mention is the ticket's next root edit, queued with the sent mark:
         // it goes in chat.update's lane, so the channel's next root is posted meanwhile.
         const args = { channel: root.channel, text: root.text, blocks: root.blocks };
-        const reporter = [root.reporterId];
-        const named = mentionsAny(args.text + JSON.stringify(args.blocks), reporter);
-        const ts = await this.post(id, named ? muted(args, reporter) : args, earlier);
+        const quieter = muted(args, [root.reporterId]);
+        const ts = await this.post(id, quieter ?? args, earlier);
         await setRootTs(this.db, message.ticketId, ts);
-        return named ? { ts, thenShow: { kind: 'ticket.root', ticketId: message.ticketId } } : { ts };
+        return quieter ? { ts, thenShow: { kind: 'ticket.root', ticketId: message.ticketId } } : { ts };
       }
       case 'ticket.reply':
       case 'ticket.deployNote': {
