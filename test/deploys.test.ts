@@ -36,6 +36,7 @@ function configure(doc: Doc) {
     'inventory',
     'shipping',
     'tax',
+    'search',
   ]) {
     doc.services[id] = { name: id[0]!.toUpperCase() + id.slice(1), squad: 'payments' };
   }
@@ -532,6 +533,21 @@ describe('suspect-deploy warning', () => {
     h.clock.advanceMinutes(5);
     await fileTicket(h, { service: 'quiet' });
     assert.equal(warnings(h, announcement!.ts).length, 1, 'warned once');
+  });
+
+  it('a burst past the look-back window is still blamed on the deploy, and the tickets list no deploy', async () => {
+    await history('search', 6);
+    await deploy(h, { service: 'search', version: '3.0' });
+    const [announcement] = announcements(h, 'Search');
+    h.clock.advanceMinutes(90);
+    const filed = [];
+    for (let i = 0; i < 3; i += 1) {
+      h.clock.advanceMinutes(5);
+      filed.push(await fileTicket(h, { service: 'search' }));
+    }
+    assert.equal(warnings(h, announcement!.ts).length, 1, 'warned: the deploy is 1.5 h old, inside the 24 h window');
+    const links = await h.db.deployLink.count({ where: { ticketId: { in: filed.map((t) => t.id) } } });
+    assert.equal(links, 0, 'the deploy is past the 60 min look-back: no ticket links it');
   });
 
   it('the same burst on a service that usually has 10 tickets a day is not suspect', async () => {

@@ -278,15 +278,19 @@ export function deployTicketHooks(deps: DeployDeps): TicketHooks {
     async created(tx: Tx, ticket: Ticket, now: Date) {
       if (!deps.config.services[ticket.service]) return;
       const lookback = deps.config.deploys.lookbackMinutes;
-      const recent = await productionDeploys(tx, ticket.service, new Date(now.getTime() - lookback * 60_000), now);
+      const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
+      // One lookup for the newest deploy of either window; the look-back list only when it is in it
+      // (most tickets come long after their service's last deploy).
+      const [newest] = await productionDeploys(tx, ticket.service, minutesAgo(Math.max(lookback, SUSPECT_WINDOW_MINUTES)), now, 1);
+      const inLookback = newest && newest.deployedAt >= minutesAgo(lookback);
+      const recent = inLookback ? await productionDeploys(tx, ticket.service, minutesAgo(lookback), now) : [];
       if (recent.length) {
         // The link keeps the stage the rollout was at when the ticket was filed.
         for (const d of recent) await linkDeploy(tx, d.id, ticket.id, now, d.stage);
         const views = recent.map((d) => deployView(deps.config, d));
         await enqueue(tx, { kind: 'ticket.reply', ticketId: ticket.id, ...suspectedCauses(ticket.id, views, lookback) }, { now });
       }
-      const [latest] = await productionDeploys(tx, ticket.service, new Date(now.getTime() - SUSPECT_WINDOW_MINUTES * 60_000), now, 1);
-      if (latest) await warnIfSuspect(tx, deps, latest, now);
+      if (newest) await warnIfSuspect(tx, deps, newest, now);
     },
   };
 }

@@ -10,7 +10,7 @@ import { firstResponseReminder } from '../messages/ticketReplies.js';
 import { enqueueAll, type OutboxKind } from '../outbox/queue.js';
 import type { Tx } from '../repos/db.js';
 import { findTickets, setFirstResponseDue } from '../repos/tickets.js';
-import { callOn, type SlaObserver, syncTicketJobs, type Timer } from './slaTimers.js';
+import { callOn, type SlaObserver, syncTicketJobs, type TicketJobs, type Timer } from './slaTimers.js';
 import { pausesOf, type Ticket, type TicketHooks } from './tickets.js';
 
 export const FIRST_RESPONSE_REMINDER = 'first_response.reminder';
@@ -33,18 +33,18 @@ function reminderTimer(config: SupportConfig, ticket: Ticket): Timer | null {
 }
 
 /** Stores the due time (until answered) and makes the pending reminder match it. Idempotent. */
-async function sync(tx: Tx, config: SupportConfig, ticket: Ticket): Promise<void> {
+async function sync(tx: Tx, config: SupportConfig, ticket: Ticket, jobs?: TicketJobs): Promise<void> {
   if (!ticket.firstResponseAt) {
     const due = dueAt(firstResponseInput(config, ticket));
     if (due?.getTime() !== ticket.firstResponseDueAt?.getTime()) await setFirstResponseDue(tx, ticket.id, due);
   }
   const timer = reminderTimer(config, ticket);
-  await syncTicketJobs(tx, ticket.id, KINDS, timer ? [timer] : []);
+  await syncTicketJobs(tx, ticket.id, KINDS, timer ? [timer] : [], jobs);
 }
 
 export function firstResponseHooks(config: SupportConfig): TicketHooks {
   return {
-    created: (tx, ticket) => sync(tx, config, ticket),
+    created: (tx, ticket) => sync(tx, config, ticket, 'none'),
     changed: (tx, _before, after) => sync(tx, config, after),
     answered: (tx, ticket) => sync(tx, config, ticket),
   };

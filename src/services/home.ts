@@ -107,16 +107,22 @@ const bucketEnd = (now: Date) => {
  * handler makes the bucket's jobs one refresh. Cheap when the ticket planned it already.
  */
 export async function planHomeRefresh(tx: Tx, ticketId: number, now: Date): Promise<void> {
-  const dueAt = bucketEnd(now);
-  const dedupKey = `${HOME_REFRESH}:${dueAt.toISOString()}:${ticketId}`;
-  if ((await scheduledKeys(tx, [dedupKey])).length) return;
-  await insertJobOnce(tx, { kind: HOME_REFRESH, dueAt, dedupKey });
+  const job = homeRefreshJob(ticketId, now);
+  if ((await scheduledKeys(tx, [job.dedupKey])).length) return;
+  await insertJobOnce(tx, job);
 }
 
-/** Every ticket change plans a refresh, in the change's transaction. */
+function homeRefreshJob(ticketId: number, now: Date) {
+  const dueAt = bucketEnd(now);
+  return { kind: HOME_REFRESH, dueAt, dedupKey: `${HOME_REFRESH}:${dueAt.toISOString()}:${ticketId}` };
+}
+
+/** Every ticket change plans a refresh, in the change's transaction (a new ticket has none to look up). */
 export function homeRefreshHooks(): TicketHooks {
   return {
-    created: (tx, ticket, now) => planHomeRefresh(tx, ticket.id, now),
+    created: async (tx, ticket, now) => {
+      await insertJobOnce(tx, homeRefreshJob(ticket.id, now));
+    },
     changed: (tx, _before, after, _eventType, now) => planHomeRefresh(tx, after.id, now),
     answered: (tx, ticket, now) => planHomeRefresh(tx, ticket.id, now),
   };

@@ -37,18 +37,27 @@ export function slaTimers(config: SupportConfig, ticket: Ticket): { reminder: Ti
 }
 
 /** Makes the ticket's pending SLA jobs match its SLA clock. Idempotent. */
-export async function syncSlaTimers(tx: Tx, config: SupportConfig, ticket: Ticket, now: Date): Promise<void> {
+export async function syncSlaTimers(tx: Tx, config: SupportConfig, ticket: Ticket, now: Date, jobs?: TicketJobs): Promise<void> {
   const timers = slaTimers(config, ticket);
   // A reminder is only worth sending while the deadline is ahead; past it, the breach speaks.
   const wanted = !timers ? [] : timers.breach.at > now ? [timers.reminder, timers.breach] : [timers.breach];
-  await syncTicketJobs(tx, ticket.id, SLA_KINDS, wanted);
+  await syncTicketJobs(tx, ticket.id, SLA_KINDS, wanted, jobs);
 }
 
+/**
+ * What a ticket's jobs are known to be: `none` for a ticket created in this transaction (nothing to
+ * cancel or look up, which saves a filing two statements per timer kind).
+ */
+export type TicketJobs = 'none';
+
 /** Makes a ticket's pending jobs of these kinds exactly the wanted timers: others cancelled, missing ones planned. */
-export async function syncTicketJobs(tx: Tx, ticketId: number, kinds: string[], wanted: Timer[]): Promise<void> {
+export async function syncTicketJobs(tx: Tx, ticketId: number, kinds: string[], wanted: Timer[], jobs?: TicketJobs): Promise<void> {
   const keys = wanted.map((t) => t.dedupKey);
-  await cancelJobs(tx, { ticketId, kinds, keep: keys });
-  const existing = new Set(await scheduledKeys(tx, keys));
+  let existing = new Set<string>();
+  if (jobs !== 'none') {
+    await cancelJobs(tx, { ticketId, kinds, keep: keys });
+    existing = new Set(await scheduledKeys(tx, keys));
+  }
   for (const t of wanted) {
     if (!existing.has(t.dedupKey)) await scheduleJob(tx, { kind: t.kind, ticketId, dueAt: t.at, dedupKey: t.dedupKey });
   }
@@ -56,7 +65,7 @@ export async function syncTicketJobs(tx: Tx, ticketId: number, kinds: string[], 
 
 export function slaTimerHooks(config: SupportConfig): TicketHooks {
   return {
-    created: (tx, ticket, now) => syncSlaTimers(tx, config, ticket, now),
+    created: (tx, ticket, now) => syncSlaTimers(tx, config, ticket, now, 'none'),
     changed: (tx, _before, after, _eventType, now) => syncSlaTimers(tx, config, after, now),
   };
 }

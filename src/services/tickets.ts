@@ -7,7 +7,7 @@ import { dueAt, minutesLeft, type Pause, type SlaInput, slaState } from '../doma
 import type { SourceMessage } from '../domain/intake.js';
 import { type Actor, type Decision, decide, NOT_SURE_SERVICE, type Ticket, type TicketAction, type TicketForm } from '../domain/ticket.js';
 import { lockTicketJobs } from '../jobs/scheduler.js';
-import { enqueue } from '../outbox/queue.js';
+import { enqueue, enqueueAll, type OutboxKind } from '../outbox/queue.js';
 import { changeReply } from '../messages/ticketReplies.js';
 import type { TicketLinks, TicketView } from '../messages/ticketMessage.js';
 import { type Db, inTransaction, isUniqueViolation, type Tx } from '../repos/db.js';
@@ -28,6 +28,7 @@ export { recordEvent };
 
 /** Other features react to ticket changes inside the same transaction (SLA timers, routing, deploy links). */
 export interface TicketHooks {
+  /** The ticket was created in this transaction: it has no jobs yet, and its root and confirmation are queued. */
   created?(tx: Tx, ticket: Ticket, now: Date): Promise<void>;
   changed?(tx: Tx, before: Ticket, after: Ticket, eventType: string, now: Date): Promise<void>;
   /** The ticket got its first response (a reply or someone taking it). */
@@ -106,12 +107,15 @@ async function insertNewTicket(
       viewId: input.viewId,
     });
     await recordEvent(tx, created.id, 'created', input.reporterId, now, { priority: form.priority, service: form.service });
-    await enqueue(tx, { kind: 'ticket.root', ticketId: created.id }, { now });
-    await enqueue(tx, { kind: 'ticket.confirm', ticketId: created.id }, { now });
+    const messages: OutboxKind[] = [
+      { kind: 'ticket.root', ticketId: created.id },
+      { kind: 'ticket.confirm', ticketId: created.id },
+    ];
     if (input.source) {
       const { channelId, threadTs } = input.source;
-      await enqueue(tx, { kind: 'ticket.sourceReply', ticketId: created.id, channel: channelId, threadTs }, { now });
+      messages.push({ kind: 'ticket.sourceReply', ticketId: created.id, channel: channelId, threadTs });
     }
+    await enqueueAll(tx, messages, { now });
     for (const hook of deps.hooks) await hook.created?.(tx, created, now);
     return created;
   });
