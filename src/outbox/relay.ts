@@ -50,9 +50,13 @@ interface Admission {
   isNewRoot(m: DueMessage): boolean;
 }
 
-/** What a send leaves: the ts of the message it posted, and a message to queue once it is marked sent. */
+/**
+ * What a send leaves: the ts of the message it posted, the ticket whose root that message is, and a
+ * message to queue once it is marked sent.
+ */
 interface Sent {
   ts?: string;
+  rootOf?: number;
   thenShow?: OutboxKind;
 }
 
@@ -294,13 +298,17 @@ export class OutboxRelay {
       return false;
     }
     const now = this.clock.now();
-    if (sent.thenShow)
-      // Sent and its edit queued together: a crash between them would leave the mention hidden.
+    const { ts, rootOf, thenShow } = sent;
+    if (rootOf !== undefined || thenShow)
+      // A root's ts, its sent mark and its edit in one commit: a crash between them would leave the
+      // mention hidden. A crash before it leaves the message unsent: the retry finds the post in the
+      // channel's history (its lease expiry is an earlier attempt) and records its ts then.
       await inTransaction(this.db, async (tx) => {
-        await markSent(tx, id, now, sent.ts ?? null);
-        await enqueue(tx, sent.thenShow!, { now });
+        if (rootOf !== undefined && ts) await setRootTs(tx, rootOf, ts);
+        await markSent(tx, id, now, ts ?? null);
+        if (thenShow) await enqueue(tx, thenShow, { now });
       });
-    else await markSent(this.db, id, now, sent.ts ?? null);
+    else await markSent(this.db, id, now, ts ?? null);
     this.metrics?.sent(message.kind);
     return true;
   }
@@ -449,8 +457,8 @@ export class OutboxRelay {
         const args = { channel: root.channel, text: root.text, blocks: root.blocks };
         const quieter = muted(args, [root.reporterId]);
         const ts = await this.post(id, quieter ?? args, earlier);
-        await setRootTs(this.db, message.ticketId, ts);
-        return quieter ? { ts, thenShow: { kind: 'ticket.root', ticketId: message.ticketId } } : { ts };
+        const posted = { ts, rootOf: message.ticketId };
+        return quieter ? { ...posted, thenShow: { kind: 'ticket.root', ticketId: message.ticketId } } : posted;
       }
       case 'ticket.reply':
       case 'ticket.deployNote': {
