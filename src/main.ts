@@ -7,6 +7,7 @@ import { SlackTokenRefused } from './app/lifecycle.js';
 import type { Supportbot } from './app/start.js';
 import { ConfigError, loadEnv } from './config/env.js';
 import { loadSupportConfig } from './config/supportConfig.js';
+import { applyMigrationsApart } from './db/migrateApart.js';
 import { createLogger } from './logger.js';
 
 // Prisma's query compiler (and the schema engine that migrates) are WebAssembly modules. V8 compiles
@@ -53,6 +54,8 @@ async function main(): Promise<void> {
     env,
     config,
     logger,
+    // The schema engine's memory leaves with the process that ran it.
+    applyMigrations: applyMigrationsApart,
     // The network was down at first and Slack answered later, refusing the token.
     onSlackRefused: (err) => {
       process.stderr.write(`supportbot cannot run: ${err.message}\n`);

@@ -14,6 +14,7 @@ import {
   schemaPath,
   unappliedMigrations,
 } from '../src/db/migrate.js';
+import { applyMigrationsApart } from '../src/db/migrateApart.js';
 import { providerOf } from '../src/db/provider.js';
 import { createTestDatabaseUrl } from './support/harness.js';
 
@@ -67,6 +68,22 @@ describe('migrations on start', () => {
   });
 });
 
+describe('migrations in a process of their own (what npm start does)', () => {
+  it('apply once, then nothing, while this process only reads _prisma_migrations', async () => {
+    const { url, drop } = await createTestDatabaseUrl();
+    try {
+      const pending = await unappliedMigrations(url);
+      assert.ok(pending.length >= 1);
+      assert.deepEqual(await migrateIfNeeded(url, applyMigrationsApart), pending);
+      assert.deepEqual(await unappliedMigrations(url), []);
+      assert.deepEqual(await applyMigrationsApart(url), []);
+      if (providerOf(url) === 'sqlite') assert.equal(await liveSchemaDrift(url), '');
+    } finally {
+      await drop();
+    }
+  });
+});
+
 describe('the migration check', () => {
   it('refuses to start when an applied migration was edited since, naming it, without the engine', async () => {
     const { url, drop } = await createTestDatabaseUrl();
@@ -84,22 +101,26 @@ describe('the migration check', () => {
     }
   });
 
-  it("passes the engine's own error on (a migration that failed half-way)", async () => {
-    const { url, drop } = await createTestDatabaseUrl();
-    try {
-      const applied = await migrateIfNeeded(url);
-      const { db, close } = await openDatabase(url);
-      await db.$executeRawUnsafe(`UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = '${applied.at(-1)}'`);
-      await close();
-      await assert.rejects(migrateIfNeeded(url), (err: Error) => {
-        assert.match(err.message, /failed migrations/);
-        assert.match(err.message, new RegExp(applied.at(-1)!));
-        return true;
-      });
-    } finally {
-      await drop();
-    }
-  });
+  for (const [where, apply] of [
+    ['in this process', applyMigrations],
+    ['in a process of its own', applyMigrationsApart],
+  ] as const)
+    it(`passes the engine's own error on (a migration that failed half-way), ${where}`, async () => {
+      const { url, drop } = await createTestDatabaseUrl();
+      try {
+        const applied = await migrateIfNeeded(url);
+        const { db, close } = await openDatabase(url);
+        await db.$executeRawUnsafe(`UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = '${applied.at(-1)}'`);
+        await close();
+        await assert.rejects(migrateIfNeeded(url, apply), (err: Error) => {
+          assert.match(err.message, /failed migrations/);
+          assert.match(err.message, new RegExp(applied.at(-1)!));
+          return true;
+        });
+      } finally {
+        await drop();
+      }
+    });
 });
 
 describe('migrations on start with several replicas (PostgreSQL)', { skip: process.env.TEST_DATABASE !== 'postgresql' }, () => {
@@ -119,10 +140,12 @@ describe('migrations on start with several replicas (PostgreSQL)', { skip: proce
       assert.equal(await waiting(), 1, 'it waits for the lock');
       await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
       assert.ok((await starting).length >= 1, 'then it applies the migrations');
-      // Three at once: one applies, the others find nothing pending; none fails.
+      // Three at once, each applying in a process of its own as npm start does (the lock is the
+      // parent's): one applies, the others find nothing pending; none fails.
       const { url: fresh, drop: dropFresh } = await createTestDatabaseUrl('postgresql');
       try {
-        const applied = await Promise.all([migrateIfNeeded(fresh), migrateIfNeeded(fresh), migrateIfNeeded(fresh)]);
+        const start = () => migrateIfNeeded(fresh, applyMigrationsApart);
+        const applied = await Promise.all([start(), start(), start()]);
         assert.deepEqual(applied.map((names) => names.length > 0).sort(), [false, false, true]);
       } finally {
         await dropFresh();

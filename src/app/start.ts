@@ -59,6 +59,8 @@ export interface SupportbotOptions {
   slackRetryMs?: number;
   /** How fast the outbox calls Slack, per lane (default SLACK_PACE: chat.postMessage about 1/s per channel). */
   slackPace?: PaceRules;
+  /** Applies pending migrations (default: in this process; main.ts uses a process of its own, db/migrateApart.ts). */
+  applyMigrations?: (url: string) => Promise<string[]>;
 }
 
 export interface Supportbot {
@@ -92,7 +94,8 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
   const { env, config } = opts;
   const clock = opts.clock ?? systemClock;
   const log = opts.logger ?? createLogger(env.LOG_LEVEL);
-  await migrateIfNeeded(env.DATABASE_URL);
+  const migrated = await migrateIfNeeded(env.DATABASE_URL, opts.applyMigrations);
+  if (migrated.length) log.info({ migrations: migrated }, 'migrations applied');
   const database = await openDatabase(env.DATABASE_URL);
   const { db } = database;
   const metrics = createMetrics({

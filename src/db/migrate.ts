@@ -151,11 +151,12 @@ export async function unappliedMigrations(url: string): Promise<string[]> {
 /**
  * What start-up runs: the engine only when something is pending. The engine cannot apply anything
  * while another connection has an SQLite file open (it waits, then fails busy), so a restart of a
- * bot whose database is up to date must not need it. (Run in a worker thread, the engine left RSS
- * higher, not lower: docs/benchmarks.md.)
+ * bot whose database is up to date must not need it. `apply` runs the engine: here by default, or
+ * in a process of its own (migrateApart.ts, what `npm start` does); a PostgreSQL database stays
+ * locked for it either way.
  */
-export async function migrateIfNeeded(url: string): Promise<string[]> {
-  return withMigrationLock(url, async () => ((await unappliedMigrations(url)).length ? applyMigrations(url) : []));
+export async function migrateIfNeeded(url: string, apply: (url: string) => Promise<string[]> = applyMigrations): Promise<string[]> {
+  return withMigrationLock(url, async () => ((await unappliedMigrations(url)).length ? apply(url) : []));
 }
 
 /** Our own advisory lock key ("supportbot migrations"), apart from the one Prisma's engine may take inside. */
