@@ -35,6 +35,11 @@ export class LaneRuns {
     else this.waitingForSlot.push(lane);
   }
 
+  /** The keys of the tasks queued or running. */
+  keysQueued(): number[] {
+    return [...this.keys];
+  }
+
   /** Whether a task of `key` is queued or running. */
   has(key: number): boolean {
     return this.keys.has(key);

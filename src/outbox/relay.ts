@@ -13,11 +13,11 @@ import {
   countDue,
   deferUntil,
   type DueCursor,
+  type DueInLine,
   type DueMessage,
   dueByIds,
   dueMessages,
   findByDedupKey,
-  headsOf,
   markFailed,
   markSent,
   nextDue,
@@ -172,7 +172,7 @@ export class OutboxRelay {
     // A batch can be all messages queued behind an undelivered one of their ticket; read on past
     // them, or one stuck thread would hold up every message queued after it.
     for (let after: DueCursor | null = null; !handed; ) {
-      const due = await dueMessages(this.db, now, after, BATCH);
+      const due = await dueMessages(this.db, now, { after, handed: this.lanes.keysQueued(), take: BATCH });
       handed = await this.sendBatch(due, now);
       if (due.length < BATCH) break;
       const last = due.at(-1)!;
@@ -200,16 +200,10 @@ export class OutboxRelay {
    * lane when its turn there comes, so a 429 answered to the message before it holds it back; one
    * without a slot then (Slack's pace, or that pause) waits until its lane has one.
    */
-  private async sendBatch(due: DueMessage[], now: Date): Promise<number> {
+  private async sendBatch(due: DueInLine[], now: Date): Promise<number> {
     if (!due.length) return 0;
-    const keys = [...new Set(due.map((m) => m.orderingKey).filter((k): k is string => k !== null))];
-    const heads = await headsOf(this.db, keys);
-    const headOf = (m: DueMessage) => (m.orderingKey ? heads.get(m.orderingKey) : m.id);
-    const rows = new Map(due.map((m) => [m.id, m]));
-    const blockedHeads = due
-      .filter((m) => m.priority === PRIORITY.interactive && headOf(m) !== m.id)
-      .map(headOf)
-      .filter((id): id is number => id !== undefined && !rows.has(id));
+    const rows = new Map<number, DueMessage>(due.map((m) => [m.id, m]));
+    const blockedHeads = due.filter((m) => m.head !== m.id && !rows.has(m.head)).map((m) => m.head);
     for (const m of await dueByIds(this.db, [...new Set(blockedHeads)], now)) rows.set(m.id, m);
     const picked: DueMessage[] = [];
     let bulk = 0;
@@ -217,8 +211,7 @@ export class OutboxRelay {
       // What is being sent may free the next message of its ticket (the confirmation after the
       // root): look again before handing bulk ones.
       if (queued.priority !== PRIORITY.interactive && picked.length > bulk) break;
-      const head = headOf(queued);
-      const m = head === queued.id || queued.priority === PRIORITY.interactive ? rows.get(head ?? -1) : undefined;
+      const m = rows.get(queued.head);
       if (!m || this.lanes.has(m.id) || picked.includes(m)) continue;
       picked.push(m);
       if (queued.priority !== PRIORITY.interactive && ++bulk >= BULK_RUN) break;

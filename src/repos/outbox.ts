@@ -68,18 +68,40 @@ export interface DueCursor {
 
 const DUE_SELECT = { id: true, orderingKey: true, priority: true, payload: true, attempts: true, lastError: true } as const;
 
-/** Pending messages due at `now` after `after`, by priority (interactive first), then oldest first. */
-export function dueMessages(db: Db, now: Date, after: DueCursor | null, take: number): Promise<DueMessage[]> {
-  return db.outboxMessage.findMany({
-    where: {
-      status: 'pending',
-      nextAttemptAt: { lte: now },
-      ...(after ? { OR: [{ priority: { gt: after.priority } }, { priority: after.priority, id: { gt: after.id } }] } : {}),
-    },
-    orderBy: [{ priority: 'asc' }, { id: 'asc' }],
-    take,
-    select: DUE_SELECT,
-  });
+/** A due message and the first undelivered message of its ordering key (itself when it has none). */
+export interface DueInLine extends DueMessage {
+  head: number;
+}
+
+/**
+ * Pending messages due at `now` that may be handed now, by priority (interactive first), then oldest
+ * first, after `after` and apart from `handed` (those in the relay's lanes already): the first
+ * undelivered message of each ordering key, and an interactive one whose key has only bulk ones
+ * ahead of it (it takes its head along). The rest wait behind a message of their own ticket and are
+ * not read at all: under a backlog they are most of the table, and reading them page after page on
+ * every pass was most of the relay's time (docs/benchmarks.md). Raw SQL for the correlated subqueries.
+ */
+export async function dueMessages(
+  db: Db,
+  now: Date,
+  opts: { after: DueCursor | null; handed: number[]; take: number },
+): Promise<DueInLine[]> {
+  const { after, handed, take } = opts;
+  // SQLite's raw integers come back as bigint.
+  type Raw = Omit<DueInLine, 'id' | 'priority' | 'attempts' | 'head'> & Record<'id' | 'priority' | 'attempts' | 'head', number | bigint>;
+  const rows = await db.$queryRaw<Raw[]>`
+    SELECT m."id", m."orderingKey", m."priority", m."payload", m."attempts", m."lastError",
+      COALESCE((SELECT MIN(h."id") FROM "OutboxMessage" h
+        WHERE h."orderingKey" = m."orderingKey" AND h."status" IN ('pending', 'sending')), m."id") AS "head"
+    FROM "OutboxMessage" m
+    WHERE m."status" = 'pending' AND m."nextAttemptAt" <= ${now}
+      AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" e
+        WHERE e."orderingKey" = m."orderingKey" AND e."status" IN ('pending', 'sending') AND e."id" < m."id" AND e."priority" <= m."priority")
+      ${after ? Prisma.sql`AND (m."priority" > ${after.priority} OR (m."priority" = ${after.priority} AND m."id" > ${after.id}))` : Prisma.empty}
+      ${handed.length ? Prisma.sql`AND m."id" NOT IN (${Prisma.join(handed)})` : Prisma.empty}
+    ORDER BY m."priority", m."id"
+    LIMIT ${take}`;
+  return rows.map((r) => ({ ...r, id: Number(r.id), priority: Number(r.priority), attempts: Number(r.attempts), head: Number(r.head) }));
 }
 
 /** Those of `ids` that are pending and due at `now`, in id order. */
@@ -90,15 +112,6 @@ export async function dueByIds(db: Db, ids: number[], now: Date): Promise<DueMes
     orderBy: { id: 'asc' },
     select: DUE_SELECT,
   });
-}
-
-/** The first undelivered message of each ordering key: only it may be sent. */
-export async function headsOf(db: Db, keys: string[]): Promise<Map<string, number>> {
-  const heads = new Map<string, number>();
-  if (!keys.length) return heads;
-  const open = await db.outboxMessage.groupBy({ by: ['orderingKey'], where: { orderingKey: { in: keys }, ...OPEN }, _min: { id: true } });
-  for (const g of open) if (g.orderingKey && g._min.id !== null) heads.set(g.orderingKey, g._min.id);
-  return heads;
 }
 
 /** The first undelivered message of an ordering key, if it is pending and due at `now`. */
