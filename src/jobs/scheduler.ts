@@ -18,6 +18,7 @@ import {
   postponeJob,
   scheduledKeys,
   scheduleJob,
+  scheduleJobs,
 } from '../repos/jobs.js';
 import { drainLoop } from './drainLoop.js';
 
@@ -38,7 +39,7 @@ export type JobHandler = (tx: Tx, jobs: Job[], now: Date, afterCommit: AfterComm
 export type AfterCommit = (effect: () => void) => void;
 export type JobHandlers = Record<string, JobHandler>;
 
-export { cancelJobs, insertJobOnce, lockTicketJobs, scheduledKeys, scheduleJob };
+export { cancelJobs, insertJobOnce, lockTicketJobs, scheduledKeys, scheduleJob, scheduleJobs };
 
 /** Told about every pass that ran jobs: how long it took and what it ran (for /metrics). */
 export type PassObserver = (pass: { seconds: number; jobs: Job[]; now: Date }) => void;

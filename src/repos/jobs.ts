@@ -14,16 +14,21 @@ export interface NewJob {
   dedupKey?: string;
 }
 
-export async function scheduleJob(tx: Tx | Db, job: NewJob): Promise<void> {
-  await tx.job.create({
-    data: {
-      kind: job.kind,
-      ticketId: job.ticketId ?? null,
-      dueAt: job.dueAt,
-      payload: JSON.stringify(job.payload ?? {}),
-      dedupKey: job.dedupKey ?? null,
-    },
-  });
+export function scheduleJob(tx: Tx | Db, job: NewJob): Promise<void> {
+  return scheduleJobs(tx, [job]);
+}
+
+/**
+ * Adds the jobs in one statement (a ticket's SLA reminder and breach); a unique violation when a
+ * dedupKey is taken. Raw SQL: Prisma's createMany compiles every value into its plan.
+ */
+export async function scheduleJobs(tx: Tx | Db, jobs: NewJob[]): Promise<void> {
+  if (!jobs.length) return;
+  const values = jobs.map(
+    (job) =>
+      Prisma.sql`(${job.kind}, ${job.ticketId ?? null}, ${job.dueAt}, ${JSON.stringify(job.payload ?? {})}, 'pending', 0, ${job.dedupKey ?? null})`,
+  );
+  await tx.$executeRaw`INSERT INTO "Job" ("kind", "ticketId", "dueAt", "payload", "status", "attempts", "dedupKey") VALUES ${Prisma.join(values)}`;
 }
 
 /**

@@ -55,6 +55,7 @@ export type NewTicket = Pick<
   | 'createdAt'
   | 'slaStartedAt'
   | 'slaDueAt'
+  | 'firstResponseDueAt'
   | 'sourceChannelId'
   | 'sourceTs'
   | 'sourcePermalink'

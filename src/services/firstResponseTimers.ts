@@ -4,26 +4,17 @@
 // it with firstResponseAt) and one durable reminder job is kept in step with it, the way the SLA
 // timers are: the dedupKey names the ticket and the instant, so it is planned and sent once.
 import type { SupportConfig } from '../config/supportConfig.js';
-import { dueAt, type SlaInput } from '../domain/sla.js';
+import { dueAt } from '../domain/sla.js';
 import type { JobHandlers } from '../jobs/scheduler.js';
 import { firstResponseReminder } from '../messages/ticketReplies.js';
 import { enqueueAll, type OutboxKind } from '../outbox/queue.js';
 import type { Tx } from '../repos/db.js';
 import { findTickets, setFirstResponseDue } from '../repos/tickets.js';
 import { callOn, type SlaObserver, syncTicketJobs, type TicketJobs, type Timer } from './slaTimers.js';
-import { pausesOf, type Ticket, type TicketHooks } from './tickets.js';
+import { firstResponseInput, type Ticket, type TicketHooks } from './tickets.js';
 
 export const FIRST_RESPONSE_REMINDER = 'first_response.reminder';
 const KINDS = [FIRST_RESPONSE_REMINDER];
-
-export function firstResponseInput(config: SupportConfig, ticket: Ticket): SlaInput {
-  return {
-    startedAt: ticket.createdAt,
-    policy: config.firstResponse[ticket.priority],
-    calendar: config.calendar,
-    pauses: pausesOf(ticket),
-  };
-}
 
 /** The reminder of an unanswered, unresolved ticket whose clock runs; null otherwise. */
 function reminderTimer(config: SupportConfig, ticket: Ticket): Timer | null {
@@ -32,7 +23,10 @@ function reminderTimer(config: SupportConfig, ticket: Ticket): Timer | null {
   return at && { kind: FIRST_RESPONSE_REMINDER, at, dedupKey: `${FIRST_RESPONSE_REMINDER}:${ticket.id}:${at.toISOString()}` };
 }
 
-/** Stores the due time (until answered) and makes the pending reminder match it. Idempotent. */
+/**
+ * Stores the due time (until answered) and makes the pending reminder match it. Idempotent. A ticket
+ * is filed with its due time (services/tickets.ts), so a new one needs no update here.
+ */
 async function sync(tx: Tx, config: SupportConfig, ticket: Ticket, jobs?: TicketJobs): Promise<void> {
   if (!ticket.firstResponseAt) {
     const due = dueAt(firstResponseInput(config, ticket));

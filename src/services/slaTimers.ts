@@ -9,7 +9,7 @@ import type { Tx } from '../repos/db.js';
 import { findTickets, markBreached } from '../repos/tickets.js';
 import { isBusinessTime } from '../domain/businessHours.js';
 import { dueAt, minutesLeft, reminderAt } from '../domain/sla.js';
-import { cancelJobs, type Job, type JobHandlers, scheduledKeys, scheduleJob } from '../jobs/scheduler.js';
+import { cancelJobs, type Job, type JobHandlers, scheduledKeys, scheduleJobs } from '../jobs/scheduler.js';
 import { enqueueAll, type OutboxKind } from '../outbox/queue.js';
 import { ownerCall, slaBreach, slaReminder, unownedCall } from '../messages/ticketReplies.js';
 import { gardenerRotationForService, onDuty } from './duty.js';
@@ -58,9 +58,11 @@ export async function syncTicketJobs(tx: Tx, ticketId: number, kinds: string[], 
     await cancelJobs(tx, { ticketId, kinds, keep: keys });
     existing = new Set(await scheduledKeys(tx, keys));
   }
-  for (const t of wanted) {
-    if (!existing.has(t.dedupKey)) await scheduleJob(tx, { kind: t.kind, ticketId, dueAt: t.at, dedupKey: t.dedupKey });
-  }
+  const missing = wanted.filter((t) => !existing.has(t.dedupKey));
+  await scheduleJobs(
+    tx,
+    missing.map((t) => ({ kind: t.kind, ticketId, dueAt: t.at, dedupKey: t.dedupKey })),
+  );
 }
 
 export function slaTimerHooks(config: SupportConfig): TicketHooks {

@@ -60,6 +60,19 @@ export function slaInput(config: SupportConfig, ticket: Pick<Ticket, 'priority' 
   return { startedAt: ticket.slaStartedAt, policy: config.sla[ticket.priority], calendar: config.calendar, pauses: pausesOf(ticket) };
 }
 
+/** The first-response clock: from the ticket's creation, on the SLA's rules, with its own targets. */
+export function firstResponseInput(
+  config: SupportConfig,
+  ticket: Pick<Ticket, 'priority' | 'createdAt' | 'pauses' | 'waitingSince'>,
+): SlaInput {
+  return {
+    startedAt: ticket.createdAt,
+    policy: config.firstResponse[ticket.priority],
+    calendar: config.calendar,
+    pauses: pausesOf(ticket),
+  };
+}
+
 /**
  * Files a ticket; `source` is the Slack message it was made from (the message shortcut), answered in
  * its thread. `viewId` is the form's Slack view: a view files one ticket, so a submission delivered
@@ -89,7 +102,7 @@ async function insertNewTicket(
   const now = deps.clock.now();
   const { form } = input;
   const ticket = await inTransaction(deps.db, async (tx) => {
-    const draft = { priority: form.priority, slaStartedAt: now, pauses: [], waitingSince: null };
+    const draft = { priority: form.priority, slaStartedAt: now, createdAt: now, pauses: [], waitingSince: null };
     const created = await insertTicket(tx, {
       title: form.title,
       description: form.description,
@@ -101,6 +114,7 @@ async function insertNewTicket(
       createdAt: now,
       slaStartedAt: now,
       slaDueAt: dueAt(slaInput(deps.config, draft)),
+      firstResponseDueAt: dueAt(firstResponseInput(deps.config, draft)),
       sourceChannelId: input.source?.channelId ?? null,
       sourceTs: input.source?.ts ?? null,
       sourcePermalink: input.source?.permalink ?? null,
