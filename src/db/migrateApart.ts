@@ -1,7 +1,7 @@
 // Migrations applied by a child process that exits. Prisma's schema engine is WebAssembly, and the
-// memory it takes stays with the process that ran it for as long as that lives: about 40 MB of the
-// bot's RSS after a first start, none after a restart with nothing to apply (docs/benchmarks.md,
-// "Memory"). A worker thread shares the process and was worse; a process gives it all back.
+// memory it takes stays with the process that ran it for as long as that lives: 11–16 MB of the
+// bot's RSS after a first start in the memory bench (docs/benchmarks.md, "Memory"). A worker thread
+// shares the process and was worse; a process that exits gives it all back.
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -11,7 +11,9 @@ export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<
 
 /** A write refused because a unique key is taken: another request or replica stored it first. */
 export function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string }).code === 'P2002';
+  const e = err as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
+  // P2002 from Prisma's model calls; a raw statement's (P2010) names the driver's kind instead.
+  return e.code === 'P2002' || (e.code === 'P2010' && e.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation');
 }
 
 /** Answers when the database does (health checks). */
