@@ -1,6 +1,7 @@
 // The outbox table: messages queued with the change they describe, claimed and recorded by the relay.
 import { Prisma } from '../generated/sqlite/client.js';
 import type { Db, Tx } from './db.js';
+import { num } from './sqlDialect.js';
 
 /** A message as stored: its kind (method), its JSON payload, and its place in its ticket's order. */
 export interface OutboxRow {
@@ -87,8 +88,8 @@ export async function dueMessages(
   opts: { after: DueCursor | null; handed: number[]; take: number },
 ): Promise<DueInLine[]> {
   const { after, handed, take } = opts;
-  // SQLite's raw integers come back as bigint.
-  type Raw = Omit<DueInLine, 'id' | 'priority' | 'attempts' | 'head'> & Record<'id' | 'priority' | 'attempts' | 'head', number | bigint>;
+  // SQLite's raw integers come back as bigint: num() reads either.
+  type Raw = Omit<DueInLine, 'id' | 'priority' | 'attempts' | 'head'> & Record<'id' | 'priority' | 'attempts' | 'head', unknown>;
   const rows = await db.$queryRaw<Raw[]>`
     SELECT m."id", m."orderingKey", m."priority", m."payload", m."attempts", m."lastError",
       COALESCE((SELECT MIN(h."id") FROM "OutboxMessage" h
@@ -101,7 +102,7 @@ export async function dueMessages(
       ${handed.length ? Prisma.sql`AND m."id" NOT IN (${Prisma.join(handed)})` : Prisma.empty}
     ORDER BY m."priority", m."id"
     LIMIT ${take}`;
-  return rows.map((r) => ({ ...r, id: Number(r.id), priority: Number(r.priority), attempts: Number(r.attempts), head: Number(r.head) }));
+  return rows.map((r) => ({ ...r, id: num(r.id), priority: num(r.priority), attempts: num(r.attempts), head: num(r.head) }));
 }
 
 /** Those of `ids` that are pending and due at `now`, in id order. */
