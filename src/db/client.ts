@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { PrismaClient } from '../generated/sqlite/client.js';
 import { providerOf, sqlitePath, type Provider } from './provider.js';
+import { sqliteKeepingStatements } from './sqliteStatements.js';
 import { sqliteTakingTurns } from './sqliteTurns.js';
 
 /**
@@ -18,7 +19,7 @@ export function adapterFactory(url: string): SqlMigrationAwareDriverAdapterFacto
   if (providerOf(url) === 'postgresql') return new PrismaPg({ connectionString: url, max: 10 });
   const file = sqlitePath(url);
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  return sqliteTakingTurns(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 }));
+  return sqliteTakingTurns(sqliteKeepingStatements(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 })));
 }
 
 export interface Database {
