@@ -54,8 +54,13 @@ describe('combined deploy notes', () => {
 
   it('a rollback reported while the note is unsent joins it; a ticket reply queued after a note is not overtaken', async () => {
     const t = await fileTicket(h, { title: 'Billing again', service: 'billing' });
+    const other = await fileTicket(h, { title: 'Checkout hiccup', service: 'checkout' });
     h.clock.advanceMinutes(5);
-    h.fake.fail('chat.postMessage', { status: 429, retryAfter: 30 }, 1);
+    // The support channel is paused first (a 429 to another ticket's reply), so the note is not tried
+    // before the rollback is reported: a note the relay has tried is never rewritten.
+    h.fake.fail('chat.postMessage', { status: 429, retryAfter: 30 }, 1, (args) => args.channel === 'C0SUPPORT');
+    await h.slack.clickButton({ actionId: 'ticket_take', value: String(other.id), userId: 'UENG', messageTs: other.rootTs! });
+    await h.settle();
     await report('6.0');
     await report('6.0', { status: 'rolled_back' });
     // Someone takes the ticket (interactive), then another deploy: it may not go before the take.

@@ -131,4 +131,32 @@ describe('LaneRuns', () => {
     assert.throws(() => runs.takeFailure(), /Slack is down/);
     assert.doesNotThrow(() => runs.takeFailure());
   });
+
+  it('goes on with a lane while work a task left trails behind it; idle waits for that work, and keeps its failure', async () => {
+    const runs = new LaneRuns(1);
+    const log: string[] = [];
+    let finishRecording!: () => void;
+    const recording = new Promise<void>((resolve) => {
+      finishRecording = resolve;
+    });
+    runs.add('a', 1, async () => {
+      log.push('a1 sent');
+      runs.trail(recording.then(() => void log.push('a1 recorded')));
+      runs.trail(Promise.reject(new Error('could not record')));
+    });
+    runs.add('a', 2, async () => {
+      log.push('a2 sent');
+    });
+    let idle = false;
+    const idleNow = runs.idle().then(() => {
+      idle = true;
+    });
+    await tick();
+    assert.deepEqual(log, ['a1 sent', 'a2 sent'], "the lane's next task did not wait for the trailing work");
+    assert.ok(runs.busy && !idle, 'not idle while work trails');
+    finishRecording();
+    await idleNow;
+    assert.deepEqual(log, ['a1 sent', 'a2 sent', 'a1 recorded']);
+    assert.throws(() => runs.takeFailure(), /could not record/);
+  });
 });

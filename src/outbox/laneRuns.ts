@@ -3,7 +3,8 @@
  * order they were added, and at most `limit` lanes run at once (a lane without a slot waits for one,
  * first come, first served). A task that fails drops the tasks queued behind it in its lane (the
  * next message must not go before the one that failed: a channel's posts stay in order); its error
- * is kept for `takeFailure`.
+ * is kept for `takeFailure`. A task may leave work trailing behind it that its lane need not wait
+ * for (`trail`: a sent message's recording); the runs are idle only once that is done too.
  */
 export class LaneRuns {
   /** Queued tasks by lane; a lane is here while it has work, running or waiting for a slot. */
@@ -13,6 +14,7 @@ export class LaneRuns {
   private running = 0;
   private failure: { error: unknown } | null = null;
   private whenIdle: Array<() => void> = [];
+  private readonly trailing = new Set<Promise<void>>();
 
   constructor(private readonly limit: number) {}
 
@@ -46,7 +48,20 @@ export class LaneRuns {
   }
 
   get busy(): boolean {
-    return this.lanes.size > 0;
+    return this.lanes.size > 0 || this.trailing.size > 0;
+  }
+
+  /** Work a task started and its lane goes on without: `idle` waits for it, and its failure is kept like a task's. */
+  trail(work: Promise<void>): void {
+    const done: Promise<void> = work
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => {
+        this.trailing.delete(done);
+        this.settle();
+      });
+    this.trailing.add(done);
   }
 
   /** Resolves once no lane has work left. */
@@ -83,6 +98,10 @@ export class LaneRuns {
     this.running -= 1;
     const next = this.waitingForSlot.shift();
     if (next) this.start(next);
+    this.settle();
+  }
+
+  private settle(): void {
     if (!this.busy) for (const resolve of this.whenIdle.splice(0)) resolve();
   }
 }

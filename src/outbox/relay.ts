@@ -228,7 +228,15 @@ export class OutboxRelay {
     const wait = await admit(m);
     if (wait) return deferUntil(this.db, [m.id], wait);
     const claimed = await claimMessage(this.db, m, this.owner, this.clock.now());
-    if (claimed && (await this.deliver(claimed)) && m.orderingKey) await this.handNext(m.orderingKey);
+    if (!claimed) return;
+    const message = JSON.parse(claimed.payload) as OutboxKind;
+    const sent = await this.deliver(claimed, message);
+    if (!sent) return;
+    // Slack has answered: the lane's next message (the channel's next root) goes while this one is
+    // recorded. The recording still comes before its ticket's next message is handed on, and a
+    // pass waits for it.
+    const { orderingKey } = m;
+    this.lanes.trail(this.recordSent(claimed.id, message, sent).then(() => (orderingKey ? this.handNext(orderingKey) : undefined)));
   }
 
   /**
@@ -278,18 +286,20 @@ export class OutboxRelay {
     };
   }
 
-  /** Sends a claimed message and records how it went; whether it was sent. */
-  private async deliver(claimed: ClaimedMessage): Promise<boolean> {
+  /** Sends a claimed message: what it left, or null when it failed (recorded before it returns, so a 429 holds its lane). */
+  private async deliver(claimed: ClaimedMessage, message: OutboxKind): Promise<Sent | null> {
     const { id, attempts, lastError } = claimed;
-    const message = JSON.parse(claimed.payload) as OutboxKind;
-    let sent: Sent;
     try {
       // An earlier attempt may have reached Slack: look for it from the first attempt on.
-      sent = await this.send(id, message, lastError !== null && attempts > 1 ? claimed.firstAttemptAt : null);
+      return await this.send(id, message, lastError !== null && attempts > 1 ? claimed.firstAttemptAt : null);
     } catch (err) {
       await this.failed(id, message, attempts, classifyFailure(err, attempts), failedCall(err));
-      return false;
+      return null;
     }
+  }
+
+  /** Marks a sent message sent, with what its sending left. */
+  private async recordSent(id: number, message: OutboxKind, sent: Sent): Promise<void> {
     const now = this.clock.now();
     const { ts, rootOf, thenShow } = sent;
     if (rootOf !== undefined || thenShow)
@@ -303,7 +313,6 @@ export class OutboxRelay {
       });
     else await markSent(this.db, id, now, ts ?? null);
     this.metrics?.sent(message.kind);
-    return true;
   }
 
   private async failed(id: number, message: OutboxKind, attempts: number, failure: SlackFailure, call: FailedCall | null): Promise<void> {
