@@ -4,6 +4,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { PrismaClient } from '../generated/sqlite/client.js';
+import { pgPoolConfig } from './pgPool.js';
 import { providerOf, sqlitePath, type Provider } from './provider.js';
 import { sqliteKeepingStatements } from './sqliteStatements.js';
 import { sqliteTakingTurns } from './sqliteTurns.js';
@@ -16,7 +17,7 @@ export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 export function adapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
-  if (providerOf(url) === 'postgresql') return new PrismaPg({ connectionString: url, max: 10 });
+  if (providerOf(url) === 'postgresql') return new PrismaPg(pgPoolConfig(url));
   const file = sqlitePath(url);
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   return sqliteTakingTurns(sqliteKeepingStatements(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 })));
