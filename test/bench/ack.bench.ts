@@ -7,9 +7,9 @@
 import { fileURLToPath } from 'node:url';
 import { BotProcess } from '../support/botProcess.js';
 import { FakeSlack } from '../support/fakeSlack.js';
-import { createTestDatabaseUrl, ticketFormValues } from '../support/harness.js';
+import { createTestDatabaseUrl, SIGNING_SECRET, ticketFormValues } from '../support/harness.js';
 import { load, percentile } from '../support/load.js';
-import type { SlackRequests } from '../support/slackRequests.js';
+import { SlackRequests } from '../support/slackRequests.js';
 
 const REQUESTS = Number(process.env.BENCH_ACK_REQUESTS ?? 2000);
 const CONCURRENCY = 50;
@@ -116,22 +116,26 @@ async function bench(provider: 'sqlite' | 'postgresql'): Promise<void> {
   const db = await createTestDatabaseUrl(provider);
   const bot = await BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl });
   const floor = await BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl, main: BARE });
+  // Over kept-alive node:http connections (see SlackRequests): fetch's pool queues requests on one connection.
+  const requestsTo = (p: BotProcess) => new SlackRequests(`http://127.0.0.1:${p.port}`, SIGNING_SECRET, { keptAlive: true });
+  const ours = requestsTo(bot);
+  const bare = requestsTo(floor);
   try {
-    if (!PARTS.has('requests')) return await submissions(provider, bot.slack, fake);
-    for (let i = 0; i < TICKETS; i++) await submit(bot.slack, 'seed', i);
+    if (!PARTS.has('requests')) return await submissions(provider, ours, fake);
+    for (let i = 0; i < TICKETS; i++) await submit(ours, 'seed', i);
     // Warm both (JIT, connection pools) before measuring.
-    for (const kind of KINDS) for (const target of [bot, floor]) await load(200, CONCURRENCY, (i) => kind.send(target.slack, i));
+    for (const kind of KINDS) for (const target of [ours, bare]) await load(200, CONCURRENCY, (i) => kind.send(target, i));
     console.log(`\n${provider}: ${REQUESTS} requests per kind, ${CONCURRENCY} concurrent`);
     console.log('| request | floor p50 / p95 / p99 | supportbot p50 / p95 / p99 | p99 ratio |');
     console.log('|---|---|---|---|');
     for (const kind of KINDS) {
-      const f = await load(REQUESTS, CONCURRENCY, (i) => kind.send(floor.slack, i));
-      const b = await load(REQUESTS, CONCURRENCY, (i) => kind.send(bot.slack, i));
+      const f = await load(REQUESTS, CONCURRENCY, (i) => kind.send(bare, i));
+      const b = await load(REQUESTS, CONCURRENCY, (i) => kind.send(ours, i));
       const row = (t: number[]) => [50, 95, 99].map((p) => ms(percentile(t, p))).join(' / ');
       console.log(`| ${kind.name} | ${row(f)} | ${row(b)} | ${(percentile(b, 99) / percentile(f, 99)).toFixed(2)}× |`);
     }
 
-    if (PARTS.has('submit')) await submissions(provider, bot.slack, fake);
+    if (PARTS.has('submit')) await submissions(provider, ours, fake);
   } finally {
     await bot.kill('SIGTERM');
     await floor.kill('SIGTERM');

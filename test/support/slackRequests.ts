@@ -22,11 +22,12 @@ export interface SignOptions {
 }
 
 /**
- * Sent with node:http over kept-alive connections, not with fetch: under 50 requests in flight,
- * fetch's pool (undici) queued runs of requests behind one another on one connection, each waiting
- * for the one before to be answered — chains of 10–45 requests that added 0.5–2.4 s to the bot's
- * and the floor's p99 alike, while the bot's own ack histogram had every answer under 250 ms
- * (docs/benchmarks.md, "Ack latency").
+ * The benchmarks' requests (`keptAlive`) go with node:http over kept-alive connections, not with
+ * fetch: under 50 requests in flight, fetch's pool (undici) queued runs of requests behind one
+ * another on one connection, each waiting for the one before to be answered — chains of 10–45
+ * requests that added 0.5–2.4 s to the bot's and the floor's p99 alike, while the bot's own ack
+ * histogram had every answer under 250 ms (docs/benchmarks.md, "The load driver"). The tests keep
+ * fetch: test/sigterm.test.ts's count of requests a stopping replica cut is calibrated on it.
  */
 const AGENT = new Agent({ keepAlive: true });
 
@@ -54,6 +55,7 @@ export class SlackRequests {
   constructor(
     private readonly baseUrl: string,
     private readonly signingSecret: string,
+    private readonly opts: { keptAlive?: boolean } = {},
   ) {}
 
   async send(body: string, contentType: string, opts: SignOptions = {}): Promise<Response> {
@@ -63,11 +65,9 @@ export class SlackRequests {
       createHmac('sha256', opts.secret ?? this.signingSecret)
         .update(`v0:${ts}:${body}`)
         .digest('hex');
-    return post(
-      `${this.baseUrl}/slack/events`,
-      { 'content-type': contentType, 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig, ...opts.headers },
-      body,
-    );
+    const url = `${this.baseUrl}/slack/events`;
+    const headers = { 'content-type': contentType, 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig, ...opts.headers };
+    return this.opts.keptAlive ? post(url, headers, body) : fetch(url, { method: 'POST', headers, body });
   }
 
   command(text: string, userId = 'UREPORTER', opts: SignOptions = {}): Promise<Response> {
