@@ -51,12 +51,12 @@ export function keepStatements(db: BetterSqlite3.Database, kept = KEPT_STATEMENT
     if (statements.size > kept) statements.delete(statements.keys().next().value!);
     return stmt;
   };
-  const keeping = (sql: string): AdapterStatement & { bind(...params: unknown[]): AdapterStatement } => {
+  const prepareKept = (sql: string): AdapterStatement & { bind(...params: unknown[]): AdapterStatement } => {
     const stmt = reused(sql);
     return { ...bound(stmt, []), bind: (...params) => bound(stmt, params) };
   };
   // The adapter's statements are only ever used as AdapterStatement describes.
-  db.prepare = keeping as unknown as BetterSqlite3.Database['prepare'];
+  db.prepare = prepareKept as unknown as BetterSqlite3.Database['prepare'];
 }
 
 /** The adapter's better-sqlite3 handle: a field of its queryable that 7.10 does not declare. */

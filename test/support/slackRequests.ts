@@ -22,12 +22,13 @@ export interface SignOptions {
 }
 
 /**
- * The benchmarks' requests (`keptAlive`) go with node:http over kept-alive connections, not with
+ * The ack bench's requests (`keptAlive`) go with node:http over kept-alive connections, not with
  * fetch: under 50 requests in flight, fetch's pool (undici) queued runs of requests behind one
  * another on one connection, each waiting for the one before to be answered — chains of 10–45
  * requests that added 0.5–2.4 s to the bot's and the floor's p99 alike, while the bot's own ack
  * histogram had every answer under 250 ms (docs/benchmarks.md, "The load driver"). The tests keep
- * fetch: test/sigterm.test.ts's count of requests a stopping replica cut is calibrated on it.
+ * fetch: with node:http, test/sigterm.test.ts saw the stopping replica cut a request in 2 of 5
+ * runs (0 of 5 with fetch), for a reason not yet found.
  */
 const AGENT = new Agent({ keepAlive: true });
 
