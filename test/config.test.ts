@@ -58,6 +58,7 @@ describe('environment', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: must be one of "fatal", "error"/],
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL: must start with "file:"/],
     ['SLACK_API_URL', 'not a url', /SLACK_API_URL:/],
+    ['SHUTDOWN_DRAIN_MS', '10000', /SHUTDOWN_DRAIN_MS: must be less than SHUTDOWN_TIMEOUT_MS/],
   ] as const) {
     it(`rejects a bad ${name}, naming it`, () => {
       assert.throws(() => loadEnv({ ...slackEnv, [name]: value }), message);

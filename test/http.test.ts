@@ -122,3 +122,20 @@ describe('METRICS_PORT', () => {
     }
   });
 });
+
+describe('SHUTDOWN_DRAIN_MS', () => {
+  it('a stopping bot answers /readyz 503 and still serves Slack until the drain ends, then refuses', async () => {
+    const h = await startHarness({ env: { SHUTDOWN_DRAIN_MS: '1500' } });
+    const stopped = h.stop();
+    try {
+      const ready = await fetch(`${h.baseUrl}/readyz`);
+      assert.equal(ready.status, 503);
+      assert.deepEqual(await ready.json(), { ok: false, checks: { process: 'stopping', database: 'ok', slack: 'ok' } });
+      const command = await h.slack.command('');
+      assert.equal(command.status, 200, 'a request during the drain is served');
+    } finally {
+      await stopped;
+    }
+    await assert.rejects(fetch(`${h.baseUrl}/readyz`), 'the listener is closed once the drain is over');
+  });
+});

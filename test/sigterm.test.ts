@@ -1,10 +1,13 @@
 // SIGTERM to one of three replicas (the real entry point, src/main.ts, each its own process on one
-// PostgreSQL database) while tickets stream in through the round-robin proxy: it stops taking
-// connections (the proxy moves on to the others), finishes the requests and Slack sends it has,
-// leaves no claim behind, and exits 0 within SHUTDOWN_TIMEOUT_MS. Nothing is lost or doubled.
+// PostgreSQL database) while tickets stream in through the round-robin proxy: its /readyz answers
+// 503 for SHUTDOWN_DRAIN_MS while it still serves (the proxy, checking readiness, moves on to the
+// others), then it stops taking connections, finishes the requests and Slack sends it has, leaves no
+// claim behind, and exits 0 within SHUTDOWN_TIMEOUT_MS. Nothing is lost or doubled, and no request
+// is cut: without the drain, one that reached the listener in the instant it closed would be reset.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Database, openDatabase } from '../src/db/client.js';
 import { waitFor } from './support/botProcess.js';
 import { FakeSlack } from './support/fakeSlack.js';
@@ -18,6 +21,14 @@ const REPLICAS = 3;
 const CONCURRENCY = 3;
 /** The default: what a supervisor gets unless it is configured. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+/** Many readiness checks long, so that the proxy has seen the 503 before the listener closes. */
+const SHUTDOWN_DRAIN_MS = 1_000;
+const READINESS_EVERY_MS = 50;
+/**
+ * Between one stream's tickets: the paced channel takes about a post a second and each ticket is two
+ * posts, so an unpaced stream would file more through the drain than the survivors send in time.
+ */
+const STREAM_GAP_MS = 400;
 /** Tickets filed after the stopped replica has exited, so that the stream outlasts its stop. */
 const AFTER_EXIT = 9;
 /**
@@ -44,7 +55,7 @@ describe('SIGTERM to one of three replicas under load', { skip }, () => {
     fake = await new FakeSlack().start();
     database = await createTestDatabaseUrl();
     folder = httpModeFolder(database.url, fake.apiUrl);
-    const env = { ...folder.env, SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) };
+    const env = { ...folder.env, SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS), SHUTDOWN_DRAIN_MS: String(SHUTDOWN_DRAIN_MS) };
     replicas = await Promise.all(
       Array.from({ length: REPLICAS }, async () => {
         const run = startMain({ env, cwd: folder.dir });
@@ -55,7 +66,10 @@ describe('SIGTERM to one of three replicas under load', { skip }, () => {
     db = await openDatabase(database.url);
     for (const [i, r] of replicas.entries())
       await fileThroughForm(new SlackRequests(`http://127.0.0.1:${r.port}`, SIGNING_SECRET), `warm ${i}`);
-    proxy = await new RoundRobinProxy(replicas.map((r) => r.port)).start();
+    proxy = await new RoundRobinProxy(
+      replicas.map((r) => r.port),
+      { path: '/readyz', everyMs: READINESS_EVERY_MS },
+    ).start();
   });
   after(async () => {
     for (const r of replicas) r.child.kill('SIGKILL');
@@ -79,6 +93,7 @@ describe('SIGTERM to one of three replicas under load', { skip }, () => {
       while (exitedAt === null || afterExit < AFTER_EXIT) {
         if (exitedAt !== null) afterExit += 1;
         await (await fileThroughForm(slack, `stream-${String(filed++).padStart(4, '0')}`)).arrayBuffer();
+        await sleep(STREAM_GAP_MS);
       }
     };
     const streaming = Promise.all(Array.from({ length: CONCURRENCY }, stream));
@@ -99,6 +114,8 @@ describe('SIGTERM to one of three replicas under load', { skip }, () => {
     assert.deepEqual(exit, { code: 0, signal: null }, stopping.stdout);
     assert.ok(exitedAt - signalledAt < SHUTDOWN_TIMEOUT_MS, `exited ${exitedAt - signalledAt} ms after the signal`);
     assert.doesNotMatch(stopping.stdout, /took too long/);
+    assert.ok(exitedAt - signalledAt >= SHUTDOWN_DRAIN_MS, 'it served through the drain');
+    assert.ok(proxy.seenUnready.has(stopping.port), 'the proxy saw the stopping replica not ready');
     assert.equal(proxy.cut, 0, 'no request was dropped by the stopping replica');
     const answeredBeforeStop = proxy.answered.get(stopping.port) ?? 0;
     assert.ok(answeredBeforeStop > 0);

@@ -27,6 +27,13 @@ export async function awaitAtMost(work: Promise<unknown>, ms: number): Promise<v
 
 /** Stops taking connections, lets requests under way finish for up to `graceMs`, then cuts the rest. */
 export async function closeServer(server: Server, graceMs = 3000): Promise<void> {
+  // Closing the listening socket resets the connections the kernel has completed but the process has
+  // not accepted yet: their clients had already sent a request, so a balancer cannot tell whether it
+  // was handled. While the event loop was busy (a stop starts after other work) such connections
+  // queue up. The event loop's next poll phase accepts them, and the server then answers them: an
+  // immediate runs after the current iteration's poll (which may be the one running this), so the
+  // second immediate runs after a poll that started later than this call.
+  await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   await awaitAtMost(closed, graceMs);

@@ -1,5 +1,6 @@
 // The composition root: builds the parts (database, HTTP, Slack, outbox, scheduler, features) and
 // starts them. Each part is made in its own module; this file only says what goes with what.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebClient } from '@slack/web-api';
 import { type Clock, systemClock } from '../clock.js';
 import { buildInfo } from '../config/buildInfo.js';
@@ -109,7 +110,8 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
   const reachability = slackReachability();
   const slackState = () => (slackConnection?.ready() ? reachability.state() : 'not connected yet');
   const metricsApart = env.METRICS_PORT !== undefined;
-  const http = createHttpApp({ metrics, health: healthCheck(db, slackState, log), log, metricsApart });
+  let draining = false;
+  const http = createHttpApp({ metrics, health: healthCheck(db, slackState, () => draining, log), log, metricsApart });
   const slack = createSlackApp({ env, http, log, metrics, timeoutMs: opts.slackTimeoutMs ?? SLACK_TIMEOUT_MS, reachability });
   const relay = createRelay(db, slack.client, config, clock, log, metrics, opts.slackPace ?? SLACK_PACE);
   const drains = { jobs: () => scheduler.drain(), outbox: () => relay.drain(), pendingMessages: () => relay.pendingDue() };
@@ -183,6 +185,10 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
     checkHandoffs: handoffs.check,
     checkDigest: digest.check,
     async stop() {
+      // Still serving, but no longer ready: a balancer that checks /readyz stops sending here before
+      // the listener closes, so no request reaches it in the instant it closes.
+      draining = true;
+      if (env.SHUTDOWN_DRAIN_MS) await sleep(env.SHUTDOWN_DRAIN_MS);
       stopPoller();
       slackConnection?.stop();
       await handoffs.stop();
@@ -193,17 +199,18 @@ export async function startSupportbotForTests(opts: SupportbotOptions): Promise<
       await scheduler.drain().catch(() => {});
       // A lone process sends what its last requests queued; a replica under load would never see
       // the outbox empty, so after half the shutdown bound it finishes the send under way and stops.
-      await awaitAtMost(relay.drain(), env.SHUTDOWN_TIMEOUT_MS / 2);
+      await awaitAtMost(relay.drain(), (env.SHUTDOWN_TIMEOUT_MS - env.SHUTDOWN_DRAIN_MS) / 2);
       await relay.stop().catch(() => {});
       await database.close();
     },
   };
 }
 
-/** Readiness: the database answers and Slack did at its latest call. Causes are short; details are logged. */
-function healthCheck(db: Db, slack: () => string, log: Logger) {
+/** Readiness: the bot is not stopping, the database answers and Slack did at its latest call. Causes are short; details are logged. */
+function healthCheck(db: Db, slack: () => string, draining: () => boolean, log: Logger) {
   return async () => {
     const checks: Record<string, string> = {};
+    if (draining()) checks.process = 'stopping';
     try {
       await ping(db);
       checks.database = 'ok';
@@ -212,7 +219,7 @@ function healthCheck(db: Db, slack: () => string, log: Logger) {
       checks.database = 'unavailable';
     }
     checks.slack = slack();
-    return { ok: checks.database === 'ok' && checks.slack === 'ok', checks };
+    return { ok: !checks.process && checks.database === 'ok' && checks.slack === 'ok', checks };
   };
 }
 
