@@ -45,7 +45,10 @@ export class RoundRobinProxy {
     await Promise.all(
       this.backends.map(async (port) => {
         const status = await fetch(`http://127.0.0.1:${port}${readiness.path}`).then(
-          async (res) => (await res.arrayBuffer(), res.status),
+          async (res) => {
+            await res.arrayBuffer();
+            return res.status;
+          },
           () => 0,
         );
         if (status === 200) return void this.unready.delete(port);

@@ -46,7 +46,11 @@ function post(url: string, headers: Record<string, string>, body: string): Promi
         resolve(new Response(body, { status: res.statusCode, headers: answer }));
       });
     });
-    req.once('error', reject);
+    // A kept-alive connection the server closed as idle just as this request went out: the server
+    // never read it, so it is sent again on a new connection (Node's documented `reusedSocket` check).
+    req.once('error', (err: NodeJS.ErrnoException) =>
+      req.reusedSocket && err.code === 'ECONNRESET' ? resolve(post(url, headers, body)) : reject(err),
+    );
     req.end(body);
   });
 }
