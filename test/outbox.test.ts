@@ -44,6 +44,36 @@ describe('outbox delivery when Slack fails', () => {
     assert.equal((await rootPost(t.id)).attempts, 4);
   });
 
+  it("a root's 5xx holds the roots filed after it until its retry, so the channel keeps the filing order", async () => {
+    h.fake.fail('chat.postMessage', { status: 500 }, 2, (args) => String(args.text).includes('hiccup A'));
+    await fileTicket(h, { title: 'hiccup A' });
+    await fileTicket(h, { title: 'hiccup B' });
+    assert.deepEqual(rootsTitled('hiccup B'), [], 'B waits for A');
+    await later(1000);
+    assert.deepEqual(rootsTitled('hiccup B'), [], 'A failed again; B still waits');
+    await later(2000);
+    const roots = h.fake.posted('C0SUPPORT').filter((m) => !m.thread_ts && m.text?.includes('hiccup'));
+    assert.deepEqual(
+      roots.map((m) => m.text?.match(/hiccup [AB]/)?.[0]),
+      ['hiccup A', 'hiccup B'],
+    );
+  });
+
+  it('a root that keeps failing holds the later roots for its first three attempts only', async () => {
+    // Four failures: A's fifth attempt, 8 s after the fourth, is taken.
+    h.fake.fail('chat.postMessage', { status: 500 }, 4, (args) => String(args.text).includes('broken A'));
+    await fileTicket(h, { title: 'broken A' });
+    await fileTicket(h, { title: 'broken B' });
+    await later(1000);
+    await later(2000);
+    assert.deepEqual(rootsTitled('broken B'), [], 'held through the second and third attempts');
+    await later(4000);
+    assert.equal(rootsTitled('broken B').length, 1, 'after the fourth failure B goes ahead');
+    assert.deepEqual(rootsTitled('broken A'), [], 'A is not posted yet');
+    await later(8000);
+    assert.equal(rootsTitled('broken A').length, 1);
+  });
+
   it('honours Retry-After on a 429: nothing is sent before it has passed, then everything goes', async () => {
     h.fake.fail('chat.postMessage', { status: 429, retryAfter: 30 }, 1);
     await fileTicket(h, { title: 'rate limited A' });

@@ -109,6 +109,18 @@ export interface RelayObserver {
   retried(method: string): void;
 }
 
+/**
+ * Roots show tickets in the channel in filing order, so the first post of a root that failed and
+ * will be retried holds its channel's lane (as a 429 does) until its retry: the roots filed after
+ * it do not overtake it in a Slack hiccup. Only for its first attempts: a root that keeps failing
+ * on its own must not keep every later ticket out of the channel.
+ */
+const ROOT_HOLDS_LANE_ATTEMPTS = 3;
+
+function holdsChannelOrder(message: OutboxKind, call: FailedCall, attempts: number): boolean {
+  return message.kind === 'ticket.root' && call.method === 'chat.postMessage' && attempts <= ROOT_HOLDS_LANE_ATTEMPTS;
+}
+
 export class OutboxRelay {
   private readonly owner = randomUUID();
   private readonly pacer: Pacer;
@@ -320,7 +332,8 @@ export class OutboxRelay {
     const permanent = failure.retryInMs === null;
     // Slack's Retry-After applies to the method (chat.postMessage: in that channel): other lanes go on.
     const lane = call ? laneOf(call.method, call.channel) : undefined;
-    if (failure.error === 'ratelimited' && lane) await this.pacer.pause(lane, new Date(now.getTime() + failure.retryInMs!), now);
+    if (lane && (failure.error === 'ratelimited' || (!permanent && holdsChannelOrder(message, call!, attempts))))
+      await this.pacer.pause(lane, new Date(now.getTime() + failure.retryInMs!), now);
     if (permanent) {
       await markFailed(this.db, id, failure.error);
       await this.tellWhyNotPosted(message, failure.error, now);
