@@ -125,7 +125,7 @@ describe('METRICS_PORT', () => {
 
 describe('SHUTDOWN_DRAIN_MS', () => {
   it('a stopping bot answers /readyz 503 and still serves Slack until the drain ends, then refuses', async () => {
-    const h = await startHarness({ env: { SHUTDOWN_DRAIN_MS: '1500' } });
+    const h = await startHarness({ env: { SHUTDOWN_DRAIN_MS: '3000' } });
     const stopped = h.stop();
     try {
       const ready = await fetch(`${h.baseUrl}/readyz`);

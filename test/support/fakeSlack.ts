@@ -155,8 +155,10 @@ export class FakeSlack {
     return this.messages.filter((m) => channel === undefined || m.channel === channel);
   }
 
+  /** Forgets the calls recorded and the failures still queued: Slack answers every call again. */
   reset(): void {
     this.calls.length = 0;
+    this.failures = [];
   }
 
   /** Puts `count` messages from people straight into a channel's history (or a thread), as a busy channel gets them. */
