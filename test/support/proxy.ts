@@ -44,7 +44,10 @@ export class RoundRobinProxy {
   private async checkReadiness(readiness: { path: string; everyMs: number }): Promise<void> {
     await Promise.all(
       this.backends.map(async (port) => {
-        const status = await fetch(`http://127.0.0.1:${port}${readiness.path}`).then(
+        // A backend that does not answer within a few intervals counts as not ready, as a balancer's check times out.
+        const status = await fetch(`http://127.0.0.1:${port}${readiness.path}`, {
+          signal: AbortSignal.timeout(readiness.everyMs * 10),
+        }).then(
           async (res) => {
             await res.arrayBuffer();
             return res.status;
