@@ -117,8 +117,8 @@ export interface RelayObserver {
  */
 const ROOT_HOLDS_LANE_ATTEMPTS = 3;
 
-function holdsChannelOrder(message: OutboxKind, call: FailedCall, attempts: number): boolean {
-  return message.kind === 'ticket.root' && call.method === 'chat.postMessage' && attempts <= ROOT_HOLDS_LANE_ATTEMPTS;
+function holdsChannelOrder(message: OutboxKind, method: string, attempts: number): boolean {
+  return message.kind === 'ticket.root' && method === 'chat.postMessage' && attempts <= ROOT_HOLDS_LANE_ATTEMPTS;
 }
 
 export class OutboxRelay {
@@ -332,7 +332,7 @@ export class OutboxRelay {
     const permanent = failure.retryInMs === null;
     // Slack's Retry-After applies to the method (chat.postMessage: in that channel): other lanes go on.
     const lane = call ? laneOf(call.method, call.channel) : undefined;
-    if (lane && (failure.error === 'ratelimited' || (!permanent && holdsChannelOrder(message, call!, attempts))))
+    if (call && lane && (failure.error === 'ratelimited' || (!permanent && holdsChannelOrder(message, call.method, attempts))))
       await this.pacer.pause(lane, new Date(now.getTime() + failure.retryInMs!), now);
     if (permanent) {
       await markFailed(this.db, id, failure.error);
