@@ -36,7 +36,11 @@ describe('status page in Chromium', { skip }, () => {
   async function signIn(page: Page): Promise<void> {
     await page.goto(`${h.baseUrl}/status`);
     await page.fill('#token', STATUS_TOKEN);
-    await Promise.all([page.waitForURL(`${h.baseUrl}/status`), page.click('button[type=submit]')]);
+    // The form is served at /status too, so waiting for that URL would return before the POST's
+    // redirect lands; the summary exists only on the signed-in page.
+    await page.click('button[type=submit]');
+    await page.locator('main .summary').waitFor();
+    assert.equal(page.url(), `${h.baseUrl}/status`);
   }
 
   before(async () => {
