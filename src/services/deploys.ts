@@ -200,14 +200,17 @@ async function noteDeploy(tx: Tx, config: SupportConfig, ticketId: number, deplo
   const view = noteView(config, deploy);
   const noted = notedDeploy(view);
   const service = view.serviceName;
-  // Another deploy joining the same note at once makes the rewrite miss: read it again.
-  for (let tries = 0; tries < 5; tries++) {
-    const last = await lastQueuedFor(tx, ticketId);
-    if (!last?.unsent || last.message.kind !== 'ticket.deployNote') break;
+  // Deploys reported at once would each read the same last message and each start a note (a new
+  // row is invisible to the others until commit): the ticket's lock makes them take turns, as it
+  // does with a ticket change queueing a reply. Callers lock tickets in id order, so never in a cycle.
+  await lockTicket(tx, ticketId);
+  const last = await lastQueuedFor(tx, ticketId);
+  if (last?.unsent && last.message.kind === 'ticket.deployNote') {
     const ids = last.message.deployIds.includes(deploy.id) ? last.message.deployIds : [...last.message.deployIds, deploy.id];
     // A rollback of a listed deploy shows in its place.
     const shown = [...last.message.noted.filter((d) => d.id !== deploy.id), noted].slice(-MAX_NOTED);
     const note = { kind: 'ticket.deployNote' as const, ticketId, deployIds: ids, noted: shown, ...deployNotes(service, shown, ids.length) };
+    // A miss means a relay claimed the note since it was read: this deploy starts the next one.
     if (await rewriteUnsent(tx, last, note)) return;
   }
   const note = { kind: 'ticket.deployNote' as const, ticketId, deployIds: [deploy.id], noted: [noted], ...deployNotes(service, [noted]) };
