@@ -79,7 +79,7 @@ describe('the compiled build', { concurrency: 2 }, () => {
     assert.ok(existsSync(path.join(OUT, 'generated/sqlite/client.js')));
     assert.ok(existsSync(path.join(OUT, 'generated/postgres/client.js')));
     assert.equal(pkg.scripts.build, 'node scripts/build.mjs');
-    assert.equal(pkg.scripts.start, 'exec node dist/main.js');
+    assert.equal(pkg.scripts.start, 'exec node --heap-growing-percent=20 dist/main.js');
   });
 
   it('starts from the build in a folder of its own: migrations found, ready, then SIGTERM finishes in-flight work and exits 0', async () => {

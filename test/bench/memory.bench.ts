@@ -1,7 +1,7 @@
 // Memory: the resident set (RSS, from /proc) of one bot process after start, and after its database
 // holds 100,000 tickets, against a 150 MB target and the floor: a bare Bolt app (an ExpressReceiver
 // that acks forms) after start. The bot is the production build (`npm run build` into
-// test/.tmp/bench-dist, started as `node main.js` like `npm start`), HTTP mode against the fake
+// test/.tmp/bench-dist, started as `npm start` starts it, node flags included), HTTP mode against the fake
 // Slack; tsx's loader alone would add about 100 MB. Filing 100,000 tickets through Slack requests
 // takes hours, so the history is bulk-inserted while the process runs (the report bench's data:
 // 100,000 tickets with their events, 10,000 deploys, 3,000 pages), then a realistic slice goes
@@ -30,6 +30,12 @@ const OUTBOX_WAIT_MS = 120_000 + REQUESTS * 2_000;
 const CONCURRENCY = 10;
 const TARGET_MB = 150;
 const DIST = path.join(REPO, 'test/.tmp/bench-dist');
+/** node's flags in `npm start` (`exec node <flags> dist/main.js`): the bot runs as in production. */
+const START_FLAGS = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .replace(/^exec node /, '')
+  .replace(/ ?dist\/main\.js$/, '')
+  .split(' ')
+  .filter(Boolean);
 const FLOOR = `import bolt from '@slack/bolt';
 const receiver = new bolt.ExpressReceiver({ signingSecret: process.env.SLACK_SIGNING_SECRET, processBeforeResponse: false });
 const app = new bolt.App({ receiver, token: 'xoxb-test-token', botId: 'B0BOT', botUserId: 'U0BOT', clientOptions: { slackApiUrl: process.env.SLACK_API_URL } });
@@ -53,7 +59,7 @@ await onEachDatabase(async (provider: Provider) => {
   const database = await createTestDatabaseUrl(provider);
   const folder = httpModeFolder(database.url, fake.apiUrl);
   const { env } = folder;
-  const bot = startMain({ env, cwd: folder.dir, command: [process.execPath, path.join(DIST, 'main.js')] });
+  const bot = startMain({ env, cwd: folder.dir, command: [process.execPath, ...START_FLAGS, path.join(DIST, 'main.js')] });
   const floor = startMain({ env, cwd: REPO, command: [process.execPath, '--input-type=module', '-e', FLOOR] });
   await Promise.all([bot.waitForStdout(/supportbot is listening/), floor.waitForStdout(/floor ready/)]);
   const port = listeningPort(bot.stdout);
