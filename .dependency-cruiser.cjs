@@ -46,6 +46,13 @@ module.exports = {
       to: { path: '^src/(services|slack|http|app)/' },
     },
     {
+      name: 'adapters-call-services',
+      severity: 'error',
+      comment: 'slack/ and http/ reach the database through use cases in services/, never through repos/ directly.',
+      from: { path: '^src/(slack|http)/' },
+      to: { path: '^src/repos/' },
+    },
+    {
       name: 'adapters-do-not-import-each-other',
       severity: 'error',
       comment: 'slack/ and http/ are separate adapters; app/ composes them.',

@@ -7,8 +7,8 @@ import { sourceFromMetadata } from '../domain/intake.js';
 import { isPriority } from '../domain/priority.js';
 import type { Result } from '../domain/result.js';
 import { answerClickFailure, answerFormFailure, type FormAnswer, tellEphemeral } from './answers.js';
-import { findTicket } from '../repos/tickets.js';
-import { validateResolveForm, validateTicketForm, type TicketAction } from '../domain/ticket.js';
+import { type Ticket, validateResolveForm, validateTicketForm, type TicketAction } from '../domain/ticket.js';
+import { ticketByNumber } from '../services/intake.js';
 import { actOnTicket, createTicket, isAdmin, recordThreadReply, type TicketDeps } from '../services/tickets.js';
 import { ACTION, CALLBACK, FIELD_ACTION } from '../messages/ids.js';
 import { changePriorityView, resolveView, ticketFormView } from '../messages/ticketForm.js';
@@ -121,9 +121,9 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
     });
 
   /** A button that opens a form about the ticket. */
-  const openForm = (doing: string, view: (ticket: NonNullable<Awaited<ReturnType<typeof findTicket>>>) => Promise<View> | View) =>
+  const openForm = (doing: string, view: (ticket: Ticket) => Promise<View> | View) =>
     onTicketButton(doing, async (ticketId, { body, client }, channel) => {
-      const ticket = await findTicket(deps.db, ticketId);
+      const ticket = await ticketByNumber(deps, ticketId);
       if (!ticket) return tellEphemeral(client, log, { channel, user: body.user.id, text: `Ticket #${ticketId} does not exist.` });
       await client.views.open({ trigger_id: body.trigger_id, view: await view(ticket) });
     });
