@@ -77,6 +77,12 @@ describe('first response', () => {
     await h.slack.threadReply({ threadTs: t.rootTs!, userId: 'UREPORTER', text: 'more details', eventId: 'EvR' });
     await h.settle();
     assert.equal((await stored(h, t.id)).firstResponseAt, null);
+    // Slack names the thread's author (parent_user_id); only the bot writes ticket roots, so a reply
+    // under anyone else's message is let go unread. Sent at the root's ts, which Slack would not do,
+    // so that a lookup would find the ticket and count the answer.
+    await h.slack.threadReply({ threadTs: t.rootTs!, userId: 'UENG2', text: 'elsewhere', eventId: 'EvO', parentUserId: 'UALICE' });
+    await h.settle();
+    assert.equal((await stored(h, t.id)).firstResponseAt, null);
     h.clock.set('2026-11-26T10:05:00Z');
     await h.slack.threadReply({ threadTs: t.rootTs!, userId: 'UENG', text: 'looking', eventId: 'EvE' });
     await h.settle();

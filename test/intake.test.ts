@@ -171,6 +171,16 @@ describe('tickets from messages, reactions and duplicates', () => {
       assert.deepEqual(ephemerals(), [], 'nobody is refused');
     });
 
+    it('👀 on a message someone other than the bot wrote is let go without looking for a ticket', async () => {
+      const t = await fileTicket(h);
+      // Slack names the message's author (item_user); only the bot writes ticket roots. Sent at a
+      // ticket root's ts, which Slack would not do, so a lookup would find the ticket and take it.
+      await h.slack.reactionAdded({ userId: 'UENG', reaction: 'eyes', messageTs: t.rootTs!, eventId: 'EvEyesOther', itemUser: 'UALICE' });
+      await h.settle();
+      assert.equal((await stored(t.id)).ownerId, null);
+      assert.deepEqual(ephemerals(), []);
+    });
+
     it('👀 by someone else on an owned ticket is refused ephemerally, in the thread, with the button rule', async () => {
       const t = await fileTicket(h);
       await h.slack.reactionAdded({ userId: 'UENG', reaction: 'eyes', messageTs: t.rootTs!, eventId: 'EvEyes2' });

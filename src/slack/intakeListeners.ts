@@ -10,7 +10,7 @@ import { ticketFormView } from '../messages/ticketForm.js';
 import { markDuplicate, reactOnTicket, ticketByNumber } from '../services/intake.js';
 import { isAdmin, type TicketDeps } from '../services/tickets.js';
 import { answerClickFailure, answerFormFailure, type EphemeralAnswer, tellEphemeral } from './answers.js';
-import { fieldValue, lostTicket, metadataTicketId, ticketIdFrom } from './ticketListeners.js';
+import { byTheBot, fieldValue, lostTicket, metadataTicketId, ticketIdFrom } from './ticketListeners.js';
 
 // The form must open within the trigger's 3 s; a slow permalink answer gives way to a built link.
 const PERMALINK_WAIT_MS = 1000;
@@ -53,8 +53,8 @@ export function registerIntakeListeners(app: App, deps: TicketDeps & { log: Logg
     }
   });
 
-  app.event('reaction_added', async ({ event: e, body, client }) => {
-    if (e.item.type !== 'message') return;
+  app.event('reaction_added', async ({ event: e, body, client, context }) => {
+    if (e.item.type !== 'message' || !byTheBot(e.item_user, context.botUserId)) return;
     const outcome = await reactOnTicket(deps, {
       channelId: e.item.channel,
       messageTs: e.item.ts,

@@ -35,6 +35,17 @@ export function metadataTicketId(privateMetadata: string): number | null {
   }
 }
 
+/**
+ * Whether a message, named by its author as an event gives it (a reply's `parent_user_id`, a
+ * reaction's `item_user`), can be a ticket's root: every root is the bot's own post. Most threads
+ * and reactions in a busy channel are under people's messages, and are let go without a read (on
+ * SQLite, a reaction's read would also wait for the one writer). An event without the author is
+ * looked up as before.
+ */
+export function byTheBot(authorId: string | undefined, botUserId: string | undefined): boolean {
+  return !authorId || !botUserId || authorId === botUserId;
+}
+
 /** A form whose private metadata no longer names its ticket. */
 export function lostTicket(field: string): FormAnswer {
   return { response_action: 'errors', errors: { [field]: 'This form lost track of its ticket; open it again from the ticket.' } };
@@ -194,9 +205,18 @@ export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logg
     });
   });
 
-  app.event('message', async ({ event, body }) => {
-    const m = event as { subtype?: string; thread_ts?: string; ts: string; user?: string; bot_id?: string; channel: string };
+  app.event('message', async ({ event, body, context }) => {
+    const m = event as {
+      subtype?: string;
+      thread_ts?: string;
+      ts: string;
+      user?: string;
+      bot_id?: string;
+      channel: string;
+      parent_user_id?: string;
+    };
     if ((m.subtype && m.subtype !== 'thread_broadcast') || m.bot_id || !m.user || !m.thread_ts || m.thread_ts === m.ts) return;
+    if (!byTheBot(m.parent_user_id, context.botUserId)) return;
     await recordThreadReply(deps, {
       channelId: m.channel,
       threadTs: m.thread_ts,

@@ -1,6 +1,7 @@
 // Ack latency against the floor, in one run: the real bot (a child process, HTTP mode, fake Slack)
 // and a bare Bolt app that only verifies, acks and opens a modal (test/bench/bareBolt.ts), each sent
-// the same signed requests, 50 at a time: `/support`, a Take it click, a thread-reply event. Then
+// the same signed requests, 50 at a time: `/support`, a Take it click, thread-reply events (under a
+// message of the bot's, and under a person's). Then
 // full ticket submissions in bursts of 20: the submit's ack, and when the ticket's root message
 // reached Slack. SQLite, and PostgreSQL when TEST_POSTGRES_URL is set (BENCH_DATABASE: one of them). Prints p50/p95/p99 and our
 // p99 ÷ the floor's p99. Asserts nothing.
@@ -34,17 +35,21 @@ const KINDS: Kind[] = [
     name: 'Take it click',
     send: (slack, i) => slack.clickButton({ actionId: 'ticket_take', value: String((i % TICKETS) + 1), userId: `UENG${i % 7}` }),
   },
-  {
-    name: 'thread reply event',
-    send: (slack, i) =>
-      slack.threadReply({
-        threadTs: `1700000000.${String(i).padStart(6, '0')}`,
-        userId: 'UENG',
-        text: 'on it',
-        eventId: `Ev${Date.now()}${i}`,
-      }),
-  },
+  // Under one of the bot's messages that is no ticket's root: the bot looks for the ticket.
+  { name: 'thread reply event', send: (slack, i) => reply(slack, i, 'UBOT') },
+  // Under a person's message (Slack's parent_user_id): no ticket's thread, known without a lookup.
+  { name: "thread reply, a person's thread", send: (slack, i) => reply(slack, i, 'UALICE') },
 ];
+
+function reply(slack: SlackRequests, i: number, parentUserId: string): Promise<Response> {
+  return slack.threadReply({
+    threadTs: `1700000000.${String(i).padStart(6, '0')}`,
+    userId: 'UENG',
+    text: 'on it',
+    eventId: `Ev${Date.now()}${parentUserId}${i}`,
+    parentUserId,
+  });
+}
 
 const submit = (slack: SlackRequests, run: string, i: number) =>
   slack.submitView({

@@ -168,6 +168,8 @@ export class SlackRequests {
     text: string;
     eventId: string;
     retryNum?: number;
+    /** Who wrote the thread's parent message, as Slack says in every reply; the bot (the fake's UBOT) unless told. */
+    parentUserId?: string;
   }): Promise<Response> {
     const ts = `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
     return this.event(
@@ -179,6 +181,7 @@ export class SlackRequests {
         text: args.text,
         ts,
         thread_ts: args.threadTs,
+        parent_user_id: args.parentUserId ?? 'UBOT',
         event_ts: ts,
       },
       { eventId: args.eventId, ...(args.retryNum ? { retryNum: args.retryNum } : {}) },
@@ -212,6 +215,8 @@ export class SlackRequests {
     messageTs: string;
     eventId: string;
     retryNum?: number;
+    /** Who wrote the message; the bot (the fake's UBOT) unless told. */
+    itemUser?: string;
   }): Promise<Response> {
     const ts = `${Math.floor(Date.now() / 1000)}.000100`;
     return this.event(
@@ -219,7 +224,7 @@ export class SlackRequests {
         type: 'reaction_added',
         user: args.userId,
         reaction: args.reaction,
-        item_user: 'UBOT',
+        item_user: args.itemUser ?? 'UBOT',
         item: { type: 'message', channel: args.channel ?? 'C0SUPPORT', ts: args.messageTs },
         event_ts: ts,
       },
