@@ -4,14 +4,14 @@
 // message of the bot's, and under a person's). Then
 // full ticket submissions in bursts of 20: the submit's ack, and when the ticket's root message
 // reached Slack. SQLite, and PostgreSQL when TEST_POSTGRES_URL is set (BENCH_DATABASE: one of them). Prints p50/p95/p99 and our
-// p99 ÷ the floor's p99. Asserts nothing.
-import { fileURLToPath } from 'node:url';
+// p99 ÷ the floor's p99. Both run compiled, with `npm start`'s node flags (compiled.ts). Asserts nothing.
 import { BotProcess } from '../support/botProcess.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { createTestDatabaseUrl, SIGNING_SECRET, ticketFormValues } from '../support/harness.js';
 import { load, percentile } from '../support/load.js';
 import { SlackRequests } from '../support/slackRequests.js';
 import { onEachDatabase } from './bulkInsert.js';
+import { compiled, START_FLAGS } from './compiled.js';
 
 const REQUESTS = Number(process.env.BENCH_ACK_REQUESTS ?? 2000);
 const CONCURRENCY = 50;
@@ -24,7 +24,6 @@ const SLACK_MS = Number(process.env.BENCH_SLACK_MS ?? 20);
 /** Which parts run: `requests` (the three kinds against the floor), `submit` (the submissions); both by default. */
 const PARTS = new Set((process.env.BENCH_ACK_PARTS ?? 'requests,submit').split(','));
 const TICKETS = 50;
-const BARE = fileURLToPath(new URL('./bareBolt.ts', import.meta.url));
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
@@ -120,8 +119,10 @@ async function submissions(provider: string, slack: SlackRequests, fake: FakeSla
 async function bench(provider: 'sqlite' | 'postgresql'): Promise<void> {
   const fake = await new FakeSlack().start();
   const db = await createTestDatabaseUrl(provider);
-  const bot = await BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl });
-  const floor = await BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl, main: BARE });
+  const started = (main: string, profiled: boolean) =>
+    BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl, main: compiled(main), nodeFlags: START_FLAGS, profiled });
+  const bot = await started('test/support/botMain.ts', true);
+  const floor = await started('test/bench/bareBolt.ts', false);
   // Over kept-alive node:http connections (see SlackRequests): fetch's pool queues requests on one connection.
   const requestsTo = (p: BotProcess) => new SlackRequests(`http://127.0.0.1:${p.port}`, SIGNING_SECRET, { keptAlive: true });
   const ours = requestsTo(bot);

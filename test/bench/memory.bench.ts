@@ -23,6 +23,7 @@ import { load } from '../support/load.js';
 import { httpModeFolder, listeningPort, REPO, startMain } from '../support/mainProcess.js';
 import { SlackRequests } from '../support/slackRequests.js';
 import { onEachDatabase } from './bulkInsert.js';
+import { START_FLAGS } from './compiled.js';
 import { seed, TICKETS } from './reportData.js';
 
 const REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 200);
@@ -30,12 +31,6 @@ const OUTBOX_WAIT_MS = 120_000 + REQUESTS * 2_000;
 const CONCURRENCY = 10;
 const TARGET_MB = 150;
 const DIST = path.join(REPO, 'test/.tmp/bench-dist');
-/** node's flags in `npm start` (`exec node <flags> dist/main.js`): the bot runs as in production. */
-const START_FLAGS = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
-  .replace(/^exec node /, '')
-  .replace(/ ?dist\/main\.js$/, '')
-  .split(' ')
-  .filter(Boolean);
 const FLOOR = `import bolt from '@slack/bolt';
 const receiver = new bolt.ExpressReceiver({ signingSecret: process.env.SLACK_SIGNING_SECRET, processBeforeResponse: false });
 const app = new bolt.App({ receiver, token: 'xoxb-test-token', botId: 'B0BOT', botUserId: 'U0BOT', clientOptions: { slackApiUrl: process.env.SLACK_API_URL } });

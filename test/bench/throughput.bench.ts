@@ -7,17 +7,16 @@
 // to the floor: a bare Bolt app that verifies and acks the same forms (bareBolt.ts). Prints each
 // step, then the best rate with p99 ≤ 1 s and the ratios. Asserts nothing.
 // BENCH_THROUGHPUT_MAX: the highest concurrency tried (default 64).
-import { fileURLToPath } from 'node:url';
 import { BotProcess } from '../support/botProcess.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { createTestDatabaseUrl, SIGNING_SECRET, ticketFormValues } from '../support/harness.js';
 import { load, percentile } from '../support/load.js';
 import { RoundRobinProxy } from '../support/proxy.js';
 import { SlackRequests } from '../support/slackRequests.js';
+import { compiled, START_FLAGS } from './compiled.js';
 
 const MAX_CONCURRENCY = Number(process.env.BENCH_THROUGHPUT_MAX ?? 64);
 const P99_LIMIT_MS = 1000;
-const BARE = fileURLToPath(new URL('./bareBolt.ts', import.meta.url));
 
 interface Step {
   concurrency: number;
@@ -43,9 +42,12 @@ async function ramp(setup: Setup): Promise<Step[]> {
   const bots: BotProcess[] = [];
   let proxy: RoundRobinProxy | undefined;
   try {
+    const main = compiled(setup.floor ? 'test/bench/bareBolt.ts' : 'test/support/botMain.ts');
     // One after the other: the first applies the migrations.
     for (let i = 0; i < setup.processes; i++)
-      bots.push(await BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl, ...(setup.floor ? { main: BARE } : {}) }));
+      bots.push(
+        await BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl, main, nodeFlags: START_FLAGS, profiled: !setup.floor }),
+      );
     proxy = await new RoundRobinProxy(bots.map((b) => b.port)).start();
     const slack = new SlackRequests(proxy.url, SIGNING_SECRET);
     const submit = (title: string) =>

@@ -34,7 +34,10 @@ export class BotProcess {
   /**
    * `config`: top-level keys replacing the test config's (e.g. `{ digest: { enabled: true } }`);
    * `digestTickMs`: the process checks for a due digest that often, as if its cron ticked;
-   * `main`: another script printing "ready <port>" (the benchmarks' bare Bolt app).
+   * `main`: the script to run instead of botMain.ts, printing "ready <port>" like it (the benchmarks'
+   * compiled botMain.js and bare Bolt app): TypeScript runs through tsx, JavaScript as it is;
+   * `nodeFlags`: node's own flags for it (the benchmarks pass `npm start`'s);
+   * `profiled`: whether BOT_CPU_PROF_DIR applies (by default only to botMain.ts).
    */
   static async start(opts: {
     databaseUrl: string;
@@ -46,10 +49,15 @@ export class BotProcess {
     config?: Record<string, unknown>;
     digestTickMs?: number;
     main?: string;
+    nodeFlags?: string[];
+    profiled?: boolean;
   }): Promise<BotProcess> {
+    const main = opts.main ?? MAIN;
     // BOT_CPU_PROF_DIR: each bot process writes a CPU profile there when it stops (benchmarks' profiling).
-    const profile = process.env.BOT_CPU_PROF_DIR && !opts.main ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BOT_CPU_PROF_DIR}`] : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', opts.main ?? MAIN], {
+    const profile =
+      process.env.BOT_CPU_PROF_DIR && (opts.profiled ?? !opts.main) ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BOT_CPU_PROF_DIR}`] : [];
+    const loader = main.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...profile, ...loader, main], {
       env: {
         ...process.env,
         TEST_DATABASE_URL: opts.databaseUrl,
