@@ -26,7 +26,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /data /config \
  && chown node:node /data
+# MALLOC_MMAP_THRESHOLD_: see docs/operations.md ("The service command").
 ENV NODE_ENV=production \
+    MALLOC_MMAP_THRESHOLD_=131072 \
     PORT=3000 \
     DATABASE_URL=file:/data/supportbot.db \
     SUPPORT_CONFIG=/config/supportbot.yml

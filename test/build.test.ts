@@ -79,7 +79,7 @@ describe('the compiled build', { concurrency: 2 }, () => {
     assert.ok(existsSync(path.join(OUT, 'generated/sqlite/client.js')));
     assert.ok(existsSync(path.join(OUT, 'generated/postgres/client.js')));
     assert.equal(pkg.scripts.build, 'node scripts/build.mjs');
-    assert.equal(pkg.scripts.start, 'exec node --heap-growing-percent=20 dist/main.js');
+    assert.equal(pkg.scripts.start, 'MALLOC_MMAP_THRESHOLD_=131072 exec node --heap-growing-percent=20 dist/main.js');
   });
 
   it('starts from the build in a folder of its own: migrations found, ready, then SIGTERM finishes in-flight work and exits 0', async () => {
@@ -145,7 +145,11 @@ describe('the compiled build', { concurrency: 2 }, () => {
     const children = childrenOf(npm.child.pid!);
     assert.equal(children.length, 1, 'npm runs node itself, no shell in between');
     const node = children[0]!;
-    assert.match(readFileSync(`/proc/${node}/cmdline`, 'utf8'), /node\0.*dist\/main\.js/);
+    assert.match(readFileSync(`/proc/${node}/cmdline`, 'utf8'), /node\0--heap-growing-percent=20\0dist\/main\.js/);
+    assert.ok(
+      readFileSync(`/proc/${node}/environ`, 'utf8').split('\0').includes('MALLOC_MMAP_THRESHOLD_=131072'),
+      'glibc reads it at start',
+    );
     npm.child.kill('SIGTERM');
     await npm.exit(15_000);
     await new Promise((r) => setTimeout(r, 200));

@@ -11,7 +11,7 @@ import { createTestDatabaseUrl, SIGNING_SECRET, ticketFormValues } from '../supp
 import { load, percentile } from '../support/load.js';
 import { SlackRequests } from '../support/slackRequests.js';
 import { onEachDatabase } from './bulkInsert.js';
-import { compiled, START_FLAGS } from './compiled.js';
+import { compiled, START } from './compiled.js';
 
 const REQUESTS = Number(process.env.BENCH_ACK_REQUESTS ?? 2000);
 const CONCURRENCY = 50;
@@ -120,7 +120,7 @@ async function bench(provider: 'sqlite' | 'postgresql'): Promise<void> {
   const fake = await new FakeSlack().start();
   const db = await createTestDatabaseUrl(provider);
   const started = (main: string, profiled: boolean) =>
-    BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl, main: compiled(main), nodeFlags: START_FLAGS, profiled });
+    BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl, main: compiled(main), start: START, profiled });
   const bot = await started('test/support/botMain.ts', true);
   const floor = await started('test/bench/bareBolt.ts', false);
   // Over kept-alive node:http connections (see SlackRequests): fetch's pool queues requests on one connection.

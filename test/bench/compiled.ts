@@ -1,5 +1,5 @@
-// The benchmarks run the bot as production does: compiled JavaScript started with `npm start`'s node
-// flags, not TypeScript through tsx's loader. The repo's TypeScript (src/ and the test support the
+// The benchmarks run the bot as production does: compiled JavaScript started with `npm start`'s
+// environment and node flags, not TypeScript through tsx's loader. The repo's TypeScript (src/ and the test support the
 // bot processes start from) is compiled once per `npm run bench` into test/.tmp/bench-build.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,14 +9,23 @@ import { REPO } from '../support/mainProcess.js';
 
 const OUT = path.join(REPO, 'test/.tmp/bench-build');
 
-/** node's flags in `npm start` (`exec node <flags> dist/main.js`). */
-export const START_FLAGS = (
-  JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } }
-).scripts.start
-  .replace(/^exec node /, '')
-  .replace(/ ?dist\/main\.js$/, '')
-  .split(' ')
-  .filter(Boolean);
+/**
+ * The environment and node flags of `npm start` (`VAR=value … exec node <flags> dist/main.js`), to
+ * start the benchmarks' processes with.
+ */
+export const START = startCommand(
+  (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start,
+);
+
+function startCommand(script: string): { env: Record<string, string>; flags: string[] } {
+  const parts = /^((?:\w+=\S+ )*)exec node ((?:\S+ )*)dist\/main\.js$/.exec(script);
+  if (!parts) throw new Error(`npm start is not "VAR=value … exec node <flags> dist/main.js": ${script}`);
+  const words = (s: string) => s.split(' ').filter(Boolean);
+  return {
+    env: Object.fromEntries(words(parts[1]!).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])),
+    flags: words(parts[2]!),
+  };
+}
 
 let built = false;
 

@@ -23,7 +23,7 @@ import { load } from '../support/load.js';
 import { httpModeFolder, listeningPort, REPO, startMain } from '../support/mainProcess.js';
 import { SlackRequests } from '../support/slackRequests.js';
 import { onEachDatabase } from './bulkInsert.js';
-import { START_FLAGS } from './compiled.js';
+import { START } from './compiled.js';
 import { seed, TICKETS } from './reportData.js';
 
 const REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 200);
@@ -44,6 +44,25 @@ function memory(pid: number): { rss: number; peak: number } {
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]);
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
+/**
+ * Where a process's RSS is, in MB, from /proc/<pid>/smaps: anonymous mappings (V8's heap, WebAssembly,
+ * malloc's large blocks), malloc's main heap, and the node binary's pages.
+ */
+function whereResident(pid: number): { anonymous: number; heap: number; node: number } {
+  const kb = { anonymous: 0, heap: 0, node: 0 };
+  let kind: keyof typeof kb | null = null;
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping) {
+      const name = mapping[1]!;
+      kind = name === '' ? 'anonymous' : name === '[heap]' ? 'heap' : name === process.execPath ? 'node' : null;
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss && kind) kb[kind] += Number(rss[1]);
+  }
+  return { anonymous: kb.anonymous / 1024, heap: kb.heap / 1024, node: kb.node / 1024 };
+}
 const mb = (x: number) => `${x.toFixed(0)} MB`;
 const settleMs = () => new Promise((r) => setTimeout(r, 2000));
 
@@ -54,7 +73,11 @@ await onEachDatabase(async (provider: Provider) => {
   const database = await createTestDatabaseUrl(provider);
   const folder = httpModeFolder(database.url, fake.apiUrl);
   const { env } = folder;
-  const bot = startMain({ env, cwd: folder.dir, command: [process.execPath, ...START_FLAGS, path.join(DIST, 'main.js')] });
+  const bot = startMain({
+    env: { ...env, ...START.env },
+    cwd: folder.dir,
+    command: [process.execPath, ...START.flags, path.join(DIST, 'main.js')],
+  });
   const floor = startMain({ env, cwd: REPO, command: [process.execPath, '--input-type=module', '-e', FLOOR] });
   await Promise.all([bot.waitForStdout(/supportbot is listening/), floor.waitForStdout(/floor ready/)]);
   const port = listeningPort(bot.stdout);
@@ -63,6 +86,7 @@ await onEachDatabase(async (provider: Provider) => {
   try {
     await settleMs();
     const started = memory(bot.child.pid!);
+    const startedWhere = whereResident(bot.child.pid!);
     const floorStarted = memory(floor.child.pid!);
 
     await seed(db.db, provider);
@@ -95,6 +119,7 @@ await onEachDatabase(async (provider: Provider) => {
     await outboxEmpty();
     await settleMs();
     const loaded = memory(bot.child.pid!);
+    const loadedWhere = whereResident(bot.child.pid!);
     const tickets = await db.db.ticket.count();
     console.log(`\n${provider}: RSS of one process (target < ${TARGET_MB} MB)`);
     console.log('| | floor (bare Bolt) | supportbot | ÷ floor | ÷ target |');
@@ -106,6 +131,9 @@ await onEachDatabase(async (provider: Provider) => {
       `| ${tickets.toLocaleString('en')} tickets (${TICKETS.toLocaleString('en')} seeded, ${filed.length} filed, taken and answered through requests) | | ` +
         `${mb(loaded.rss)} (peak ${mb(loaded.peak)}) | ${(loaded.rss / floorStarted.rss).toFixed(2)}× | ${(loaded.rss / TARGET_MB).toFixed(2)} |`,
     );
+    const where = (w: ReturnType<typeof whereResident>) =>
+      `${mb(w.anonymous)} anonymous, ${mb(w.heap)} malloc heap, ${mb(w.node)} node binary`;
+    console.log(`  where: after start ${where(startedWhere)}; loaded ${where(loadedWhere)}`);
   } finally {
     await db.close();
     for (const p of [bot, floor]) {

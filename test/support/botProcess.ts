@@ -36,7 +36,7 @@ export class BotProcess {
    * `digestTickMs`: the process checks for a due digest that often, as if its cron ticked;
    * `main`: the script to run instead of botMain.ts, printing "ready <port>" like it (the benchmarks'
    * compiled botMain.js and bare Bolt app): TypeScript runs through tsx, JavaScript as it is;
-   * `nodeFlags`: node's own flags for it (the benchmarks pass `npm start`'s);
+   * `start`: node's own flags and environment variables for it (the benchmarks pass `npm start`'s);
    * `profiled`: whether BOT_CPU_PROF_DIR applies (by default only to botMain.ts).
    */
   static async start(opts: {
@@ -49,7 +49,7 @@ export class BotProcess {
     config?: Record<string, unknown>;
     digestTickMs?: number;
     main?: string;
-    nodeFlags?: string[];
+    start?: { flags: string[]; env: Record<string, string> };
     profiled?: boolean;
   }): Promise<BotProcess> {
     const main = opts.main ?? MAIN;
@@ -57,9 +57,10 @@ export class BotProcess {
     const profile =
       process.env.BOT_CPU_PROF_DIR && (opts.profiled ?? !opts.main) ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BOT_CPU_PROF_DIR}`] : [];
     const loader = main.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...profile, ...loader, main], {
+    const child = spawn(process.execPath, [...(opts.start?.flags ?? []), ...profile, ...loader, main], {
       env: {
         ...process.env,
+        ...opts.start?.env,
         TEST_DATABASE_URL: opts.databaseUrl,
         TEST_SLACK_API_URL: opts.slackApiUrl,
         ...(opts.clockFile ? { TEST_CLOCK_FILE: opts.clockFile } : {}),
