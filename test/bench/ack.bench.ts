@@ -120,7 +120,7 @@ async function bench(provider: 'sqlite' | 'postgresql'): Promise<void> {
   const fake = await new FakeSlack().start();
   const db = await createTestDatabaseUrl(provider);
   const started = (main: string, profiled: boolean) =>
-    BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl, main: compiled(main), start: START, profiled });
+    BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl, main: compiled(main), start: START, servicePoll: true, profiled });
   const bot = await started('test/support/botMain.ts', true);
   const floor = await started('test/bench/bareBolt.ts', false);
   // Over kept-alive node:http connections (see SlackRequests): fetch's pool queues requests on one connection.

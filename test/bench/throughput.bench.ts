@@ -45,7 +45,16 @@ async function ramp(setup: Setup): Promise<Step[]> {
     const main = compiled(setup.floor ? 'test/bench/bareBolt.ts' : 'test/support/botMain.ts');
     // One after the other: the first applies the migrations.
     for (let i = 0; i < setup.processes; i++)
-      bots.push(await BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl, main, start: START, profiled: !setup.floor }));
+      bots.push(
+        await BotProcess.start({
+          databaseUrl: db.url,
+          slackApiUrl: fake.apiUrl,
+          main,
+          start: START,
+          servicePoll: true,
+          profiled: !setup.floor,
+        }),
+      );
     proxy = await new RoundRobinProxy(bots.map((b) => b.port)).start();
     const slack = new SlackRequests(proxy.url, SIGNING_SECRET);
     const submit = (title: string) =>

@@ -37,7 +37,8 @@ export class BotProcess {
    * `main`: the script to run instead of botMain.ts, printing "ready <port>" like it (the benchmarks'
    * compiled botMain.js and bare Bolt app): TypeScript runs through tsx, JavaScript as it is;
    * `start`: node's own flags and environment variables for it (the benchmarks pass `npm start`'s);
-   * `profiled`: whether BOT_CPU_PROF_DIR applies (by default only to botMain.ts).
+   * `profiled`: whether BOT_CPU_PROF_DIR applies (by default only to botMain.ts);
+   * `servicePoll`: poll for due work as often as the service does, not every 20 ms (the benchmarks).
    */
   static async start(opts: {
     databaseUrl: string;
@@ -51,6 +52,7 @@ export class BotProcess {
     main?: string;
     start?: { flags: string[]; env: Record<string, string> };
     profiled?: boolean;
+    servicePoll?: boolean;
   }): Promise<BotProcess> {
     const main = opts.main ?? MAIN;
     // BOT_CPU_PROF_DIR: each bot process writes a CPU profile there when it stops (benchmarks' profiling).
@@ -66,6 +68,7 @@ export class BotProcess {
         ...(opts.clockFile ? { TEST_CLOCK_FILE: opts.clockFile } : {}),
         ...(opts.jobBatchSize ? { TEST_JOB_BATCH: String(opts.jobBatchSize) } : {}),
         ...(opts.pace ? { TEST_PACE: '1' } : {}),
+        ...(opts.servicePoll ? { TEST_SERVICE_POLL: '1' } : {}),
         ...(opts.config ? { TEST_CONFIG: JSON.stringify(opts.config) } : {}),
         ...(opts.digestTickMs ? { TEST_DIGEST_TICK_MS: String(opts.digestTickMs) } : {}),
       },
