@@ -91,6 +91,32 @@ describe('keepStatements', () => {
     db.close();
   });
 
+  it("asks SQLite for a kept statement's columns once", () => {
+    prepares = countPrepares();
+    const db = new Database(':memory:');
+    const proto = Object.getPrototypeOf(db.prepare('SELECT 1')) as { columns(): unknown };
+    const original = proto.columns;
+    let asked = 0;
+    proto.columns = function (this: unknown) {
+      asked += 1;
+      return original.call(this);
+    };
+    try {
+      keepStatements(db);
+      const read = () => db.prepare('SELECT 1 AS one, 2 AS two') as unknown as { columns(): Array<{ name: string }> };
+      const names = [read().columns(), read().columns(), read().columns()].map((cs) => cs.map((c) => c.name));
+      assert.deepEqual(names, [
+        ['one', 'two'],
+        ['one', 'two'],
+        ['one', 'two'],
+      ]);
+      assert.equal(asked, 1);
+    } finally {
+      proto.columns = original;
+      db.close();
+    }
+  });
+
   it('says so at start when the adapter no longer exposes its handle', async () => {
     prepares = countPrepares();
     const factory = {

@@ -83,6 +83,18 @@ async function rootsPosted(fake: FakeSlack, run: string, count: number): Promise
 }
 
 /**
+ * The latencies of a load, and the CPU the process used per request for it: steadier from run to
+ * run than the percentiles on a shared machine, so it is what tells a change in the bot's own cost
+ * apart. Work a listener does after its ack counts if it ends within 300 ms of the last answer.
+ */
+async function measured(target: BotProcess, run: () => Promise<number[]>): Promise<{ times: number[]; cpuMs: number }> {
+  const before = target.cpuMs();
+  const times = await run();
+  await new Promise((r) => setTimeout(r, 300));
+  return { times, cpuMs: (target.cpuMs() - before) / times.length };
+}
+
+/**
  * Full submissions in bursts of SUBMIT_BURST, one burst every BURST_EVERY_MS, while Slack takes
  * SLACK_MS to answer each call: the submit's ack, and when each ticket's root message reached Slack
  * after its submit. One burst first, untimed, warms the bot's submit path and the relay.
@@ -133,13 +145,16 @@ async function bench(provider: 'sqlite' | 'postgresql'): Promise<void> {
     // Warm both (JIT, connection pools) before measuring.
     for (const kind of KINDS) for (const target of [ours, bare]) await load(200, CONCURRENCY, (i) => kind.send(target, i));
     console.log(`\n${provider}: ${REQUESTS} requests per kind, ${CONCURRENCY} concurrent`);
-    console.log('| request | floor p50 / p95 / p99 | supportbot p50 / p95 / p99 | p99 ratio |');
-    console.log('|---|---|---|---|');
+    console.log('| request | floor p50 / p95 / p99 | supportbot p50 / p95 / p99 | p99 ratio | CPU per request, floor / supportbot |');
+    console.log('|---|---|---|---|---|');
     for (const kind of KINDS) {
-      const f = await load(REQUESTS, CONCURRENCY, (i) => kind.send(bare, i));
-      const b = await load(REQUESTS, CONCURRENCY, (i) => kind.send(ours, i));
+      const f = await measured(floor, () => load(REQUESTS, CONCURRENCY, (i) => kind.send(bare, i)));
+      const b = await measured(bot, () => load(REQUESTS, CONCURRENCY, (i) => kind.send(ours, i)));
       const row = (t: number[]) => [50, 95, 99].map((p) => ms(percentile(t, p))).join(' / ');
-      console.log(`| ${kind.name} | ${row(f)} | ${row(b)} | ${(percentile(b, 99) / percentile(f, 99)).toFixed(2)}× |`);
+      const cpu = `${f.cpuMs.toFixed(2)} / ${b.cpuMs.toFixed(2)} ms (${(b.cpuMs / f.cpuMs).toFixed(2)}×)`;
+      console.log(
+        `| ${kind.name} | ${row(f.times)} | ${row(b.times)} | ${(percentile(b.times, 99) / percentile(f.times, 99)).toFixed(2)}× | ${cpu} |`,
+      );
     }
 
     if (PARTS.has('submit')) await submissions(provider, ours, fake);

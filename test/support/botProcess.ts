@@ -1,12 +1,14 @@
 // Runs test/support/botMain.ts as a child process the test can SIGKILL, with a clock file the test
 // writes (atomically, so the bot never reads half a timestamp).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { renameSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SIGNING_SECRET } from './harness.js';
 import { SlackRequests } from './slackRequests.js';
 
 const MAIN = fileURLToPath(new URL('./botMain.ts', import.meta.url));
+/** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
 export function writeClock(file: string, iso: string): void {
   writeFileSync(`${file}.tmp`, iso);
@@ -84,6 +86,14 @@ export class BotProcess {
       child.once('exit', (code) => reject(new Error(`bot process exited with ${code} before it was ready`)));
     });
     return new BotProcess(child, port);
+  }
+
+  /** CPU time (user and system) the process has used so far, in ms, from /proc (Linux). */
+  cpuMs(): number {
+    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
+    // After the command name in parentheses: state is field 3, utime 14 and stime 15, in clock ticks.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   }
 
   /** Sends the signal and waits until the process is gone. */
