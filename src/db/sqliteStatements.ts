@@ -27,8 +27,9 @@ interface AdapterStatement {
 
 /**
  * A kept statement's result columns, asked of SQLite once: the adapter asks before every read, and
- * for a click's ticket read that was a fifth of the read's CPU. They are fixed while the schema is;
- * migrations run before the bot opens its connections (src/main.ts).
+ * for a click's ticket read that was a fifth of the read's CPU. They change only with the SQL, which
+ * is the key a statement is kept by: every read names its columns (Prisma's, and the repos' raw
+ * SQL), and migrations run before the bot opens its connections (src/main.ts).
  */
 const columnsOf = new WeakMap<BetterSqlite3.Statement, BetterSqlite3.ColumnDefinition[]>();
 
