@@ -1,10 +1,11 @@
 // Ack latency against the floor, in one run: the real bot (a child process, HTTP mode, fake Slack)
 // and a bare Bolt app that only verifies, acks and opens a modal (test/bench/bareBolt.ts), each sent
 // the same signed requests, 50 at a time: `/support`, a Take it click, thread-reply events (under a
-// message of the bot's, and under a person's). Then
-// full ticket submissions in bursts of 20: the submit's ack, and when the ticket's root message
-// reached Slack. SQLite, and PostgreSQL when TEST_POSTGRES_URL is set (BENCH_DATABASE: one of them). Prints p50/p95/p99 and our
-// p99 ÷ the floor's p99. Both run compiled, with `npm start`'s node flags (compiled.ts). Asserts nothing.
+// message of the bot's, and under a person's). Then full ticket submissions in bursts of 20: the
+// submit's ack, and when the ticket's root message reached Slack. SQLite, and PostgreSQL when
+// TEST_POSTGRES_URL is set (BENCH_DATABASE: one of them). Prints p50/p95/p99, our p99 ÷ the floor's
+// p99 and each side's CPU per request. Both run compiled, with `npm start`'s environment and node
+// flags (compiled.ts). Asserts nothing.
 import { BotProcess } from '../support/botProcess.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { createTestDatabaseUrl, SIGNING_SECRET, ticketFormValues } from '../support/harness.js';
@@ -21,7 +22,7 @@ const SUBMIT_BURST = 20;
 const BURST_EVERY_MS = 1000;
 /** How long the fake Slack takes to answer each call during the submissions. */
 const SLACK_MS = Number(process.env.BENCH_SLACK_MS ?? 20);
-/** Which parts run: `requests` (the three kinds against the floor), `submit` (the submissions); both by default. */
+/** Which parts run: `requests` (the kinds against the floor), `submit` (the submissions); both by default. */
 const PARTS = new Set((process.env.BENCH_ACK_PARTS ?? 'requests,submit').split(','));
 const TICKETS = 50;
 

@@ -1,6 +1,7 @@
 // The benchmarks run the bot as production does: compiled JavaScript started with `npm start`'s
-// environment and node flags, not TypeScript through tsx's loader. The repo's TypeScript (src/ and the test support the
-// bot processes start from) is compiled once per `npm run bench` into test/.tmp/bench-build.
+// environment and node flags, not TypeScript through tsx's loader. The repo's TypeScript (src/ and
+// the test support the bot processes start from) is compiled once per `npm run bench` into
+// test/.tmp/bench-build.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -7,8 +7,9 @@ import { SIGNING_SECRET } from './harness.js';
 import { SlackRequests } from './slackRequests.js';
 
 const MAIN = fileURLToPath(new URL('./botMain.ts', import.meta.url));
-/** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+/** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times; asked once, when first needed. */
+let clockTicks: number | undefined;
+const ticksPerSecond = () => (clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })));
 
 export function writeClock(file: string, iso: string): void {
   writeFileSync(`${file}.tmp`, iso);
@@ -93,7 +94,7 @@ export class BotProcess {
     const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
     // After the command name in parentheses: state is field 3, utime 14 and stime 15, in clock ticks.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond();
   }
 
   /** Sends the signal and waits until the process is gone. */
