@@ -12,7 +12,7 @@ import { createTestDatabaseUrl, SIGNING_SECRET, ticketFormValues } from '../supp
 import { load, percentile } from '../support/load.js';
 import { SlackRequests } from '../support/slackRequests.js';
 import { onEachDatabase } from './bulkInsert.js';
-import { compiled, START } from './compiled.js';
+import { asService } from './compiled.js';
 
 const REQUESTS = Number(process.env.BENCH_ACK_REQUESTS ?? 2000);
 const CONCURRENCY = 50;
@@ -132,10 +132,9 @@ async function submissions(provider: string, slack: SlackRequests, fake: FakeSla
 async function bench(provider: 'sqlite' | 'postgresql'): Promise<void> {
   const fake = await new FakeSlack().start();
   const db = await createTestDatabaseUrl(provider);
-  const started = (main: string, profiled: boolean) =>
-    BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl, main: compiled(main), start: START, servicePoll: true, profiled });
-  const bot = await started('test/support/botMain.ts', true);
-  const floor = await started('test/bench/bareBolt.ts', false);
+  const started = (source: string) => BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl, ...asService(source) });
+  const bot = await started('test/support/botMain.ts');
+  const floor = await started('test/bench/bareBolt.ts');
   // Over kept-alive node:http connections (see SlackRequests): fetch's pool queues requests on one connection.
   const requestsTo = (p: BotProcess) => new SlackRequests(`http://127.0.0.1:${p.port}`, SIGNING_SECRET, { keptAlive: true });
   const ours = requestsTo(bot);

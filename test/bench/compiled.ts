@@ -31,7 +31,7 @@ function startCommand(script: string): { env: Record<string, string>; flags: str
 let built = false;
 
 /** The compiled JavaScript of `source` (a .ts path relative to the repo), compiling the repo first if this run has not. */
-export function compiled(source: string): string {
+function compiled(source: string): string {
   if (!built) {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--noEmit', 'false', '--sourceMap', 'false', '--outDir', OUT], {
@@ -41,4 +41,16 @@ export function compiled(source: string): string {
     built = true;
   }
   return path.join(OUT, source.replace(/\.ts$/, '.js'));
+}
+
+const BOT_MAIN = 'test/support/botMain.ts';
+
+/**
+ * BotProcess.start's options for `source` (the bot's test/support/botMain.ts or the floor's
+ * test/bench/bareBolt.ts) run as the service runs: compiled, with `npm start`'s environment and
+ * flags, polling for due work as the service does; the bot, not the floor, profiled under
+ * BOT_CPU_PROF_DIR.
+ */
+export function asService(source: string) {
+  return { main: compiled(source), start: START, servicePoll: true, profiled: source === BOT_MAIN };
 }

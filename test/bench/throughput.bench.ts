@@ -13,7 +13,7 @@ import { createTestDatabaseUrl, SIGNING_SECRET, ticketFormValues } from '../supp
 import { load, percentile } from '../support/load.js';
 import { RoundRobinProxy } from '../support/proxy.js';
 import { SlackRequests } from '../support/slackRequests.js';
-import { compiled, START } from './compiled.js';
+import { asService } from './compiled.js';
 
 const MAX_CONCURRENCY = Number(process.env.BENCH_THROUGHPUT_MAX ?? 64);
 const P99_LIMIT_MS = 1000;
@@ -42,19 +42,10 @@ async function ramp(setup: Setup): Promise<Step[]> {
   const bots: BotProcess[] = [];
   let proxy: RoundRobinProxy | undefined;
   try {
-    const main = compiled(setup.floor ? 'test/bench/bareBolt.ts' : 'test/support/botMain.ts');
+    const service = asService(setup.floor ? 'test/bench/bareBolt.ts' : 'test/support/botMain.ts');
     // One after the other: the first applies the migrations.
     for (let i = 0; i < setup.processes; i++)
-      bots.push(
-        await BotProcess.start({
-          databaseUrl: db.url,
-          slackApiUrl: fake.apiUrl,
-          main,
-          start: START,
-          servicePoll: true,
-          profiled: !setup.floor,
-        }),
-      );
+      bots.push(await BotProcess.start({ databaseUrl: db.url, slackApiUrl: fake.apiUrl, ...service }));
     proxy = await new RoundRobinProxy(bots.map((b) => b.port)).start();
     const slack = new SlackRequests(proxy.url, SIGNING_SECRET);
     const submit = (title: string) =>
