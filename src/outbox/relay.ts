@@ -131,6 +131,8 @@ export class OutboxRelay {
   /** Ends a pass's wait for its lanes: more work was asked for meanwhile. */
   private wake: (() => void) | null = null;
   private readonly passes = drainLoop(() => this.pass());
+  /** The recordings under way of messages this relay sent, by message id (a thread's parent, for threadOf). */
+  private readonly recording = new Map<number, Promise<void>>();
 
   /**
    * Delivers everything due now; resolves once nothing is due or being sent. Concurrent calls share
@@ -248,7 +250,9 @@ export class OutboxRelay {
     // recorded. The recording still comes before its ticket's next message is handed on, and a
     // pass waits for it.
     const { orderingKey } = m;
-    this.lanes.trail(this.recordSent(claimed.id, message, sent).then(() => (orderingKey ? this.handNext(orderingKey) : undefined)));
+    const recorded = this.recordSent(claimed.id, message, sent).finally(() => this.recording.delete(claimed.id));
+    this.recording.set(claimed.id, recorded);
+    this.lanes.trail(recorded.then(() => (orderingKey ? this.handNext(orderingKey) : undefined)));
   }
 
   /**
@@ -541,7 +545,14 @@ export class OutboxRelay {
    * all, and an edit of it has nothing to edit.
    */
   private async threadOf(dedupKey: string): Promise<string | undefined> {
-    const parent = await findByDedupKey(this.db, dedupKey);
+    let parent = await findByDedupKey(this.db, dedupKey);
+    // Sent by this relay, and its lane went on while it is recorded (attempt): the reply right
+    // behind it in the lane waits for that write, not for a retry's backoff.
+    const recording = parent?.status === 'sending' ? this.recording.get(parent.id) : undefined;
+    if (recording) {
+      await recording.catch(() => undefined);
+      parent = await findByDedupKey(this.db, dedupKey);
+    }
     if (parent?.status === 'sent') return parent.resultTs ?? undefined;
     if (parent?.status === 'pending' || parent?.status === 'sending') {
       throw ownPlatformError(`thread parent ${dedupKey} is not posted yet`, 'thread_parent_pending');

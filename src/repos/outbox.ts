@@ -178,8 +178,8 @@ export async function retryLater(db: Db, id: number, at: Date, error: string): P
 }
 
 /** The state of the message queued under a dedupKey (e.g. a thread's parent). */
-export function findByDedupKey(db: Db, dedupKey: string): Promise<{ status: string; resultTs: string | null } | null> {
-  return db.outboxMessage.findUnique({ where: { dedupKey }, select: { status: true, resultTs: true } });
+export function findByDedupKey(db: Db, dedupKey: string): Promise<{ id: number; status: string; resultTs: string | null } | null> {
+  return db.outboxMessage.findUnique({ where: { dedupKey }, select: { id: true, status: true, resultTs: true } });
 }
 
 /** The last message queued under an ordering key (a ticket's thread), whatever its state. */
