@@ -1,5 +1,6 @@
 // Each feature's wiring: its use cases' dependencies, the hooks it adds to ticket changes, its job
 // handlers, its /support subcommands, its Slack listeners and its HTTP routes.
+import { ListenerIndex } from '../slack/listenerIndex.js';
 import type { App } from '@slack/bolt';
 import type { Express } from 'express';
 import type { Clock } from '../clock.js';
@@ -135,7 +136,9 @@ export function wireFeatures(deps: FeatureDeps): Features {
       if (digestFailed) await checkDigest();
       return announced;
     },
-    register(app, http, afterRotationChange) {
+    register(bolt, http, afterRotationChange) {
+      const listeners = new ListenerIndex();
+      const app = listeners.app;
       const subcommands: Subcommand[] = [helpSubcommand(() => subcommands), deploySubcommand(deployDeps)];
       const rotationDeps = { db, clock, config, kick, afterChange: afterRotationChange, log };
       const reportDeps = { db, provider: deps.provider, config, clock, log, kick };
@@ -160,6 +163,7 @@ export function wireFeatures(deps: FeatureDeps): Features {
       registerCoverRequestListeners(app, rotationDeps);
       registerReportListeners(app, reportDeps);
       registerHome(app, { db, provider: deps.provider, config, clock, kick, openTicketForm: openTicketForm(ticketDeps) });
+      listeners.install(bolt);
       registerDeployRoutes(http, {
         secret: deps.env.DEPLOY_WEBHOOK_SECRET,
         config,

@@ -1,6 +1,7 @@
 // The /support slash command: no text opens the ticket form; anything else is a subcommand whose
 // answer is ephemeral to the caller. Unknown subcommands get the help, never silence.
-import type { App, RespondArguments } from '@slack/bolt';
+import type { RespondArguments } from '@slack/bolt';
+import type { ListenerApp } from './listenerIndex.js';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
@@ -52,7 +53,7 @@ export function helpSubcommand(all: () => Subcommand[]): Subcommand {
 const ANSWER_IN_ACK_MS = 2000;
 
 export function registerSupportCommand(
-  app: App,
+  app: ListenerApp,
   deps: { subcommands: Subcommand[]; openTicketForm(client: WebClient, triggerId: string, channelId: string): Promise<void>; log: Logger },
 ): void {
   const byName = new Map(deps.subcommands.map((s) => [s.name, s]));

@@ -1,6 +1,7 @@
 // `/support cover-me <from> <to> [squad]` and the buttons of its message: I'll cover, Withdraw.
 // Refusals are answered to the clicker alone (ephemeral); the message itself shows the outcome.
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { ListenerApp } from './listenerIndex.js';
 import type { Logger } from 'pino';
 import { COVER_ACTION } from '../messages/ids.js';
 import { takeCoverRequest, requestCover, withdrawCoverRequest } from '../services/coverRequests.js';
@@ -29,7 +30,7 @@ export function coverMeSubcommand(deps: RotationDeps): Subcommand {
   return sub;
 }
 
-export function registerCoverRequestListeners(app: App, deps: RotationDeps & { log: Logger }): void {
+export function registerCoverRequestListeners(app: ListenerApp, deps: RotationDeps & { log: Logger }): void {
   const button =
     (use: typeof takeCoverRequest, doing: string) =>
     async ({ ack, body, action, client }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; client: App['client'] }) => {

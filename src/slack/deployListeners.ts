@@ -1,6 +1,7 @@
 // Slack side of deploys: `/support deploy <service> <version> [url]` and the buttons under the
 // deploys listed in a ticket's thread (This caused it / Not related / Undo).
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { ListenerApp } from './listenerIndex.js';
 import type { Logger } from 'pino';
 import { parseDeployBody } from '../domain/deploy.js';
 import { COMPARE_ACTION } from '../messages/deployRollout.js';
@@ -58,7 +59,7 @@ const DOING: Record<Verdict, string> = {
   suggested: 'undo the verdict on',
 };
 
-export function registerDeployListeners(app: App, deps: DeployDeps & { log: Logger }): void {
+export function registerDeployListeners(app: ListenerApp, deps: DeployDeps & { log: Logger }): void {
   const answer =
     (verdict: Verdict) =>
     async ({ ack, body, action, client }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; client: App['client'] }) => {

@@ -1,11 +1,10 @@
-// App Home: publishes the dashboard when someone opens the tab, and opens the ticket form from its button.
-import type { App } from '@slack/bolt';
+import type { ListenerApp } from './listenerIndex.js';
 import type { WebClient } from '@slack/web-api';
 import { HOME_ACTION } from '../messages/home.js';
 import { type HomeDeps, openHome } from '../services/home.js';
 
 export function registerHome(
-  app: App,
+  app: ListenerApp,
   deps: HomeDeps & { openTicketForm(client: WebClient, triggerId: string, channelId?: string): Promise<void> },
 ): void {
   app.event('app_home_opened', async ({ event }) => {

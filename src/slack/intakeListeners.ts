@@ -1,6 +1,7 @@
 // Tickets from anywhere in Slack: the "Create support ticket" message shortcut, 👀 / ✅ reactions on
 // a ticket's root message, and "Mark as duplicate" (button and modal) → the intake use cases.
-import type { App, BlockAction, ButtonAction, MessageShortcut } from '@slack/bolt';
+import type { BlockAction, ButtonAction, MessageShortcut } from '@slack/bolt';
+import type { ListenerApp } from './listenerIndex.js';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { builtPermalink, draftFromMessage, type SourceMessage } from '../domain/intake.js';
@@ -28,7 +29,7 @@ async function permalinkOf(client: WebClient, channel: string, ts: string, works
   return link;
 }
 
-export function registerIntakeListeners(app: App, deps: TicketDeps & { log: Logger }): void {
+export function registerIntakeListeners(app: ListenerApp, deps: TicketDeps & { log: Logger }): void {
   const actor = (userId: string) => ({ userId, isAdmin: isAdmin(deps.config, userId) });
   const tell = (client: WebClient, answer: EphemeralAnswer) => tellEphemeral(client, deps.log, answer);
 

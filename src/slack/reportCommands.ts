@@ -1,7 +1,8 @@
 // `/support report [7d|30d|90d]` (anyone): the report as an ephemeral summary with a Details button
 // opening a modal of the rows behind the numbers; `/support export [30d]` (admins): a CSV of the
 // tickets with their timings, sent to the requester's DM through the outbox.
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { ListenerApp } from './listenerIndex.js';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { PERIOD_DAYS, type PeriodDays, parsePeriod } from '../domain/metrics.js';
@@ -51,7 +52,7 @@ export function exportSubcommand(deps: ReportCommandDeps): Subcommand {
   };
 }
 
-export function registerReportListeners(app: App, deps: ReportCommandDeps): void {
+export function registerReportListeners(app: ListenerApp, deps: ReportCommandDeps): void {
   app.action<BlockAction<ButtonAction>>(REPORT_DETAILS_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     const asked = parseDetailsValue(action.value);

@@ -1,5 +1,6 @@
 // Buttons on ticket messages, the ticket modals and thread replies → ticket use cases.
-import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { ListenerApp } from './listenerIndex.js';
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
@@ -81,7 +82,7 @@ const DOING: Record<Exclude<TicketAction['type'], 'mark_duplicate'>, string> = {
 
 type ButtonArgs = { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; client: WebClient };
 
-export function registerTicketListeners(app: App, deps: TicketDeps & { log: Logger; deployCauses?: DeployCauses }): void {
+export function registerTicketListeners(app: ListenerApp, deps: TicketDeps & { log: Logger; deployCauses?: DeployCauses }): void {
   const { log } = deps;
   const actor = (userId: string) => ({ userId, isAdmin: isAdmin(deps.config, userId) });
 
