@@ -26,12 +26,23 @@ if (process.env.TEST_POSTGRES_URL) runs.push(['postgresql', { TEST_DATABASE: 'po
 let failed = false;
 for (const [name, extra] of runs) {
   console.log(`\n# suite on ${name}`);
-  // --test-force-exit: Socket Mode's client leaves a 30 s ping timer behind after disconnecting.
+  // --test-force-exit: Socket Mode's client leaves a 30 s ping timer behind after disconnecting
+  // (blockingStdout.mjs keeps it from losing the children's verdicts).
   // --test-timeout: each test file fails after 3 minutes instead of hanging the suite; the
   // harness's own waits fail sooner and say what they waited for.
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=2', `--test-timeout=${TEST_TIMEOUT_MS}`, ...suite],
+    [
+      '--import',
+      'tsx',
+      '--import',
+      './scripts/blockingStdout.mjs',
+      '--test',
+      '--test-force-exit',
+      '--test-concurrency=2',
+      `--test-timeout=${TEST_TIMEOUT_MS}`,
+      ...suite,
+    ],
     {
       stdio: 'inherit',
       env: { ...process.env, ...extra },
