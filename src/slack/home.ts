@@ -1,3 +1,4 @@
+// App Home: publishes the dashboard when someone opens the tab, and opens the ticket form from its button.
 import type { ListenerApp } from './listenerIndex.js';
 import type { WebClient } from '@slack/web-api';
 import { HOME_ACTION } from '../messages/home.js';
